@@ -1,0 +1,139 @@
+"""Classifying pieces with a trained model: the records that the CLI prints and notebooks use.
+
+>>> framer = Framer.load("models/default")          # doctest: +SKIP
+>>> framer.classify_texts(["Police should keep the tool."])[0]["predictions"]["stance"]["label"]
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from .corpus import Piece
+from .features import prepare_samples
+from .models import FramingModel
+from .nlp import Processor
+from .persist import DEFAULT_MODEL, load_model
+
+Record = dict[str, Any]
+
+
+class Framer:
+    """A loaded model ready to classify texts or pieces, one batch at a time.
+
+    Args:
+        model: A trained model.
+        processor: The spaCy processor (default: the model's spaCy model, no cache).
+    """
+
+    def __init__(self, model: FramingModel, *, processor: Processor | None = None) -> None:
+        self.model = model
+        self.processor = processor or Processor(model.spacy_model)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, *, trust: bool = False,
+             processor: Processor | None = None) -> Framer:
+        """Load the model at ``path`` (default ``models/default``), verifying its checksums."""
+        return cls(load_model(path or DEFAULT_MODEL, trust=trust), processor=processor)
+
+    def classify(self, pieces: Iterable[Piece], *, entities: bool = True, batch_size: int = 512,
+                 min_confidence: float = 0.0, progress: Any = None) -> Iterator[Record]:
+        """Yield one record per piece, in order, processing ``batch_size`` pieces at a time.
+
+        Args:
+            pieces: The pieces to classify.
+            entities: Also run NER and list the entities of each piece (slower).
+            batch_size: Pieces per batch; memory stays flat whatever the input size.
+            min_confidence: Below it, a prediction's label is reported as ``"uncertain"``.
+            progress: ``advance(n)`` callable, called as pieces are done.
+        """
+        batch: list[Piece] = []
+        for piece in pieces:
+            batch.append(piece)
+            if len(batch) >= batch_size:
+                yield from self._classify_batch(batch, entities, min_confidence, progress)
+                batch = []
+        if batch:
+            yield from self._classify_batch(batch, entities, min_confidence, progress)
+
+    def classify_texts(self, texts: Iterable[str], **options: Any) -> list[Record]:
+        """Classify plain strings; ids are their positions (``"0"``, ``"1"``, ...)."""
+        pieces = [Piece(id=str(i), text=t) for i, t in enumerate(texts)]
+        return list(self.classify(pieces, **options))
+
+    def _classify_batch(self, pieces: list[Piece], entities: bool, min_confidence: float,
+                        progress: Any) -> Iterator[Record]:
+        samples = prepare_samples(pieces, self.processor, max_tokens=self.model.max_tokens)
+        probas = self.model.predict_proba(samples)
+        found = self._entities(pieces) if entities else [None] * len(pieces)
+        for row, (piece, ents) in enumerate(zip(pieces, found)):
+            predictions = {}
+            for task, matrix in probas.items():
+                labels = self.model.labels(task)
+                probs = {lab: round(float(p), 4) for lab, p in zip(labels, matrix[row])}
+                best = max(probs, key=probs.get)
+                predictions[task] = {
+                    "label": best if probs[best] >= min_confidence else "uncertain",
+                    "confidence": probs[best],
+                    "probabilities": probs,
+                }
+            yield piece_record(piece, predictions, ents)
+        if progress:
+            progress(len(pieces))
+
+    def _entities(self, pieces: list[Piece]) -> list[list[Record]]:
+        out = []
+        for doc in self.processor.docs([p.text for p in pieces]):
+            counts = Counter((ent.text, ent.label_) for ent in doc.ents if ent.label_ not in HIDDEN_ENTITY_TYPES)
+            out.append([{"text": t, "label": lab, "count": n} for (t, lab), n in counts.most_common()])
+        return out
+
+
+HIDDEN_ENTITY_TYPES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY"})
+
+
+def piece_record(piece: Piece, predictions: dict[str, Any], entities: list[Record] | None) -> Record:
+    """The output record of one classified piece (also the JSON/JSONL output format)."""
+    record: Record = {
+        "id": piece.id,
+        "kind": piece.kind,
+        "source": piece.source,
+        "date": piece.date,
+        "title": piece.title,
+        "story": piece.story,
+        "target": piece.target,
+        "predictions": predictions,
+    }
+    if entities is not None:
+        record["entities"] = entities
+    if piece.labels:
+        record["gold"] = dict(piece.labels)
+    if piece.offsets is not None:
+        record["offsets"] = list(piece.offsets)
+    if piece.meta:
+        record["meta"] = piece.meta
+    return record
+
+
+def to_dataframe(records: Iterable[Record]):
+    """Flatten records into a pandas DataFrame: one row per piece, ``TASK`` and ``TASK_confidence`` columns.
+
+    Raises:
+        ImportError: When pandas is not installed (``pip install 'framing[pandas]'``).
+    """
+    try:
+        import pandas as pd
+    except ImportError:
+        raise ImportError("to_dataframe needs pandas: pip install 'framing[pandas]'") from None
+    rows = []
+    for rec in records:
+        row = {k: rec.get(k) for k in ("id", "kind", "source", "date", "title", "story", "target")}
+        for task, pred in rec["predictions"].items():
+            row[task] = pred["label"]
+            row[f"{task}_confidence"] = pred["confidence"]
+        if "entities" in rec:
+            row["entities"] = "; ".join(e["text"] for e in rec["entities"])
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,34 @@
+"""The ``framing`` command line: the only part of the package that prints, reads options or exits."""
+
+from __future__ import annotations
+
+import typer
+
+from .classify import classify_cli
+from .corpus import corpus_app
+from .evaluate import evaluate_cli
+from .inspect import inspect_cli
+from .split import split_cli
+from .train import train_cli
+
+app = typer.Typer(
+    name="framing",
+    help="Stance, frame and entities for every piece of news coverage of a story.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("train")(train_cli)
+app.command("classify")(classify_cli)
+app.command("evaluate")(evaluate_cli)
+app.command("inspect")(inspect_cli)
+app.command("split")(split_cli)
+app.add_typer(corpus_app, name="corpus")
+
+
+def main() -> None:
+    """Entry point of the ``framing`` command."""
+    app()
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,37 @@
+"""Turning library errors and warnings into one-line messages and exit codes."""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import typer
+
+from .. import errors
+from ._common import err
+
+
+def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Run ``command``; print library warnings, and a library error as one line with its exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            warnings.filterwarnings("ignore", category=DeprecationWarning)
+            warnings.filterwarnings("ignore", message=".*least populated class.*")
+            try:
+                return command(*args, **kwargs)
+            except errors.FramingError as exc:
+                err.print(f"[bold red]error:[/] {exc}", highlight=False)
+                raise typer.Exit(code=exc.exit_code) from None
+            except KeyboardInterrupt:
+                err.print("[yellow]interrupted[/]: nothing half-written was left in place.")
+                raise typer.Exit(code=130) from None
+            finally:
+                for warning in caught:
+                    err.print(f"[yellow]warning:[/] {warning.message}", highlight=False)
+
+    return wrapper

@@ -1,0 +1,35 @@
+"""``framing split``: the pieces of a roundup page, as JSONL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..corpus.roundup import split_roundup
+from ..corpus.text_io import read_text
+from ._common import out
+from ._errors import handles_errors
+
+
+@handles_errors
+def split_cli(
+    page: Annotated[Path, typer.Argument(help="A roundup page saved as text (.txt) or HTML.")],
+    show_removed: Annotated[bool, typer.Option(help="Also print the boilerplate removed, and why.")] = False,
+) -> None:
+    """Split a roundup page into its article, outlet snippets and social posts (JSONL, one piece a line)."""
+    text = read_text(page)
+    if page.suffix.lower() in (".html", ".htm"):
+        from ..corpus.html import html_to_text
+
+        text = html_to_text(text)
+    result = split_roundup(text, document_id=page.stem)
+    for piece in result.pieces:
+        out.print(json.dumps(piece.to_record(), ensure_ascii=False), highlight=False, soft_wrap=True)
+    if show_removed:
+        for removal in result.removed:
+            out.print(json.dumps({"removed": removal.text, "reason": removal.reason,
+                                  "offsets": [removal.start, removal.end]}, ensure_ascii=False),
+                      highlight=False, soft_wrap=True)

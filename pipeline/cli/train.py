@@ -1,0 +1,73 @@
+"""``framing train``: train every task on a corpus, print the cross-validated summary, save."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from ..config import load_config
+from ..persist import save_model
+from ..train import train
+from ._common import csv_options, err, load_pieces, make_processor, out, progress_bars, report_load
+from ._errors import handles_errors
+
+
+@handles_errors
+def train_cli(
+    corpus: Annotated[list[Path], typer.Argument(help="Corpus files or folders (JSONL, CSV/TSV, .txt/.md).")],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Model folder to write, e.g. models/mine.")],
+    task: Annotated[Optional[list[str]], typer.Option("--task", "-t", help="Task(s) to train; default: every label column.")] = None,
+    config: Annotated[Optional[Path], typer.Option(help="TOML file merged over the default config.")] = None,
+    spacy_model: Annotated[Optional[str], typer.Option(help="spaCy model name (default: config, else en_core_web_sm).")] = None,
+    no_eval: Annotated[bool, typer.Option("--no-eval", help="Skip cross-validation (faster).")] = False,
+    skip_invalid: Annotated[bool, typer.Option(help="Skip invalid records, reporting each, instead of stopping.")] = False,
+    map_: Annotated[Optional[list[str]], typer.Option("--map", help="CSV column mapping FIELD=COLUMN.")] = None,
+    label: Annotated[Optional[list[str]], typer.Option(help="CSV columns that hold labels.")] = None,
+    folder_task: Annotated[Optional[str], typer.Option(help="Folders of .txt: task labelled by sub-folder name.")] = None,
+    cache_dir: Annotated[Optional[Path], typer.Option(help="Where processed texts are cached.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the cache.")] = False,
+    jobs: Annotated[int, typer.Option(help="Processes for spaCy on large inputs.")] = 2,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the evaluation as JSON.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+) -> None:
+    """Train one classifier per task on CORPUS, cross-validate it, and save the model to --out."""
+    cfg = load_config(config)
+    if spacy_model:
+        cfg["spacy"]["model"] = spacy_model
+    pieces, report = load_pieces(corpus, skip_invalid=skip_invalid, options=csv_options(map_, label),
+                                 folder_task=folder_task)
+    report_load(report)
+    processor = make_processor(cfg["spacy"]["model"] or None, cache_dir, no_cache, jobs)
+    with progress_bars(quiet) as bars:
+        result = train(pieces, tasks=task, config=cfg, processor=processor, evaluate=not no_eval, progress=bars)
+    result.model.info["name"] = out_dir.name
+    result.model.info["corpus"]["paths"] = [str(p) for p in corpus]
+    save_model(result.model, out_dir)
+    for note in result.warnings:
+        err.print(f"[yellow]note:[/] {note}", highlight=False)
+    if as_json:
+        out.print_json(json.dumps({"model": str(out_dir), "evaluation": result.evaluation}))
+        return
+    if result.evaluation:
+        out.print(evaluation_table(result.evaluation))
+    out.print(f"saved {out_dir} ({len(pieces)} pieces; tasks: {', '.join(result.model.tasks)})")
+
+
+def evaluation_table(evaluation: dict) -> Table:
+    """Macro-F1 per task and split scheme, beside the majority-class baseline."""
+    table = Table(title="Cross-validated macro-F1 (grouped splits keep a source or story on one side)")
+    for column in ("task", "split", "macro-F1", "accuracy", "majority macro-F1", "folds", "n"):
+        table.add_column(column, justify="left" if column in ("task", "split") else "right")
+    names = {"source": "by source", "story": "by story", "random": "random"}
+    for task, schemes in evaluation.items():
+        for scheme, m in schemes.items():
+            if "error" in m:
+                table.add_row(task, names[scheme], m["error"], "", "", "", "")
+                continue
+            table.add_row(task, names[scheme], f"{m['macro_f1']:.3f}", f"{m['accuracy']:.3f}",
+                          f"{m['majority_baseline']['macro_f1']:.3f}", str(m["folds"]), str(m["n"]))
+    return table

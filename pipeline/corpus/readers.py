@@ -1,0 +1,278 @@
+"""Corpus loaders: JSONL (canonical), CSV/TSV with a column mapping, folders of text files.
+
+Every loader streams :class:`Piece` records. An invalid record raises :class:`CorpusError`
+naming ``file:line``; with ``skip_invalid`` it is skipped and recorded in the
+:class:`LoadReport` instead, so nothing is ever dropped without a trace.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import errors
+from .piece import FIELDS, Piece
+from .text_io import read_text
+
+CORPUS_SUFFIXES = (".jsonl", ".csv", ".tsv")
+TEXT_SUFFIXES = (".txt", ".md")
+LABEL_COLUMNS = ("stance", "frame", "lean", "label")
+SIDECAR_NAMES = ("labels.jsonl", "labels.csv", "labels.tsv")
+_DOC_NAMES = ("readme", "codebook", "license", "licence", "changelog", "notice")
+
+
+@dataclass
+class LoadReport:
+    """What a load skipped or ignored, and why; filled in while the pieces stream."""
+
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    ignored: list[tuple[str, str]] = field(default_factory=list)
+    loaded: int = 0
+    _ids: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def to_record(self) -> dict[str, Any]:
+        """The report as a JSON-ready dict."""
+        return {
+            "loaded": self.loaded,
+            "skipped": [{"where": w, "reason": r} for w, r in self.skipped],
+            "ignored": [{"path": p, "reason": r} for p, r in self.ignored],
+        }
+
+
+@dataclass
+class CsvOptions:
+    """How CSV/TSV columns map to piece fields.
+
+    Attributes:
+        columns: Piece field -> CSV column name, for columns not named like the field.
+        labels: Columns holding labels (task name = column name). Default: any of
+            ``stance``, ``frame``, ``lean``, ``label`` present in the header.
+        delimiter: Force a delimiter; default ``\\t`` for .tsv and ``,`` otherwise.
+    """
+
+    columns: dict[str, str] = field(default_factory=dict)
+    labels: tuple[str, ...] | None = None
+    delimiter: str | None = None
+
+
+def read_corpus(
+    paths: str | Path | Iterable[str | Path],
+    *,
+    skip_invalid: bool = False,
+    csv_options: CsvOptions | None = None,
+    folder_task: str | None = None,
+    split_roundups: bool = True,
+    report: LoadReport | None = None,
+) -> Iterator[Piece]:
+    """Stream the pieces of one or more corpus files or folders.
+
+    Args:
+        paths: JSONL, CSV/TSV or text files, or folders of them (read recursively, in order).
+        skip_invalid: Skip invalid records (recorded in ``report``) instead of raising.
+        csv_options: Column mapping for CSV/TSV files.
+        folder_task: For folders of text files: the task whose label is the sub-folder name.
+        split_roundups: Split text files that look like roundup pages into their pieces.
+        report: Collects skipped and ignored records; pass one to see them.
+
+    Raises:
+        CorpusError: On the first invalid record (unless ``skip_invalid``), a missing path,
+            or a duplicate id.
+    """
+    report = report if report is not None else LoadReport()
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    for path in paths:
+        path = Path(path)
+        if not path.exists():
+            raise errors.CorpusError(errors.NO_SUCH_INPUT.format(path=path))
+        files = _walk(path, report) if path.is_dir() else [path]
+        sidecars = _sidecar_labels(path, skip_invalid, report) if path.is_dir() else {}
+        for file in files:
+            for piece in _read_file(file, path, skip_invalid, csv_options, folder_task,
+                                    split_roundups, sidecars, report):
+                first = report._ids.get(piece.id)
+                where = piece.origin
+                if first is not None:
+                    _fail(errors.DUPLICATE_ID.format(id=piece.id, first=first), where, skip_invalid, report)
+                    continue
+                report._ids[piece.id] = where or str(file)
+                report.loaded += 1
+                yield piece
+
+
+def iter_jsonl_records(path: Path) -> Iterator[tuple[int, str]]:
+    """Yield ``(line_number, line)`` for the non-blank lines of a JSONL file, any encoding."""
+    text = read_text(path)
+    for number, line in enumerate(io.StringIO(text), start=1):
+        if line.strip():
+            yield number, line
+
+
+def _walk(folder: Path, report: LoadReport) -> list[Path]:
+    files = []
+    for file in sorted(folder.rglob("*")):
+        if file.is_dir():
+            continue
+        rel = file.relative_to(folder)
+        name = file.name.lower()
+        if any(part.startswith((".", "_")) for part in rel.parts):
+            report.ignored.append((str(file), "hidden file or folder"))
+        elif name in SIDECAR_NAMES:
+            continue  # read as labels for the text files beside it
+        elif file.suffix.lower() in TEXT_SUFFIXES and file.stem.lower().split(".")[0] in _DOC_NAMES:
+            report.ignored.append((str(file), "documentation, not a piece"))
+        elif file.suffix.lower() in CORPUS_SUFFIXES + TEXT_SUFFIXES:
+            files.append(file)
+        else:
+            report.ignored.append((str(file), f"unsupported file type {file.suffix or '(none)'!r}"))
+    return files
+
+
+def _read_file(file, root, skip_invalid, csv_options, folder_task, split_roundups, sidecars, report):
+    suffix = file.suffix.lower()
+    if suffix == ".jsonl":
+        yield from _read_jsonl(file, skip_invalid, report)
+    elif suffix in (".csv", ".tsv"):
+        yield from _read_csv(file, csv_options or CsvOptions(), skip_invalid, report)
+    elif suffix in TEXT_SUFFIXES:
+        yield from _read_text_piece(file, root, folder_task, split_roundups, sidecars, skip_invalid, report)
+    else:
+        raise errors.CorpusError(errors.UNSUPPORTED_FILE.format(suffix=suffix or "(none)"), where=str(file))
+
+
+def _read_jsonl(file: Path, skip_invalid: bool, report: LoadReport) -> Iterator[Piece]:
+    try:
+        lines = iter_jsonl_records(file)
+        for number, line in lines:
+            where = f"{file}:{number}"
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                _fail(errors.NOT_JSON.format(detail=f"{exc.msg} at column {exc.colno}"), where, skip_invalid, report)
+                continue
+            piece = _build(record, where, f"{file.stem}:{number}", skip_invalid, report)
+            if piece is not None:
+                yield piece
+    except errors.CorpusError as exc:
+        _fail(exc.reason, exc.where or str(file), skip_invalid, report)
+
+
+def _read_csv(file: Path, options: CsvOptions, skip_invalid: bool, report: LoadReport) -> Iterator[Piece]:
+    try:
+        text = read_text(file)
+    except errors.CorpusError as exc:
+        _fail(exc.reason, exc.where or str(file), skip_invalid, report)
+        return
+    delimiter = options.delimiter or ("\t" if file.suffix.lower() == ".tsv" else ",")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise errors.CorpusError(errors.EMPTY_CORPUS.format(path=file, expected="a header row"), where=f"{file}:1")
+    mapping = {name: name for name in FIELDS if name in header and name not in ("labels", "meta", "offsets")}
+    for fld, column in options.columns.items():
+        if fld not in FIELDS:
+            raise errors.CorpusError(f"--map names unknown field {fld!r}; fields are {', '.join(FIELDS)}.")
+        if column not in header:
+            raise errors.CorpusError(f"--map {fld}={column}: no column {column!r} in the header {header}.", where=f"{file}:1")
+        mapping[fld] = column
+    if "text" not in mapping:
+        raise errors.CorpusError(errors.CSV_NO_TEXT_COLUMN.format(wanted="text", columns=header), where=f"{file}:1")
+    label_cols = options.labels if options.labels is not None else tuple(c for c in header if c in LABEL_COLUMNS)
+    for col in label_cols:
+        if col not in header:
+            raise errors.CorpusError(f"label column {col!r} is not in the header {header}.", where=f"{file}:1")
+    used = set(mapping.values()) | set(label_cols)
+    line = reader.line_num
+    for row in reader:
+        where = f"{file}:{line + 1}"
+        start_line, line = line + 1, reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            _fail(errors.CSV_BAD_ROW.format(found=len(row), expected=len(header)), where, skip_invalid, report)
+            continue
+        cells = dict(zip(header, row))
+        record: dict[str, Any] = {fld: cells[col] or None for fld, col in mapping.items()}
+        record["labels"] = {col: cells[col] for col in label_cols if cells[col].strip()}
+        record["meta"] = {col: cells[col] for col in header if col not in used and col}
+        piece = _build(record, where, f"{file.stem}:{start_line}", skip_invalid, report)
+        if piece is not None:
+            yield piece
+
+
+def _read_text_piece(file, root, folder_task, split_roundups, sidecars, skip_invalid, report):
+    try:
+        text = read_text(file)
+    except errors.CorpusError as exc:
+        _fail(exc.reason, exc.where or str(file), skip_invalid, report)
+        return
+    rel = file.relative_to(root) if root.is_dir() else Path(file.name)
+    pid = rel.with_suffix("").as_posix()
+    extra = dict(sidecars.get(pid) or sidecars.get(file.stem) or {})
+    labels = dict(extra.pop("labels", {}) or {})
+    if folder_task and len(rel.parts) > 1:
+        labels.setdefault(folder_task, rel.parts[-2])
+    if split_roundups:
+        from .roundup import looks_like_roundup, split_roundup
+
+        if looks_like_roundup(text):
+            pieces = split_roundup(text, document_id=pid, story=extra.get("story"), target=extra.get("target"))
+            for piece in pieces.pieces:
+                piece.meta["document"] = str(file)
+                piece.origin = piece.origin or str(file)
+                yield piece
+            return
+    record = {"id": pid, "text": text, **extra, "labels": labels}
+    piece = _build(record, str(file), pid, skip_invalid, report)
+    if piece is not None:
+        yield piece
+
+
+def _sidecar_labels(folder: Path, skip_invalid: bool, report: LoadReport) -> dict[str, dict[str, Any]]:
+    """Records from ``labels.jsonl``/``labels.csv`` in a folder, keyed by piece id (file stem)."""
+    out: dict[str, dict[str, Any]] = {}
+    for name in SIDECAR_NAMES:
+        file = folder / name
+        if not file.exists():
+            continue
+        if name.endswith(".jsonl"):
+            rows = []
+            for number, line in iter_jsonl_records(file):
+                try:
+                    rows.append((f"{file}:{number}", json.loads(line)))
+                except json.JSONDecodeError as exc:
+                    _fail(errors.NOT_JSON.format(detail=exc.msg), f"{file}:{number}", skip_invalid, report)
+        else:
+            delim = "\t" if name.endswith(".tsv") else ","
+            reader = csv.DictReader(io.StringIO(read_text(file), newline=""), delimiter=delim)
+            rows = [(f"{file}:{i + 2}", {k: v for k, v in r.items() if k}) for i, r in enumerate(reader)]
+        for where, row in rows:
+            if not isinstance(row, dict) or not row.get("id"):
+                _fail("a sidecar label row needs an 'id' naming the text file (its path without suffix).",
+                      where, skip_invalid, report)
+                continue
+            row = dict(row)
+            pid = str(row.pop("id"))
+            labels = row.pop("labels", None) or {k: row.pop(k) for k in list(row) if k in LABEL_COLUMNS}
+            out[pid] = {**{k: v for k, v in row.items() if k in FIELDS}, "labels": labels}
+    return out
+
+
+def _build(record, where, default_id, skip_invalid, report) -> Piece | None:
+    try:
+        return Piece.from_record(record, where=where, default_id=default_id)
+    except errors.CorpusError as exc:
+        _fail(exc.reason, where, skip_invalid, report)
+        return None
+
+
+def _fail(reason: str, where: str | None, skip_invalid: bool, report: LoadReport) -> None:
+    if not skip_invalid:
+        raise errors.CorpusError(reason, where=where)
+    report.skipped.append((where or "?", reason))

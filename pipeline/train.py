@@ -1,0 +1,133 @@
+"""Training: corpus pieces in, a :class:`FramingModel` with cross-validated metrics out."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import errors
+from .config import load_config, task_config
+from .corpus import Piece, corpus_stats, text_hash
+from .evaluate import cross_validate
+from .features import prepare_samples
+from .models import FramingModel, fit_task
+from .nlp import Processor, model_id
+
+# progress(stage, total) -> advance(n); the CLI draws bars with it, the library only calls it.
+ProgressFactory = Callable[[str, int], Callable[[int], None]]
+
+
+@dataclass
+class TrainResult:
+    """A trained model, its cross-validated evaluation, and what the caller should be told."""
+
+    model: FramingModel
+    evaluation: dict[str, dict[str, Any]]
+    warnings: list[str] = field(default_factory=list)
+
+
+def train(pieces: Iterable[Piece], *, tasks: list[str] | None = None, config: dict[str, Any] | None = None,
+          processor: Processor | None = None, evaluate: bool = True,
+          progress: ProgressFactory | None = None) -> TrainResult:
+    """Train one classifier per task on ``pieces`` and cross-validate each.
+
+    Args:
+        pieces: The labelled corpus.
+        tasks: Tasks to train (default: every label column present).
+        config: Configuration (default: :func:`load_config`).
+        processor: The spaCy processor (default: the config's model, no cache).
+        evaluate: Cross-validate before the final fit (grouped by source and story, and random).
+        progress: Progress-bar factory.
+
+    Raises:
+        TrainingError: When a task is absent from the corpus or cannot be trained.
+    """
+    config = config or load_config()
+    pieces = list(pieces)
+    if not pieces:
+        raise errors.TrainingError("the corpus is empty: nothing to train on.")
+    stats = corpus_stats(pieces)
+    available = sorted(stats.labels)
+    tasks = tasks or available
+    missing = [t for t in tasks if t not in stats.labels]
+    if missing:
+        raise errors.TrainingError(f"no piece has a label for task(s) {missing}; the corpus has {available}.")
+    processor = processor or Processor(config["spacy"]["model"] or None)
+    notes = []
+    if stats.duplicates:
+        notes.append(
+            f"{len(stats.duplicates)} group(s) of duplicate texts (e.g. {stats.duplicates[0][:3]}); "
+            "cross-validation keeps each group on one side, but consider removing them."
+        )
+    advance = progress("tokenising", len(pieces)) if progress else None
+    samples = prepare_samples(pieces, processor, max_tokens=config["features"]["max_tokens"],
+                              progress=advance)
+    duplicate_of = {}
+    for group in stats.duplicates:
+        for pid in group:
+            duplicate_of[pid] = group[0]
+    fitted, evaluation, task_info = {}, {}, {}
+    for task in tasks:
+        rows = [i for i, p in enumerate(pieces) if task in p.labels]
+        labels = [pieces[i].labels[task] for i in rows]
+        use_target = any(pieces[i].target for i in rows)
+        cfg = task_config(config, task)
+        if len(rows) < len(pieces):
+            notes.append(f"{task}: {len(pieces) - len(rows)} piece(s) have no {task} label and were not used for it.")
+        try:
+            if evaluate:
+                evaluation[task] = _evaluate_task(cfg, [samples[i] for i in rows], labels,
+                                                  [pieces[i] for i in rows], use_target, duplicate_of,
+                                                  progress)
+            fitted[task] = fit_task(cfg, [samples[i] for i in rows], labels, use_target=use_target)
+        except errors.TrainingError as exc:
+            raise errors.TrainingError(f"task {task!r}: {exc}") from None
+        task_info[task] = {"n": len(rows), "label_counts": dict(Counter(labels).most_common()),
+                           "use_target": use_target}
+    info = {
+        "spacy_model": dict(zip(("name", "version"), model_id(processor.model).split("=="))),
+        "config": config,
+        "corpus": {"size": len(pieces), "hash": corpus_hash(pieces), "stats": stats.to_record()},
+        "tasks": task_info,
+        "metrics": evaluation,
+    }
+    return TrainResult(FramingModel(tasks=fitted, info=info), evaluation, notes)
+
+
+def corpus_hash(pieces: list[Piece]) -> str:
+    """SHA-256 over every piece's id, normalised text, target and labels, in a stable order."""
+    digest = hashlib.sha256()
+    for piece in sorted(pieces, key=lambda p: p.id):
+        digest.update(f"{piece.id}\0{text_hash(piece.text)}\0{piece.target}\0{sorted(piece.labels.items())}\n".encode())
+    return digest.hexdigest()
+
+
+def _evaluate_task(cfg, samples, labels, pieces, use_target, duplicate_of, progress) -> dict[str, Any]:
+    """Cross-validated scores: grouped by source and by story where possible, and random."""
+    def fit(rows: list[int]):
+        return fit_task(cfg, [samples[i] for i in rows], [labels[i] for i in rows], use_target=use_target)
+
+    def predict(model, rows: list[int]) -> list[str]:
+        return model.predict([samples[i] for i in rows]).tolist()
+
+    folds, seed = cfg["evaluation"]["folds"], cfg["evaluation"]["seed"]
+    ids = [duplicate_of.get(p.id, p.id) for p in pieces]  # duplicates stay together
+    schemes = {
+        "source": [p.source or "(none)" for p in pieces],
+        "story": [p.story or "(none)" for p in pieces],
+        "random": ids,
+    }
+    result: dict[str, Any] = {}
+    for name, groups in schemes.items():
+        if name != "random" and len(set(groups)) < 2:
+            continue
+        try:
+            result[name] = cross_validate(fit, predict, labels, groups, folds=folds, seed=seed)
+        except errors.TrainingError as exc:
+            result[name] = {"error": str(exc)}
+        if progress:
+            progress(f"cross-validating {name}", 1)(1)
+    return result
