@@ -1,0 +1,55 @@
+"""Shared fixtures: the sample corpus, a small trained model, an isolated cache and model folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "corpus" / "sample"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_cache(tmp_path_factory):
+    """Every test run gets its own doc cache and trusts its own temporary model folder."""
+    os.environ["FRAMING_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    os.environ["FRAMING_MODELS"] = str(tmp_path_factory.mktemp("models"))
+    yield
+
+
+@pytest.fixture(scope="session")
+def models_dir() -> Path:
+    """A trusted folder for models written by tests."""
+    return Path(os.environ["FRAMING_MODELS"])
+
+
+@pytest.fixture(scope="session")
+def sample_pieces():
+    """The shipped sample corpus, as pieces."""
+    from pipeline.corpus import read_corpus
+
+    return list(read_corpus(SAMPLE))
+
+
+@pytest.fixture(scope="session")
+def fast_config():
+    """The default config without calibration folds: same decisions, quicker fits."""
+    from pipeline.config import load_config
+
+    return load_config(overrides={"classifier": {"calibration_folds": 0}})
+
+
+@pytest.fixture(scope="session")
+def small_model(sample_pieces, models_dir):
+    """A model trained (with calibration, without cross-validation) on every other sample piece."""
+    from pipeline.config import load_config
+    from pipeline.persist import save_model
+    from pipeline.train import train
+
+    config = load_config(overrides={"classifier": {"calibration_folds": 3}})
+    result = train(sample_pieces[::2], config=config, evaluate=False)
+    path = save_model(result.model, models_dir / "small")
+    return result.model, path

@@ -1,0 +1,118 @@
+import json
+
+import pytest
+
+from pipeline import errors
+from pipeline.corpus import CsvOptions, LoadReport, corpus_stats, read_corpus
+
+
+def write(path, text, encoding="utf-8"):
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+class TestJsonl:
+    def test_reads_records_in_order(self, tmp_path):
+        f = write(tmp_path / "c.jsonl", '{"id": "a", "text": "One two"}\n\n{"id": "b", "text": "Three"}\n')
+        assert [p.id for p in read_corpus(f)] == ["a", "b"]
+
+    def test_bad_json_names_file_and_line(self, tmp_path):
+        f = write(tmp_path / "c.jsonl", '{"id": "a", "text": "ok"}\n{"id": "b", "text": \n')
+        with pytest.raises(errors.CorpusError, match=r"c\.jsonl:2: not valid JSON"):
+            list(read_corpus(f))
+
+    def test_skip_invalid_reports_every_skipped_record(self, tmp_path):
+        f = write(tmp_path / "c.jsonl", '{"id": "a", "text": "ok"}\nnot json\n{"id": "c"}\n{"id": "d", "text": "fine"}\n')
+        report = LoadReport()
+        pieces = list(read_corpus(f, skip_invalid=True, report=report))
+        assert [p.id for p in pieces] == ["a", "d"]
+        assert [w for w, _ in report.skipped] == [f"{f}:2", f"{f}:3"]
+        assert "missing required field 'text'" in report.skipped[1][1]
+        assert report.loaded == 2
+
+    def test_duplicate_ids_are_refused(self, tmp_path):
+        f = write(tmp_path / "c.jsonl", '{"id": "a", "text": "one"}\n{"id": "a", "text": "two"}\n')
+        with pytest.raises(errors.CorpusError, match=r"c\.jsonl:2: id 'a' was already used at .*c\.jsonl:1"):
+            list(read_corpus(f))
+
+    def test_missing_ids_get_file_and_line(self, tmp_path):
+        f = write(tmp_path / "news.jsonl", '{"text": "one"}\n{"text": "two"}\n')
+        assert [p.id for p in read_corpus(f)] == ["news:1", "news:2"]
+
+    @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "latin-1"])
+    def test_encodings_are_detected(self, tmp_path, encoding):
+        f = write(tmp_path / "c.jsonl", json.dumps({"id": "a", "text": "Café déjà vu"}, ensure_ascii=False) + "\n", encoding)
+        assert next(read_corpus(f)).text == "Café déjà vu"
+
+    def test_binary_file_is_refused_clearly(self, tmp_path):
+        f = tmp_path / "c.jsonl"
+        f.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01")
+        with pytest.raises(errors.CorpusError, match="binary"):
+            list(read_corpus(f))
+
+    def test_missing_path(self, tmp_path):
+        with pytest.raises(errors.CorpusError, match="no such file or folder"):
+            list(read_corpus(tmp_path / "nope.jsonl"))
+
+
+class TestCsv:
+    def test_mapping_labels_and_meta(self, tmp_path):
+        f = write(tmp_path / "c.csv", 'uid,body,outlet,stance,extra\n1,"Text, with comma",Daily,oppose,x\n2,"Multi\nline",Weekly,support,y\n')
+        pieces = list(read_corpus(f, csv_options=CsvOptions(columns={"id": "uid", "text": "body", "source": "outlet"})))
+        assert [(p.id, p.source, p.labels) for p in pieces] == [("1", "Daily", {"stance": "oppose"}), ("2", "Weekly", {"stance": "support"})]
+        assert pieces[1].text == "Multi\nline"
+        assert pieces[0].meta == {"extra": "x"}
+
+    def test_tsv(self, tmp_path):
+        f = write(tmp_path / "c.tsv", "id\ttext\tframe\na\tSome text\teconomic\n")
+        assert next(read_corpus(f)).labels == {"frame": "economic"}
+
+    def test_row_with_extra_cells_names_its_line(self, tmp_path):
+        f = write(tmp_path / "c.csv", 'id,text\n1,"ok"\n2,"multi\nline"\n3,too,many\n')
+        with pytest.raises(errors.CorpusError, match=r"c\.csv:5: the row has 3 cells but the header has 2"):
+            list(read_corpus(f))
+
+    def test_no_text_column(self, tmp_path):
+        f = write(tmp_path / "c.csv", "id,body\n1,x\n")
+        with pytest.raises(errors.CorpusError, match="--map text=COLUMN"):
+            list(read_corpus(f))
+
+
+class TestFolders:
+    def test_text_files_with_sidecar_labels(self, tmp_path):
+        write(tmp_path / "one.txt", "First piece of text.")
+        write(tmp_path / "two.md", "Second piece.")
+        write(tmp_path / "labels.jsonl", '{"id": "one", "stance": "oppose", "source": "Daily"}\n')
+        write(tmp_path / "README.md", "About this corpus")
+        write(tmp_path / "image.png", "x")
+        report = LoadReport()
+        pieces = {p.id: p for p in read_corpus(tmp_path, report=report)}
+        assert set(pieces) == {"one", "two"}
+        assert pieces["one"].labels == {"stance": "oppose"} and pieces["one"].source == "Daily"
+        assert pieces["two"].labels == {}
+        assert {p.split("/")[-1] for p, _ in report.ignored} == {"README.md", "image.png"}
+
+    def test_subfolder_names_as_labels(self, tmp_path):
+        (tmp_path / "oppose").mkdir()
+        (tmp_path / "support").mkdir()
+        write(tmp_path / "oppose" / "a.txt", "Against it.")
+        write(tmp_path / "support" / "b.txt", "For it.")
+        pieces = list(read_corpus(tmp_path, folder_task="stance"))
+        assert {(p.id, p.labels["stance"]) for p in pieces} == {("oppose/a", "oppose"), ("support/b", "support")}
+
+    def test_sample_corpus_loads_completely(self, sample_pieces):
+        assert len(sample_pieces) >= 300
+        stats = corpus_stats(sample_pieces)
+        assert len(stats.stories) >= 10
+        assert set(stats.labels["stance"]) == {"support", "oppose", "neutral"}
+        assert len(stats.labels["frame"]) == 15
+        assert "facial-recognition-pause-2020" in stats.stories
+        assert set(stats.kinds) == {"article", "snippet", "post"}
+
+
+def test_stats_find_duplicates_after_normalisation(tmp_path):
+    f = write(tmp_path / "c.jsonl", '{"id": "a", "text": "Same  Text", "labels": {"stance": "x"}}\n'
+                                     '{"id": "b", "text": "same text"}\n{"id": "c", "text": "other"}\n')
+    stats = corpus_stats(read_corpus(f))
+    assert stats.duplicates == [["a", "b"]]
+    assert stats.unlabelled == 2 and stats.unlabelled_for("stance") == 2
