@@ -46,7 +46,12 @@ def fit_task(config: dict[str, Any], samples: list[Sample], labels: list[str], *
     if len(labels) < 4:
         raise errors.TrainingError(f"needs at least 4 labelled pieces, found {len(labels)}.")
     pipeline = build_task_pipeline(config, use_target=use_target, n_samples=len(samples))
-    return pipeline.fit(samples, labels)
+    pipeline.fit(samples, labels)
+    for step in pipeline.named_steps["features"].transformer_list:
+        vectorizer = getattr(step[1], "named_steps", {}).get("tfidf")
+        if vectorizer is not None and hasattr(vectorizer, "stop_words_"):
+            del vectorizer.stop_words_  # every pruned term: only for introspection, bloats the model
+    return pipeline
 
 
 @dataclass

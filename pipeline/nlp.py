@@ -130,7 +130,7 @@ class Processor:
         fresh: dict[int, bytes] = {}
         pending: list[tuple[bytes, bytes]] = []
         results = _run(self.model, profile, [texts[i] for i in todo], self.batch_size,
-                       self.n_process if len(todo) >= min_parallel else 1)
+                       self.n_process if len(todo) >= min_parallel else 1) if todo else iter(())
         next_out = 0
         for i, data in zip(todo, results):
             fresh[i] = data
@@ -207,14 +207,15 @@ def _split_long(text: str) -> list[str]:
 def _encode_lexical(doc: Doc) -> bytes:
     words: list[str] = []
     starts: list[int] = []
+    pending = True  # a sentence may start on a space token, which is dropped: carry it over
     for token in doc:
+        pending = pending or bool(token.is_sent_start)
         if token.is_space:
             continue
-        if token.is_sent_start and (not starts or starts[-1] != len(words)):
+        if pending and (not starts or starts[-1] != len(words)):
             starts.append(len(words))
+        pending = False
         words.append(token.text)
-    if words and not starts:
-        starts.append(0)
     return srsly.msgpack_dumps((" ".join(words), starts))
 
 

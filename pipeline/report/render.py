@@ -1,0 +1,137 @@
+"""Render HTML reports from Jinja2 templates and write them atomically.
+
+Three reports share one template: classification (pieces, entities, probabilities, story
+summary), inspection (adds the terms and shaded sentences behind each prediction) and
+evaluation (adds metrics, the confusion matrix and the reliability diagram per task).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from ..summary import story_summary
+from .markup import entity_html, label_colours, shaded_sentences
+from .plots import confusion_png, reliability_png
+
+Record = dict[str, Any]
+SCHEME_NAMES = {"source": "grouped by source", "story": "grouped by story", "random": "random (stratified)",
+                "held-out": "held-out corpus"}
+
+
+def _environment():
+    try:
+        import jinja2
+    except ImportError:
+        raise ImportError("HTML reports need Jinja2: pip install 'framing[report]'") from None
+    env = jinja2.Environment(loader=jinja2.PackageLoader("pipeline.report", "templates"),
+                             autoescape=jinja2.select_autoescape(["html"]), trim_blocks=True,
+                             lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    env.filters["pct"] = lambda v: "" if v is None else f"{100 * v:.0f}%"
+    env.filters["num"] = lambda v, d=3: "" if v is None else f"{v:.{d}f}"
+    env.filters["ci"] = lambda v: f"[{v[0]:.3f}, {v[1]:.3f}]" if v else ""
+    return env
+
+
+def render_report(*, title: str, pieces: Sequence[Record] = (), evaluation: Sequence[Record] = (),
+                  summary_records: Iterable[Record] | None = None, notes: Sequence[str] = (),
+                  model: Mapping[str, Any] | None = None) -> str:
+    """The report's HTML. Prefer the ``write_*_report`` functions; this one is their common core.
+
+    Args:
+        title: Page heading.
+        pieces: Piece views from :func:`piece_view`.
+        evaluation: Task views from :func:`evaluation_view`.
+        summary_records: Classification records for the story summary (stance, frame... by source).
+        notes: Lines shown under the heading (warnings, what the report covers).
+        model: Model metadata to show (name, created, spaCy model, corpus).
+    """
+    summary = story_summary(summary_records) if summary_records is not None else {}
+    labels = {lab for by_source in summary.values() for counts in by_source.values() for lab in counts}
+    labels |= {lab for p in pieces for pred in p["predictions"].values() for lab in pred["probabilities"]}
+    return _environment().get_template("report.html").render(
+        title=title, pieces=pieces, evaluation=evaluation, summary=summary, notes=list(notes), model=model,
+        colours=label_colours(labels), created=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    )
+
+
+def write_html(path: str | Path, html: str) -> Path:
+    """Write ``html`` to ``path`` through a temporary file renamed into place (never half-written)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(html)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def piece_view(record: Record, *, text: str | None = None, explanations: Mapping[str, Record] | None = None,
+               note: str | None = None) -> Record:
+    """What the template shows of one classified piece.
+
+    Args:
+        record: A classification record (``Framer.classify``); its ``text``, if any, is used
+            when ``text`` is not given. Entities are highlighted only when they carry offsets
+            (``mentions``); otherwise they are listed.
+        text: The piece's body text.
+        explanations: Task -> :func:`pipeline.explain.explain` result with sentences.
+        note: A line about the piece (e.g. why it is listed).
+    """
+    text = text if text is not None else record.get("text")
+    entities = record.get("entities") or []
+    views = {}
+    for task, ex in (explanations or {}).items():
+        sentences = ex.get("sentences") or []
+        scale = max((abs(s["contribution"]) for s in sentences), default=0.0) or None
+        views[task] = {**ex, "body_html": shaded_sentences(text or "", sentences, scale=scale),
+                       "title_html": shaded_sentences(record.get("title") or "", sentences, field="title",
+                                                      scale=scale)}
+    return {
+        **{k: record.get(k) for k in ("id", "kind", "source", "date", "story", "title", "target")},
+        "gold": record.get("gold") or {},
+        "predictions": record.get("predictions") or {},
+        "entities": entities,
+        "text_html": entity_html(text, entities) if text else None,
+        "explanations": views,
+        "note": note,
+    }
+
+
+def evaluation_view(task: str, metrics: Record, *, schemes: Mapping[str, Record] | None = None,
+                    heading: str = "held-out") -> Record:
+    """What the template shows of one task's evaluation: scores, per class, figures.
+
+    Args:
+        task: Task name.
+        metrics: :func:`pipeline.evaluate.classification_metrics` result (with calibration) whose
+            per-class table and figures are shown.
+        schemes: Scheme -> metrics, for the grouped-vs-random table (default: ``metrics`` only).
+        heading: Name of the scheme ``metrics`` comes from.
+    """
+    rows = []
+    for name, m in (schemes or {heading: metrics}).items():
+        cal = m.get("calibration") or {}
+        rows.append({"name": SCHEME_NAMES.get(name, name), "error": m.get("error"),
+                     "macro_f1": m.get("macro_f1"), "macro_f1_ci": m.get("macro_f1_ci"),
+                     "accuracy": m.get("accuracy"), "accuracy_ci": m.get("accuracy_ci"),
+                     "majority": (m.get("majority_baseline") or {}).get("macro_f1"),
+                     "ece": cal.get("ece"), "brier": cal.get("brier"), "gap": m.get("shortcut_gap"),
+                     "n": m.get("n"), "folds": m.get("folds"), "warnings": m.get("warnings", [])})
+    cal = metrics.get("calibration")
+    return {
+        "task": task, "heading": SCHEME_NAMES.get(heading, heading), "schemes": rows, "metrics": metrics,
+        "confusion_png": confusion_png(metrics["labels"], metrics["confusion"]) if "confusion" in metrics else None,
+        "reliability_png": reliability_png(cal["bins"], ece=cal["ece"]) if cal else None,
+    }

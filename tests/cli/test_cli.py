@@ -1,0 +1,110 @@
+"""The CLI through typer's CliRunner: exit codes and what it prints."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+
+from ..conftest import ROOT, SAMPLE
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def trained(models_dir, tmp_path_factory):
+    """A model trained through the CLI on a small corpus written for the test."""
+    corpus = tmp_path_factory.mktemp("corpus") / "c.jsonl"
+    rows = []
+    for i in range(24):
+        good = i % 2 == 0
+        rows.append({"id": f"p{i}", "source": f"Outlet {i % 4}", "story": f"story {i % 3}",
+                     "text": ("Residents welcome the overdue plan, a clear win. " if good
+                              else "Critics call the reckless plan a costly mistake. ") + f"Item {i}.",
+                     "labels": {"stance": "support" if good else "oppose", "frame": "economic" if i % 3 else "political"}})
+    corpus.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    out = models_dir / "cli"
+    result = runner.invoke(app, ["train", str(corpus), "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+def test_train_prints_grouped_summary_and_saves(trained):
+    out, output = trained
+    assert (out / "model.json").exists()
+    assert "by source" in output and "by story" in output and "random" in output
+    assert f"saved {out}" in output
+
+
+def test_classify_json_on_stdin(trained):
+    out, _ = trained
+    result = runner.invoke(app, ["classify", "-", "--model", str(out), "--format", "json", "--no-entities"],
+                           input="Residents welcome the overdue plan, a clear win.")
+    assert result.exit_code == 0, result.output
+    [record] = json.loads(result.stdout)
+    assert record["predictions"]["stance"]["label"] == "support"
+    assert set(record["predictions"]["stance"]["probabilities"]) == {"support", "oppose"}
+
+
+def test_classify_table_with_entities(trained, tmp_path):
+    out, _ = trained
+    page = tmp_path / "page.txt"
+    page.write_text("Microsoft said the reckless plan is a costly mistake for Boston.")
+    result = runner.invoke(app, ["classify", str(page), "--model", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "oppose" in result.stdout
+    assert "Microsoft" in result.stdout
+
+
+def test_classify_roundup_page_gives_one_row_per_piece(trained):
+    out, _ = trained
+    page = ROOT / "corpus" / "roundups" / "facial-recognition-2020.txt"
+    expected = json.loads(page.with_suffix(".expected.json").read_text())
+    result = runner.invoke(app, ["classify", str(page), "--model", str(out), "--format", "jsonl", "--no-entities"])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["kind"] for r in records] == [p["kind"] for p in expected["pieces"]]
+    assert all(r["offsets"] for r in records)
+
+
+def test_corpus_stats(tmp_path):
+    result = runner.invoke(app, ["corpus", "stats", str(SAMPLE), "--json"])
+    assert result.exit_code == 0, result.output
+    stats = json.loads(result.stdout)
+    assert stats["pieces"] >= 300 and stats["duplicates"] == []
+    assert set(stats["tasks"]) == {"stance", "frame"}
+    assert stats["load"]["ignored"][0]["path"].endswith("CODEBOOK.md")
+
+
+def test_split_prints_pieces_and_removed(tmp_path):
+    page = ROOT / "corpus" / "roundups" / "facial-recognition-2020.txt"
+    result = runner.invoke(app, ["split", str(page), "--show-removed"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    pieces = [x for x in lines if "removed" not in x]
+    removed = [x for x in lines if "removed" in x]
+    assert {p["kind"] for p in pieces} == {"article", "snippet", "post"}
+    assert removed and all(r["reason"] for r in removed)
+
+
+def test_bad_corpus_line_is_one_line_error_with_exit_code(tmp_path, models_dir):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "1", "text": "fine", "labels": {"stance": "a"}}\n{"id": "2", "txt": "oops"}\n')
+    result = runner.invoke(app, ["train", str(bad), "--out", str(models_dir / "never")])
+    assert result.exit_code == 2
+    assert f"{bad}:2: unknown field(s) ['txt']" in " ".join(result.output.split())
+    assert not (models_dir / "never").exists()
+
+
+def test_missing_model_is_a_clear_error(tmp_path, models_dir):
+    result = runner.invoke(app, ["classify", "-", "--model", str(models_dir / "absent")], input="text")
+    assert result.exit_code == 1
+    assert "no model here" in result.output
+
+
+def test_help_lists_every_verb():
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for verb in ("train", "classify", "evaluate", "inspect", "split", "corpus"):
+        assert verb in result.stdout

@@ -1,0 +1,34 @@
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from pipeline.classifier import CalibratedLinearClassifier
+
+
+@parametrize_with_checks([CalibratedLinearClassifier(), CalibratedLinearClassifier(calibration_folds=0)])
+def test_sklearn_contract(estimator, check):
+    check(estimator)
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_logits_are_exactly_linear(n_classes):
+    X, y = make_classification(200, 12, n_informative=6, n_classes=n_classes, random_state=0)
+    clf = CalibratedLinearClassifier().fit(X, y)
+    assert clf.coef_.shape == (n_classes, 12)
+    np.testing.assert_allclose(X @ clf.coef_.T + clf.intercept_, clf.logits(X), atol=1e-8)
+    np.testing.assert_allclose(clf.predict_proba(X).sum(axis=1), 1.0)
+
+
+def test_calibration_changes_confidence_not_decisions():
+    X, y = make_classification(400, 30, n_informative=4, n_classes=3, flip_y=0.3, random_state=1)
+    calibrated = CalibratedLinearClassifier(C=100.0).fit(X, y)
+    raw = CalibratedLinearClassifier(C=100.0, calibration_folds=0).fit(X, y)
+    assert np.array_equal(calibrated.predict(X), raw.predict(X))
+    assert calibrated.temperature_ > 1.0  # an overfit model is overconfident: temperature softens it
+    assert calibrated.predict_proba(X).max(axis=1).mean() < raw.predict_proba(X).max(axis=1).mean()
+
+
+def test_one_class_is_a_clear_error():
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        CalibratedLinearClassifier().fit(np.ones((4, 2)), ["a"] * 4)

@@ -1,0 +1,102 @@
+import json
+
+import numpy as np
+import pytest
+
+from pipeline import errors
+from pipeline.corpus import Piece
+from pipeline.features import prepare_samples
+from pipeline.nlp import Processor
+from pipeline.persist import load_model, save_model
+from pipeline.train import train
+
+TEXTS = {
+    "support": ["We welcome this overdue step, a clear win for residents.",
+                "A long overdue and welcome decision that protects people.",
+                "Advocates applaud the right call and celebrate the win."],
+    "oppose": ["This reckless plan will cost jobs and should be scrapped.",
+               "A misguided and costly mistake that hurts small shops.",
+               "Critics warn the reckless scheme is a costly mistake."],
+}
+
+
+def tiny_corpus():
+    pieces, n = [], 0
+    for label, texts in TEXTS.items():
+        for text in texts:
+            for variant in ("", " Residents spoke.", " The council met."):
+                n += 1
+                pieces.append(Piece(id=str(n), text=text + variant, source=f"outlet{n % 3}",
+                                    labels={"stance": label}, target="the plan"))
+    return pieces
+
+
+def test_overfit_save_reload_gives_identical_predictions(tmp_path, models_dir):
+    pieces = tiny_corpus()
+    model = train(pieces, evaluate=False).model
+    samples = prepare_samples(pieces, Processor())
+    before = model.predict_proba(samples)["stance"]
+    assert (model.tasks["stance"].predict(samples) == [p.labels["stance"] for p in pieces]).all()
+    path = save_model(model, models_dir / "tiny")
+    again = load_model(path)
+    np.testing.assert_array_equal(again.predict_proba(samples)["stance"], before)
+    assert again.labels("stance") == ["oppose", "support"]
+
+
+def test_model_json_records_what_was_promised(small_model):
+    _, path = small_model
+    info = json.loads((path / "model.json").read_text())
+    assert info["format_version"] == 1
+    assert set(info["versions"]) >= {"framing", "spacy", "scikit-learn", "spacy_model"}
+    assert info["versions"]["spacy_model"] == "3.8.0"
+    assert info["spacy_model"]["name"].startswith("en_core_web_sm")
+    assert set(info["tasks"]) == {"stance", "frame"}
+    assert info["tasks"]["stance"]["labels"] == ["neutral", "oppose", "support"]
+    assert len(info["corpus"]["hash"]) == 64 and info["corpus"]["size"] == 162
+    assert set(info["files"]) == {"stance.joblib", "frame.joblib"}
+    assert all(len(digest) == 64 for digest in info["files"].values())
+    assert info["created"]
+
+
+def test_tampered_file_is_refused(small_model, tmp_path, models_dir):
+    model, _ = small_model
+    path = save_model(model, models_dir / "tampered")
+    with open(path / "stance.joblib", "ab") as handle:
+        handle.write(b"\0")
+    with pytest.raises(errors.ModelIntegrityError, match="checksum does not match"):
+        load_model(path)
+
+
+def test_model_outside_trusted_folders_needs_trust(small_model, tmp_path):
+    model, _ = small_model
+    path = save_model(model, tmp_path / "elsewhere")
+    with pytest.raises(errors.UntrustedModelError, match="--trust"):
+        load_model(path)
+    assert set(load_model(path, trust=True).tasks) == {"stance", "frame"}
+
+
+def test_failed_save_keeps_the_previous_model(small_model, models_dir, monkeypatch):
+    model, _ = small_model
+    path = save_model(model, models_dir / "atomic")
+    before = (path / "model.json").read_text()
+    import pipeline.persist as persist
+
+    calls = []
+
+    def failing_dump(obj, file, **kwargs):
+        calls.append(file)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # interrupted half-way through writing the files
+        return __import__("joblib").dump(obj, file, **kwargs)
+
+    monkeypatch.setattr(persist.joblib, "dump", failing_dump)
+    with pytest.raises(KeyboardInterrupt):
+        save_model(model, path)
+    assert (path / "model.json").read_text() == before
+    assert load_model(path).tasks
+    assert [p.name for p in models_dir.iterdir() if p.name.startswith(".atomic")] == []
+
+
+def test_missing_model_says_how_to_make_one(models_dir):
+    with pytest.raises(errors.ModelError, match="framing train"):
+        load_model(models_dir / "nothing-here")

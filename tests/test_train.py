@@ -1,0 +1,57 @@
+import pytest
+
+from pipeline import errors
+from pipeline.corpus import Piece
+from pipeline.evaluate import cross_validate
+from pipeline.features import prepare_samples
+from pipeline.models import fit_task
+from pipeline.nlp import Processor
+from pipeline.train import train
+
+
+@pytest.mark.parametrize("task, margin", [("stance", 0.25), ("frame", 0.25)])
+def test_sample_corpus_beats_majority_baseline_under_story_grouped_cv(sample_pieces, fast_config, task, margin):
+    """A story never sits on both sides, so the model must read stance/frame language, not topics."""
+    samples = prepare_samples(sample_pieces, Processor())
+    labels = [p.labels[task] for p in sample_pieces]
+    stories = [p.story for p in sample_pieces]
+
+    def fit(rows):
+        return fit_task(fast_config, [samples[i] for i in rows], [labels[i] for i in rows], use_target=True)
+
+    def predict(model, rows):
+        return model.classes_, model.predict_proba([samples[i] for i in rows])
+
+    result = cross_validate(fit, predict, labels, stories, folds=5)
+    assert result["folds"] == 5
+    assert result["macro_f1"] > result["majority_baseline"]["macro_f1"] + margin
+    assert result["accuracy"] > result["majority_baseline"]["accuracy"] + 0.15
+
+
+def test_train_reports_grouped_and_random_scores(fast_config):
+    pieces = [Piece(id=str(i), text=f"{w} plan number {i}", source=f"s{i % 4}", story=f"t{i % 2}",
+                    labels={"stance": "support" if w == "good" else "oppose"})
+              for i, w in enumerate(["good", "bad"] * 12)]
+    result = train(pieces, config=fast_config)
+    assert set(result.evaluation["stance"]) == {"source", "story", "random"}
+    assert result.evaluation["stance"]["random"]["macro_f1"] == 1.0
+    assert result.model.info["tasks"]["stance"]["label_counts"] == {"support": 12, "oppose": 12}
+
+
+def test_one_label_task_is_a_clear_error(fast_config):
+    pieces = [Piece(id=str(i), text=f"text {i}", labels={"stance": "support"}) for i in range(6)]
+    with pytest.raises(errors.TrainingError, match="task 'stance': needs at least two different labels"):
+        train(pieces, config=fast_config, evaluate=False)
+
+
+def test_unknown_task_is_a_clear_error(fast_config):
+    pieces = [Piece(id="1", text="text", labels={"stance": "support"})]
+    with pytest.raises(errors.TrainingError, match=r"no piece has a label for task\(s\) \['lean'\]"):
+        train(pieces, tasks=["lean"], config=fast_config)
+
+
+def test_duplicates_are_reported(fast_config):
+    pieces = [Piece(id=str(i), text=["Same text here", "Other words", "More words", "Yet more"][i % 4],
+                    labels={"stance": "a" if i % 2 else "b"}) for i in range(8)]
+    result = train(pieces, config=fast_config, evaluate=False)
+    assert any("duplicate" in note for note in result.warnings)
