@@ -1,3 +1,33 @@
-"""framing: stance, frame and entities for every piece of news coverage of a story."""
+"""framing: stance, frame and entities for every piece of news coverage of a story.
+
+The public API, for notebooks and scripts::
+
+    from pipeline import Framer, read_corpus
+    framer = Framer.load()                      # models/default, checksums verified
+    records = list(framer.classify(read_corpus("corpus/roundups")))
+"""
 
 __version__ = "0.1.0"
+
+from .classify import Framer, to_dataframe  # noqa: E402
+from .config import load_config  # noqa: E402
+from .corpus import Piece, corpus_stats, read_corpus  # noqa: E402
+from .errors import FramingError  # noqa: E402
+from .evaluate import evaluate_model  # noqa: E402
+from .persist import load_model, save_model  # noqa: E402
+from .train import train  # noqa: E402
+
+__all__ = [
+    "Framer",
+    "FramingError",
+    "Piece",
+    "__version__",
+    "corpus_stats",
+    "evaluate_model",
+    "load_config",
+    "load_model",
+    "read_corpus",
+    "save_model",
+    "to_dataframe",
+    "train",
+]

@@ -10,9 +10,12 @@ leaves the previous model intact.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
+import io
 import json
 import os
+import re
 import shutil
 import tempfile
 import warnings
@@ -30,12 +33,15 @@ FORMAT_VERSION = 1
 MODEL_JSON = "model.json"
 PROJECT_MODELS = Path(__file__).resolve().parent.parent / "models"
 DEFAULT_MODEL = PROJECT_MODELS / "default"
+# model.json may only name plain files inside the model folder: no '/', no '..'.
+_SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,200}\.joblib\Z")
 
 
 def trusted_roots() -> list[Path]:
-    """Folders whose models load without ``trust``: the project's own ``models/``,
-    ``./models`` of the working directory, and ``$FRAMING_MODELS`` when set."""
-    roots = [PROJECT_MODELS.resolve(), Path("models").resolve()]
+    """Folders whose models load without ``trust``: the project's own ``models/`` and
+    ``$FRAMING_MODELS`` when set. Not ``./models`` of any working directory: running framing
+    inside a downloaded folder must not trust the model files that came with it."""
+    roots = [PROJECT_MODELS.resolve()]
     if os.environ.get("FRAMING_MODELS"):
         roots.append(Path(os.environ["FRAMING_MODELS"]).resolve())
     return roots
@@ -67,6 +73,10 @@ def save_model(model: FramingModel, path: str | Path) -> Path:
             files=files,
         )
         (tmp / MODEL_JSON).write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        _fsync_folder(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; a model folder is not secret
         _swap_in(tmp, path)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -83,6 +93,12 @@ def read_model_info(path: str | Path) -> dict[str, Any]:
     path = Path(path)
     info_file = path / MODEL_JSON
     if not info_file.is_file():
+        aside = sorted(path.parent.glob(f".{path.name}.old-*")) if path.parent.is_dir() else []
+        if aside and not path.exists():
+            raise errors.ModelError(
+                f"{path}: missing, but a save that was interrupted left the previous model at "
+                f"{aside[-1]}. Rename it back to {path} (or retrain)."
+            )
         raise errors.ModelError(
             f"{path}: no model here ({MODEL_JSON} is missing). Train one with "
             f"`framing train CORPUS --out {path}` or pass --model with an existing model folder."
@@ -91,6 +107,8 @@ def read_model_info(path: str | Path) -> dict[str, Any]:
         info = json.loads(info_file.read_text("utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise errors.ModelError(f"{info_file}: not valid JSON ({exc}). Retrain or restore the model.") from None
+    if not isinstance(info, dict):
+        raise errors.ModelError(f"{info_file}: expected a JSON object, found {type(info).__name__}.")
     if info.get("format_version") != FORMAT_VERSION:
         raise errors.ModelError(
             f"{info_file}: model format {info.get('format_version')!r}, this version of framing reads "
@@ -104,7 +122,7 @@ def load_model(path: str | Path, *, trust: bool = False) -> FramingModel:
 
     Args:
         path: The model folder (with ``model.json``).
-        trust: Load even if the folder lies outside :func:`trusted_root`. Only for models
+        trust: Load even if the folder lies outside :func:`trusted_roots`. Only for models
             whose origin you trust: loading a joblib file can run code.
 
     Raises:
@@ -120,27 +138,83 @@ def load_model(path: str | Path, *, trust: bool = False) -> FramingModel:
             "code when loaded. If you trust its origin, pass --trust (trust=True)."
         )
     info = read_model_info(path)
-    files = info.get("files", {})
-    expected = {t["file"] for t in info.get("tasks", {}).values()} | set(info.get("extras", {}).values())
-    for name in sorted(expected):
+    data = _verified_files(path, info)
+    _warn_versions(info, path)
+    try:
+        tasks = {task: joblib.load(io.BytesIO(data[meta["file"]])) for task, meta in info["tasks"].items()}
+        extras = {name: joblib.load(io.BytesIO(data[file])) for name, file in info.get("extras", {}).items()}
+    except Exception as exc:  # a verified file that still fails: versions, or a bad save
+        raise errors.ModelError(
+            f"{path}: cannot load the model files ({type(exc).__name__}: {exc}). "
+            "Retrain the model with this version of framing."
+        ) from None
+    for task, pipe in tasks.items():
+        if not (hasattr(pipe, "predict_proba") and hasattr(pipe, "classes_")):
+            raise errors.ModelError(f"{path / info['tasks'][task]['file']}: not a fitted classifier.")
+    return FramingModel(tasks=tasks, info=info, extras=extras)
+
+
+def _verified_files(path: Path, info: dict[str, Any]) -> dict[str, bytes]:
+    """The bytes of every file ``model.json`` lists, each checked against its SHA-256.
+
+    Each file is read once and the checked bytes are what gets unpickled, so the file cannot
+    change between the check and the load. Names must be plain ``*.joblib`` files in the
+    folder itself, and no file may be a symbolic link.
+    """
+    files = info.get("files")
+    tasks = info.get("tasks")
+    extras = info.get("extras", {})
+    if not isinstance(files, dict) or not isinstance(tasks, dict) or not isinstance(extras, dict):
+        raise errors.ModelIntegrityError(f"{path / MODEL_JSON}: 'files', 'tasks' and 'extras' must be objects.")
+    needed = []
+    for task, meta in tasks.items():
+        if not isinstance(meta, dict) or not isinstance(meta.get("file"), str):
+            raise errors.ModelIntegrityError(f"{path / MODEL_JSON}: task {task!r} names no file.")
+        needed.append(meta["file"])
+    needed += list(extras.values())
+    for name in [*needed, *files]:
+        if not isinstance(name, str) or not _SAFE_NAME.match(name):
+            raise errors.ModelIntegrityError(
+                f"{path / MODEL_JSON}: lists the file {name!r}; a model may only name plain *.joblib "
+                "files inside its own folder. Refusing to load it."
+            )
+    for name in needed:
         if name not in files:
             raise errors.ModelIntegrityError(f"{path / name}: no checksum recorded in {MODEL_JSON}; refusing to load it.")
-    for name, digest in files.items():
+    real_folder = path.resolve()
+    data: dict[str, bytes] = {}
+    for name in sorted(set(needed)):
         file = path / name
-        if not file.is_file():
-            raise errors.ModelIntegrityError(f"{file}: missing. The model is incomplete; retrain or restore it.")
-        if _sha256(file) != digest:
+        if file.is_symlink() or (file.exists() and file.resolve().parent != real_folder):
+            raise errors.ModelIntegrityError(
+                f"{file}: is a symbolic link; a model's files must be regular files in its folder. "
+                "Refusing to load it."
+            )
+        try:
+            content = file.read_bytes()
+        except FileNotFoundError:
+            raise errors.ModelIntegrityError(f"{file}: missing. The model is incomplete; retrain or restore it.") from None
+        except OSError as exc:
+            raise errors.ModelIntegrityError(f"{file}: cannot be read ({exc.strerror}).") from None
+        if hashlib.sha256(content).hexdigest() != files[name]:
             raise errors.ModelIntegrityError(
                 f"{file}: checksum does not match {MODEL_JSON}; the file was changed or corrupted. "
                 "Refusing to load it (it could run code). Retrain or restore the model."
             )
-    _warn_versions(info, path)
-    tasks = {task: joblib.load(path / meta["file"]) for task, meta in info["tasks"].items()}
-    extras = {name: joblib.load(path / file) for name, file in info.get("extras", {}).items()}
-    return FramingModel(tasks=tasks, info=info, extras=extras)
+        data[name] = content
+    return data
 
 
 def _swap_in(tmp: Path, path: Path) -> None:
+    """Put the folder ``tmp`` at ``path``; any previous folder there is removed afterwards.
+
+    On Linux both folders are exchanged in one atomic ``renameat2`` call, so there is no
+    instant at which ``path`` is missing. Elsewhere the old folder is first moved aside,
+    which leaves a short window (see :func:`read_model_info` for how that is reported).
+    """
+    if path.exists() and _exchange(tmp, path):
+        shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the old model
+        return
     old = None
     if path.exists():
         old = path.with_name(f".{path.name}.old-{os.getpid()}")
@@ -148,6 +222,25 @@ def _swap_in(tmp: Path, path: Path) -> None:
     os.replace(tmp, path)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths with Linux ``renameat2(RENAME_EXCHANGE)``; False if unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Flush the files of ``folder`` to disk, so a power cut cannot swap in empty files."""
+    for file in folder.iterdir():
+        with open(file, "rb") as handle:
+            os.fsync(handle.fileno())
 
 
 def _sha256(file: Path) -> str:

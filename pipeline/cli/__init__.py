@@ -8,6 +8,7 @@ from .classify import classify_cli
 from .corpus import corpus_app
 from .evaluate import evaluate_cli
 from .inspect import inspect_cli
+from .model import model_app
 from .split import split_cli
 from .train import train_cli
 
@@ -24,6 +25,7 @@ app.command("evaluate")(evaluate_cli)
 app.command("inspect")(inspect_cli)
 app.command("split")(split_cli)
 app.add_typer(corpus_app, name="corpus")
+app.add_typer(model_app, name="model")
 
 
 def main() -> None:

@@ -30,6 +30,16 @@ def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             except KeyboardInterrupt:
                 err.print("[yellow]interrupted[/]: nothing half-written was left in place.")
                 raise typer.Exit(code=130) from None
+            except BrokenPipeError:
+                # `framing classify ... | head`: the reader went away; not an error of ours.
+                raise typer.Exit(code=141) from None
+            except OSError as exc:
+                if exc.filename is None:
+                    raise
+                # Disk full, permission denied, ...: one line naming the file, not a traceback.
+                err.print(f"[bold red]error:[/] cannot access {exc.filename}: {exc.strerror}. "
+                          "Nothing half-written was left in place of a previous file.", highlight=False)
+                raise typer.Exit(code=1) from None
             finally:
                 for warning in caught:
                     err.print(f"[yellow]warning:[/] {warning.message}", highlight=False)

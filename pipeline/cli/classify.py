@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.table import Table
 
+from .. import errors
 from ..classify import Framer
 from ..corpus import LoadReport
 from ..summary import story_summary
-from ._common import (Format, atomic_output, csv_options, make_processor, out, progress_bars, report_load,
-                      stream_inputs, write_csv_rows)
+from ._common import (Format, ResumableOutput, atomic_output, csv_options, err, make_processor, out,
+                      progress_bars, report_load, stream_inputs, write_csv_rows)
 from ._errors import handles_errors
 
 
@@ -23,12 +25,13 @@ def classify_cli(
     model: Annotated[Optional[Path], typer.Option(help="Model folder (default: models/default).")] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout (atomically).")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted jsonl/csv --output run: skip the pieces already written.")] = False,
     no_entities: Annotated[bool, typer.Option("--no-entities", help="Skip named entities (much faster).")] = False,
     min_confidence: Annotated[float, typer.Option(help="Below this probability a label is reported as 'uncertain'.")] = 0.0,
     trust: Annotated[bool, typer.Option(help="Load a model from outside the trusted folders (it can run code).")] = False,
     skip_invalid: Annotated[bool, typer.Option(help="Skip invalid records, reporting each, instead of stopping.")] = False,
     map_: Annotated[Optional[list[str]], typer.Option("--map", help="CSV column mapping FIELD=COLUMN.")] = None,
-    batch_size: Annotated[int, typer.Option(help="Pieces per batch.")] = 512,
+    batch_size: Annotated[int, typer.Option(min=1, help="Pieces per batch (each batch is written and flushed).")] = 512,
     cache_dir: Annotated[Optional[Path], typer.Option(help="Where processed texts are cached.")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the cache.")] = False,
     jobs: Annotated[int, typer.Option(help="Processes for spaCy on large inputs.")] = 2,
@@ -36,38 +39,123 @@ def classify_cli(
 ) -> None:
     """Classify every piece of INPUTS: each task's label and probabilities, and the entities.
 
-    A roundup page (.txt) is split into its article, snippets and posts first.
+    A roundup page (.txt) is split into its article, snippets and posts first. With
+    --format jsonl or csv and --output, records are flushed batch by batch to
+    OUTPUT.partial, renamed to OUTPUT at the end; after an interruption, run the same
+    command with --resume to continue where it stopped.
     """
+    streaming = fmt in (Format.jsonl, Format.csv)
+    if resume and not (streaming and output is not None):
+        raise errors.ConfigError("--resume needs --format jsonl or csv and an --output file.")
     framer = Framer.load(model, trust=trust)
     framer.processor = make_processor(framer.model.spacy_model, cache_dir, no_cache, jobs)
     report = LoadReport()
     pieces = stream_inputs(inputs, skip_invalid=skip_invalid, options=csv_options(map_, None), report=report)
     tasks = list(framer.model.tasks)
-    with progress_bars(quiet) as bars:
-        advance = bars("classifying", None) if bars else None
-        records = framer.classify(pieces, entities=not no_entities, batch_size=batch_size,
-                                  min_confidence=min_confidence, progress=advance)
-        with atomic_output(output) as handle:
-            if fmt is Format.table:
-                rows = list(records)
-                if output is None:
-                    print_table(rows, tasks)
-                else:
-                    handle.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
-            elif fmt is Format.jsonl:
-                for rec in records:
-                    handle.write(json.dumps(rec, ensure_ascii=False) + "\n")
-            elif fmt is Format.json:
-                handle.write("[\n")
-                for i, rec in enumerate(records):
-                    handle.write((",\n" if i else "") + json.dumps(rec, ensure_ascii=False))
-                handle.write("\n]\n")
+    header = csv_header(tasks)
+    sink = ResumableOutput(output, fmt, header=header, resume=resume).open() if streaming and output else None
+    if sink is not None and sink.done:
+        err.print(f"resuming: {len(sink.done)} piece(s) already in {sink.partial.name} are skipped.")
+        pieces = (p for p in pieces if p.id not in sink.done)
+    seen = [0]
+    pieces = _counted(pieces, seen)
+    # --html FILE goes here: append the report's collector to `consumers`. Each consumer is
+    # called with every batch of records as it is produced (all formats), so a report can
+    # be built while the output streams; render it after the loop, atomically.
+    consumers: list = []
+    try:
+        with progress_bars(quiet) as bars:
+            advance = bars("classifying", None) if bars else None
+            records = framer.classify(pieces, entities=not no_entities, batch_size=batch_size,
+                                      min_confidence=min_confidence, progress=advance)
+            records = fan_out(records, consumers, batch_size)
+            if sink is not None:
+                for batch in batched(records, batch_size):
+                    sink.write_batch(batch, [row_cells(r, header) for r in batch] if fmt is Format.csv else None)
+                sink.finish()
             else:
-                header = ["id", "kind", "source", "date", "title"]
-                for task in tasks:
-                    header += [task, f"{task}_confidence"]
-                write_csv_rows(handle, (flat_row(r) for r in records), header + ["entities"])
+                write_whole(records, fmt, output, tasks, header)
+    except BaseException as exc:
+        if sink is not None:
+            sink.abort()
+            if isinstance(exc, (KeyboardInterrupt, errors.FramingError)) or sink.written:
+                err.print(f"[yellow]stopped[/]: {sink.written} piece(s) of this run are in {sink.partial}, "
+                          f"complete up to the last batch; {output} was not touched. Run the same command "
+                          "with --resume to continue.", highlight=False)
+        report_load(report)
+        if isinstance(exc, KeyboardInterrupt) and sink is not None:
+            raise typer.Exit(code=130) from None
+        raise
     report_load(report)
+    if seen[0] == 0 and not (sink is not None and sink.done):
+        err.print(f"[yellow]warning:[/] no pieces found in {', '.join(inputs)}; the output is empty.",
+                  highlight=False)
+
+
+def _counted(pieces: Iterable, seen: list[int]) -> Iterator:
+    for piece in pieces:
+        seen[0] += 1
+        yield piece
+
+
+def write_whole(records, fmt: Format, output: Path | None, tasks: list[str], header: list[str]) -> None:
+    """Write every record to ``output`` through a temporary file (or stream them to stdout)."""
+    with atomic_output(output) as handle:
+        if fmt is Format.table:
+            rows = list(records)
+            if output is None:
+                print_table(rows, tasks)
+            else:
+                handle.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        elif fmt is Format.json:
+            handle.write("[\n")
+            for i, rec in enumerate(records):
+                handle.write((",\n" if i else "") + json.dumps(rec, ensure_ascii=False))
+            handle.write("\n]\n")
+        elif fmt is Format.jsonl:
+            for i, rec in enumerate(records, start=1):
+                handle.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                if i % 64 == 0:
+                    handle.flush()
+        else:
+            write_csv_rows(handle, (flat_row(r) for r in records), header)
+
+
+def fan_out(records: Iterable[dict], consumers: list, size: int) -> Iterator[dict]:
+    """Pass ``records`` through, handing each batch of ``size`` to every consumer first."""
+    if not consumers:
+        yield from records
+        return
+    for batch in batched(records, size):
+        for consume in consumers:
+            consume(batch)
+        yield from batch
+
+
+def batched(records: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    """Group ``records`` into lists of ``size`` (the last one shorter)."""
+    batch: list[dict] = []
+    for rec in records:
+        batch.append(rec)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def csv_header(tasks: list[str]) -> list[str]:
+    """The CSV columns: piece fields, each task's label and confidence, entities."""
+    header = ["id", "kind", "source", "date", "title"]
+    for task in tasks:
+        header += [task, f"{task}_confidence"]
+    return header + ["entities"]
+
+
+def row_cells(rec: dict, header: list[str]) -> list:
+    """The CSV cells of a record, in ``header`` order."""
+    row = flat_row(rec)
+    return [row.get(column) for column in header]
 
 
 def flat_row(rec: dict) -> dict:

@@ -8,8 +8,9 @@ naming ``file:line``; with ``skip_invalid`` it is skipped and recorded in the
 from __future__ import annotations
 
 import csv
-import io
 import json
+import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,13 +18,16 @@ from typing import Any
 
 from .. import errors
 from .piece import FIELDS, Piece
-from .text_io import read_text
+from .text_io import iter_lines, read_text
 
 CORPUS_SUFFIXES = (".jsonl", ".csv", ".tsv")
 TEXT_SUFFIXES = (".txt", ".md")
 LABEL_COLUMNS = ("stance", "frame", "lean", "label")
 SIDECAR_NAMES = ("labels.jsonl", "labels.csv", "labels.tsv")
 _DOC_NAMES = ("readme", "codebook", "license", "licence", "changelog", "notice")
+# A whole article can sit in one CSV cell; the csv module's default limit is 128 KiB.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 @dataclass
@@ -106,11 +110,41 @@ def read_corpus(
 
 
 def iter_jsonl_records(path: Path) -> Iterator[tuple[int, str]]:
-    """Yield ``(line_number, line)`` for the non-blank lines of a JSONL file, any encoding."""
-    text = read_text(path)
-    for number, line in enumerate(io.StringIO(text), start=1):
+    """Yield ``(line_number, line)`` for the non-blank lines of a JSONL file, any encoding.
+
+    The file is streamed: memory stays flat whatever its size.
+    """
+    for number, line in iter_lines(path):
         if line.strip():
             yield number, line
+
+
+def parse_json_line(line: str) -> Any:
+    """Parse one JSONL line; unpaired UTF-16 surrogate escapes become U+FFFD.
+
+    Raises:
+        ValueError: When the line is not JSON (message says why).
+    """
+    try:
+        value = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{exc.msg} at column {exc.colno}") from None
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+    if _SURROGATE_ESCAPE.search(line):
+        # "\ud800" alone is valid JSON but cannot be written as UTF-8 later on.
+        value = _scrub_surrogates(value)
+    return value
+
+
+def _scrub_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, list):
+        return [_scrub_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_scrub_surrogates(k): _scrub_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def _walk(folder: Path, report: LoadReport) -> list[Path]:
@@ -151,9 +185,9 @@ def _read_jsonl(file: Path, skip_invalid: bool, report: LoadReport) -> Iterator[
         for number, line in lines:
             where = f"{file}:{number}"
             try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                _fail(errors.NOT_JSON.format(detail=f"{exc.msg} at column {exc.colno}"), where, skip_invalid, report)
+                record = parse_json_line(line)
+            except ValueError as exc:
+                _fail(errors.NOT_JSON.format(detail=exc), where, skip_invalid, report)
                 continue
             piece = _build(record, where, f"{file.stem}:{number}", skip_invalid, report)
             if piece is not None:
@@ -164,32 +198,61 @@ def _read_jsonl(file: Path, skip_invalid: bool, report: LoadReport) -> Iterator[
 
 def _read_csv(file: Path, options: CsvOptions, skip_invalid: bool, report: LoadReport) -> Iterator[Piece]:
     try:
-        text = read_text(file)
+        yield from _read_csv_rows(file, options, skip_invalid, report)
     except errors.CorpusError as exc:
+        if getattr(exc, "fatal", False) or not skip_invalid:
+            raise
         _fail(exc.reason, exc.where or str(file), skip_invalid, report)
-        return
+
+
+def _header_error(message: str, *, where: str | None = None) -> errors.CorpusError:
+    """A problem with the header or the options: it stops the load even with skip_invalid."""
+    exc = errors.CorpusError(message, where=where)
+    exc.fatal = True
+    return exc
+
+
+def _read_csv_rows(file: Path, options: CsvOptions, skip_invalid: bool, report: LoadReport) -> Iterator[Piece]:
     delimiter = options.delimiter or ("\t" if file.suffix.lower() == ".tsv" else ",")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: an unterminated quote is an error at its line, not a cell that swallows the
+    # rest of the file.
+    reader = csv.reader((line for _, line in iter_lines(file)), delimiter=delimiter, strict=True)
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
-        raise errors.CorpusError(errors.EMPTY_CORPUS.format(path=file, expected="a header row"), where=f"{file}:1")
+        raise _header_error(errors.EMPTY_CORPUS.format(path=file, expected="a header row"),
+            where=f"{file}:1") from None
+    except csv.Error as exc:
+        raise _header_error(f"the header row is not valid CSV ({exc}).", where=f"{file}:1") from None
+    if len(set(header)) < len(header):
+        dupes = sorted({h for h in header if header.count(h) > 1})
+        raise _header_error(f"the header names column(s) {dupes} more than once; rename them.",
+            where=f"{file}:1")
     mapping = {name: name for name in FIELDS if name in header and name not in ("labels", "meta", "offsets")}
     for fld, column in options.columns.items():
         if fld not in FIELDS:
-            raise errors.CorpusError(f"--map names unknown field {fld!r}; fields are {', '.join(FIELDS)}.")
+            raise _header_error(f"--map names unknown field {fld!r}; fields are {', '.join(FIELDS)}.")
         if column not in header:
-            raise errors.CorpusError(f"--map {fld}={column}: no column {column!r} in the header {header}.", where=f"{file}:1")
+            raise _header_error(f"--map {fld}={column}: no column {column!r} in the header {header}.", where=f"{file}:1")
         mapping[fld] = column
     if "text" not in mapping:
-        raise errors.CorpusError(errors.CSV_NO_TEXT_COLUMN.format(wanted="text", columns=header), where=f"{file}:1")
+        raise _header_error(errors.CSV_NO_TEXT_COLUMN.format(wanted="text", columns=header), where=f"{file}:1")
     label_cols = options.labels if options.labels is not None else tuple(c for c in header if c in LABEL_COLUMNS)
     for col in label_cols:
         if col not in header:
-            raise errors.CorpusError(f"label column {col!r} is not in the header {header}.", where=f"{file}:1")
+            raise _header_error(f"label column {col!r} is not in the header {header}.", where=f"{file}:1")
     used = set(mapping.values()) | set(label_cols)
     line = reader.line_num
-    for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            _fail(f"not valid CSV ({exc}). Check the quotes of this row, or pass --skip-invalid.",
+                  f"{file}:{line + 1}", skip_invalid, report)
+            line = reader.line_num
+            continue
         where = f"{file}:{line + 1}"
         start_line, line = line + 1, reader.line_num
         if not any(cell.strip() for cell in row):
@@ -245,12 +308,12 @@ def _sidecar_labels(folder: Path, skip_invalid: bool, report: LoadReport) -> dic
             rows = []
             for number, line in iter_jsonl_records(file):
                 try:
-                    rows.append((f"{file}:{number}", json.loads(line)))
-                except json.JSONDecodeError as exc:
-                    _fail(errors.NOT_JSON.format(detail=exc.msg), f"{file}:{number}", skip_invalid, report)
+                    rows.append((f"{file}:{number}", parse_json_line(line)))
+                except ValueError as exc:
+                    _fail(errors.NOT_JSON.format(detail=exc), f"{file}:{number}", skip_invalid, report)
         else:
             delim = "\t" if name.endswith(".tsv") else ","
-            reader = csv.DictReader(io.StringIO(read_text(file), newline=""), delimiter=delim)
+            reader = csv.DictReader((line for _, line in iter_lines(file)), delimiter=delim)
             rows = [(f"{file}:{i + 2}", {k: v for k, v in r.items() if k}) for i, r in enumerate(reader)]
         for where, row in rows:
             if not isinstance(row, dict) or not row.get("id"):

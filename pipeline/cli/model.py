@@ -1,0 +1,53 @@
+"""``framing model export|import``: move models between people in an auditable format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..exchange import audit_types, export_model, import_model
+from ..persist import load_model
+from ._common import err, out
+from ._errors import handles_errors
+
+model_app = typer.Typer(help="Export and import models as auditable skops files.", no_args_is_help=True)
+
+
+@model_app.command("export")
+@handles_errors
+def export_cli(
+    model: Annotated[Path, typer.Argument(help="Model folder to export.")],
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="The .zip file to write.")],
+    trust: Annotated[bool, typer.Option(help="Export a model from outside the trusted folders (loading it can run code).")] = False,
+) -> None:
+    """Write MODEL as one skops .zip that `framing model import` can audit before loading."""
+    export_model(load_model(model, trust=trust), out_file)
+    out.print(f"exported {model} to {out_file}")
+
+
+@model_app.command("import")
+@handles_errors
+def import_cli(
+    file: Annotated[Path, typer.Argument(help="A .zip written by `framing model export`.")],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Model folder to write, e.g. models/theirs.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list the types in the file; build nothing.")] = False,
+) -> None:
+    """List the types stored in FILE, refuse any that is not trusted, then save the model to --out.
+
+    Trusted: classes of framing (pipeline.*), scikit-learn, NumPy and SciPy. Nothing in
+    the file is built before every type has passed.
+    """
+    def show(trusted: list[str], refused: list[str]) -> None:
+        err.print(f"types in {file} beyond skops's built-in safe set:")
+        for name in trusted:
+            err.print(f"  [green]trusted[/]  {name}", highlight=False)
+        for name in refused:
+            err.print(f"  [red]refused[/]  {name}", highlight=False)
+
+    if dry_run:
+        show(*audit_types(file))
+        return
+    import_model(file, out_dir, on_types=show)
+    out.print(f"imported {file} to {out_dir}")
