@@ -27,6 +27,7 @@ from typing import Any
 import joblib
 
 from . import __version__, errors
+from .features import FEATURES_VERSION
 from .models import FramingModel
 
 FORMAT_VERSION = 1
@@ -65,6 +66,7 @@ def save_model(model: FramingModel, path: str | Path) -> Path:
         info = dict(model.info)
         info.update(
             format_version=FORMAT_VERSION,
+            features_version=FEATURES_VERSION,
             created=info.get("created") or datetime.now(timezone.utc).isoformat(timespec="seconds"),
             versions=_versions(info.get("spacy_model", {}).get("name")),
             tasks={t: {**info.get("tasks", {}).get(t, {}), "labels": model.labels(t), "file": f"{t}.joblib"}
@@ -113,6 +115,12 @@ def read_model_info(path: str | Path) -> dict[str, Any]:
         raise errors.ModelError(
             f"{info_file}: model format {info.get('format_version')!r}, this version of framing reads "
             f"format {FORMAT_VERSION}. Retrain the model with this version."
+        )
+    if info.get("features_version") != FEATURES_VERSION:
+        raise errors.ModelError(
+            f"{info_file}: the model was trained on features of version {info.get('features_version')!r}; "
+            f"this version of framing computes version {FEATURES_VERSION}, which the model cannot read. "
+            f"Retrain it: framing train CORPUS --out {path}."
         )
     return info
 

@@ -100,3 +100,13 @@ def test_failed_save_keeps_the_previous_model(small_model, models_dir, monkeypat
 def test_missing_model_says_how_to_make_one(models_dir):
     with pytest.raises(errors.ModelError, match="framing train"):
         load_model(models_dir / "nothing-here")
+
+
+def test_model_from_other_feature_code_is_refused_with_retrain_advice(small_model, models_dir):
+    model, _ = small_model
+    path = save_model(model, models_dir / "oldfeatures")
+    info = json.loads((path / "model.json").read_text())
+    info["features_version"] = 0
+    (path / "model.json").write_text(json.dumps(info))
+    with pytest.raises(errors.ModelError, match="features of version 0.*Retrain it"):
+        load_model(path)

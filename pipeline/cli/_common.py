@@ -167,12 +167,14 @@ def _stdin_pieces(report: LoadReport) -> Iterator[Piece]:
 
 
 def _text_pieces(text: str, doc_id: str, where: str) -> Iterator[Piece]:
-    from ..corpus.roundup import looks_like_roundup, split_roundup
+    from ..corpus.roundup import read_page
 
-    if looks_like_roundup(text):
-        yield from split_roundup(text, document_id=doc_id).pieces
-    else:
-        yield Piece.from_record({"id": doc_id, "text": text}, where=where)
+    pieces = read_page(text, document_id=doc_id).pieces
+    if not pieces:
+        raise errors.CorpusError(errors.EMPTY_TEXT, where=where)
+    for piece in pieces:
+        piece.origin = piece.origin or where
+        yield piece
 
 
 def report_load(report: LoadReport) -> None:

@@ -36,6 +36,7 @@ def classify_cli(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the cache.")] = False,
     jobs: Annotated[int, typer.Option(help="Processes for spaCy on large inputs.")] = 2,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+    html: Annotated[Optional[Path], typer.Option("--html", help="Also write a self-contained HTML report here.")] = None,
 ) -> None:
     """Classify every piece of INPUTS: each task's label and probabilities, and the entities.
 
@@ -59,10 +60,14 @@ def classify_cli(
         pieces = (p for p in pieces if p.id not in sink.done)
     seen = [0]
     pieces = _counted(pieces, seen)
-    # --html FILE goes here: append the report's collector to `consumers`. Each consumer is
-    # called with every batch of records as it is produced (all formats), so a report can
-    # be built while the output streams; render it after the loop, atomically.
+    # Each consumer is called with every batch of records as it is produced (all formats),
+    # so the HTML report is gathered while the output streams and rendered at the end.
     consumers: list = []
+    collected: list[dict] = []
+    texts: dict[str, str] = {}
+    if html is not None:
+        pieces = _remember_texts(pieces, texts, limit=REPORT_PIECES)
+        consumers.append(collected.extend)
     try:
         with progress_bars(quiet) as bars:
             advance = bars("classifying", None) if bars else None
@@ -87,9 +92,26 @@ def classify_cli(
             raise typer.Exit(code=130) from None
         raise
     report_load(report)
+    if html is not None:
+        from ..report import write_classify_report
+
+        write_classify_report(html, collected, texts=texts, max_pieces=REPORT_PIECES,
+                              title=f"framing: {', '.join(inputs)}")
+        err.print(f"report written to {html}", highlight=False)
     if seen[0] == 0 and not (sink is not None and sink.done):
         err.print(f"[yellow]warning:[/] no pieces found in {', '.join(inputs)}; the output is empty.",
                   highlight=False)
+
+
+REPORT_PIECES = 500  # pieces shown in an HTML report; its summary counts them all
+
+
+def _remember_texts(pieces: Iterable, texts: dict[str, str], limit: int) -> Iterator:
+    """Pass pieces through, keeping the text of the first ``limit`` for the report."""
+    for piece in pieces:
+        if len(texts) < limit:
+            texts[piece.id] = piece.text
+        yield piece
 
 
 def _counted(pieces: Iterable, seen: list[int]) -> Iterator:

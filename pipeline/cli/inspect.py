@@ -73,9 +73,18 @@ def inspect_cli(
         err.print(f"wrote {html}")
     results = [{"id": p.id, "source": p.source, "kind": p.kind, **({"note": n} if n else {}),
                 "explanations": ex} for p, ex, n in zip(shown, explanations, notes)]
+    removed = page_removals(inputs or [])
     if as_json:
-        out.print_json(json.dumps(results))
+        out.print_json(json.dumps({"pieces": results, "removed": removed} if removed else results))
         return
+    for page, items in removed.items():
+        table = Table(title=f"{page}: {len(items)} boilerplate line(s) removed before classifying")
+        table.add_column("reason")
+        table.add_column("removed text", overflow="fold")
+        table.add_column("offsets", justify="right")
+        for item in items:
+            table.add_row(item["reason"], item["text"], f"{item['start']}-{item['end']}")
+        out.print(table)
     for piece, res in zip(shown, results):
         out.rule(f"{piece.id}  {piece.kind}  {piece.source or ''}")
         if res.get("note"):
@@ -83,6 +92,22 @@ def inspect_cli(
         out.print(piece.text[:300] + ("..." if len(piece.text) > 300 else ""), highlight=False)
         for t, ex in res["explanations"].items():
             print_explanation(t, ex, top)
+
+
+def page_removals(inputs: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """For each text page among ``inputs``, the boilerplate taken out of it and why."""
+    from ..corpus.roundup import read_page
+    from ..corpus.text_io import read_text
+
+    found = {}
+    for item in inputs:
+        path = Path(item)
+        if item == "-" or not path.is_file() or path.suffix.lower() not in (".txt", ".md"):
+            continue
+        removed = read_page(read_text(path)).removed
+        if removed:
+            found[item] = [{"reason": r.reason, "text": r.text, "start": r.start, "end": r.end} for r in removed]
+    return found
 
 
 def print_explanation(task: str, ex: dict[str, Any], top: int) -> None:

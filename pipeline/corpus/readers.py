@@ -282,15 +282,18 @@ def _read_text_piece(file, root, folder_task, split_roundups, sidecars, skip_inv
     if folder_task and len(rel.parts) > 1:
         labels.setdefault(folder_task, rel.parts[-2])
     if split_roundups:
-        from .roundup import looks_like_roundup, split_roundup
+        from .roundup import read_page
 
-        if looks_like_roundup(text):
-            pieces = split_roundup(text, document_id=pid, story=extra.get("story"), target=extra.get("target"))
-            for piece in pieces.pieces:
+        page = read_page(text, document_id=pid, story=extra.get("story"), target=extra.get("target"))
+        if len(page.pieces) != 1 or page.pieces[0].id != pid:  # a roundup: its own pieces
+            for piece in page.pieces:
                 piece.meta["document"] = str(file)
                 piece.origin = piece.origin or str(file)
                 yield piece
             return
+        if page.removed:  # one article, cleaned of page furniture; the removals are counted
+            text = page.pieces[0].text
+            extra.setdefault("meta", {})["boilerplate_removed"] = len(page.removed)
     record = {"id": pid, "text": text, **extra, "labels": labels}
     piece = _build(record, str(file), pid, skip_invalid, report)
     if piece is not None:

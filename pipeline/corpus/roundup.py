@@ -19,7 +19,7 @@ from .. import errors
 from .boilerplate import Line, Removal, assemble, clean_text, find_removals, headline_like, split_lines
 from .piece import Piece
 
-__all__ = ["Roundup", "clean_text", "looks_like_roundup", "parse_date", "split_roundup"]
+__all__ = ["Roundup", "clean_text", "looks_like_roundup", "parse_date", "read_page", "split_roundup"]
 
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
           r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
@@ -309,3 +309,19 @@ def looks_like_roundup(text: str) -> bool:
         InputError: When ``text`` is not a string.
     """
     return bool(_analyse(text)[1])
+
+
+def read_page(text: str, *, document_id: str = "page", story: str | None = None,
+              target: str | None = None) -> Roundup:
+    """The pieces of a page as a user copied it, with page furniture removed.
+
+    A roundup page splits into its pieces (:func:`split_roundup`); any other page is one
+    article with id ``document_id``, cleaned by :func:`clean_text`. Either way the removals
+    come back too, so that they can be shown.
+    """
+    if looks_like_roundup(text):
+        return split_roundup(text, document_id=document_id, story=story, target=target)
+    cleaned, removed = clean_text(text)
+    if not any(ch.isalnum() for ch in cleaned):
+        return Roundup([], removed)
+    return Roundup([Piece(id=document_id, text=cleaned, story=story, target=target)], removed)

@@ -108,3 +108,28 @@ def test_help_lists_every_verb():
     assert result.exit_code == 0
     for verb in ("train", "classify", "evaluate", "inspect", "split", "corpus"):
         assert verb in result.stdout
+
+
+def test_inspect_shows_the_boilerplate_removed_from_a_page(trained):
+    out, _ = trained
+    page = ROOT / "corpus" / "roundups" / "facial-recognition-2020.txt"
+    expected = json.loads(page.with_suffix(".expected.json").read_text())
+    result = runner.invoke(app, ["inspect", str(page), "--model", str(out), "--json", "--limit", "2"])
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.stdout)
+    removed = shown["removed"][str(page)]
+    assert [r["reason"] for r in removed] == [r["reason"] for r in expected["removed"]]
+    assert len(shown["pieces"]) == 2
+
+
+def test_plain_text_article_is_cleaned_of_furniture(tmp_path):
+    from pipeline.corpus import read_corpus
+
+    page = tmp_path / "article.txt"
+    page.write_text("The council approved the budget on Monday.\n\n"
+                    "Sign up for our newsletter to get the latest news in your inbox.\n\n"
+                    "Critics said the plan would raise taxes.\n")
+    [piece] = read_corpus(page)
+    assert "newsletter" not in piece.text
+    assert "Critics said the plan would raise taxes." in piece.text
+    assert piece.meta["boilerplate_removed"] == 1
