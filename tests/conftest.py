@@ -11,6 +11,19 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "corpus" / "sample"
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
+# Eight short, already tokenised texts that a linear model separates at once: for tests
+# where a trained model is needed but its quality is not the point.
+TINY_STANCE_TEXTS = [
+    ("police must stop using this dangerous surveillance", "oppose"),
+    ("ban the cameras now , they harm our rights", "oppose"),
+    ("this tool is a threat to privacy and must end", "oppose"),
+    ("critics say the system is biased and wrong", "oppose"),
+    ("the tool helps police solve crimes quickly", "support"),
+    ("officials praise the system for catching suspects", "support"),
+    ("supporters say cameras keep streets safe", "support"),
+    ("the technology works well and saves lives", "support"),
+]
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_cache(tmp_path_factory):

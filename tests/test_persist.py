@@ -19,18 +19,9 @@ from pipeline import errors
 from pipeline.exchange import audit_types, export_model, import_model, is_trusted_name
 from pipeline.features import Sample
 from pipeline.persist import MODEL_JSON, load_model, save_model
+from .conftest import TINY_STANCE_TEXTS as TEXTS
 
 ROOT = Path(__file__).resolve().parent.parent
-TEXTS = [
-    ("police must stop using this dangerous surveillance", "oppose"),
-    ("ban the cameras now , they harm our rights", "oppose"),
-    ("this tool is a threat to privacy and must end", "oppose"),
-    ("critics say the system is biased and wrong", "oppose"),
-    ("the tool helps police solve crimes quickly", "support"),
-    ("officials praise the system for catching suspects", "support"),
-    ("supporters say cameras keep streets safe", "support"),
-    ("the technology works well and saves lives", "support"),
-]
 PROBE = [Sample("police should stop the cameras"), Sample("the tool saves lives")]
 
 

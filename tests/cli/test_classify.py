@@ -12,17 +12,8 @@ from typer.testing import CliRunner
 from pipeline.classify import Framer
 from pipeline.cli import app
 from pipeline.features import Sample
+from ..conftest import TINY_STANCE_TEXTS as TEXTS
 
-TEXTS = [
-    ("police must stop using this dangerous surveillance", "oppose"),
-    ("ban the cameras now , they harm our rights", "oppose"),
-    ("this tool is a threat to privacy and must end", "oppose"),
-    ("critics say the system is biased and wrong", "oppose"),
-    ("the tool helps police solve crimes quickly", "support"),
-    ("officials praise the system for catching suspects", "support"),
-    ("supporters say cameras keep streets safe", "support"),
-    ("the technology works well and saves lives", "support"),
-]
 
 
 @pytest.fixture(scope="module")
