@@ -6,12 +6,12 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from .corpus import Piece
+from .entities import attach_stance, extract_entities
 from .features import prepare_samples
 from .models import FramingModel
 from .nlp import Processor
@@ -28,15 +28,25 @@ class Framer:
         processor: The spaCy processor (default: the model's spaCy model, no cache).
     """
 
-    def __init__(self, model: FramingModel, *, processor: Processor | None = None) -> None:
+    def __init__(self, model: FramingModel, *, processor: Processor | None = None,
+                 entity_types: Iterable[str] | None = None) -> None:
         self.model = model
         self.processor = processor or Processor(model.spacy_model)
+        self.entity_types = tuple(entity_types) if entity_types else None
 
     @classmethod
-    def load(cls, path: str | Path | None = None, *, trust: bool = False,
-             processor: Processor | None = None) -> Framer:
-        """Load the model at ``path`` (default ``models/default``), verifying its checksums."""
-        return cls(load_model(path or DEFAULT_MODEL, trust=trust), processor=processor)
+    def load(cls, path: str | Path | None = None, *, trust: bool = False, processor: Processor | None = None,
+             entity_types: Iterable[str] | None = None) -> Framer:
+        """Load the model at ``path`` (default ``models/default``), verifying its checksums.
+
+        Args:
+            path: The model folder.
+            trust: Load even from outside the trusted folders (model files can run code).
+            processor: The spaCy processor (default: the model's spaCy model, no cache).
+            entity_types: NER labels to list (default: all but dates, times and numbers).
+        """
+        return cls(load_model(path or DEFAULT_MODEL, trust=trust), processor=processor,
+                   entity_types=entity_types)
 
     def classify(self, pieces: Iterable[Piece], *, entities: bool = True, batch_size: int = 512,
                  min_confidence: float = 0.0, progress: Any = None) -> Iterator[Record]:
@@ -84,14 +94,16 @@ class Framer:
             progress(len(pieces))
 
     def _entities(self, pieces: list[Piece]) -> list[list[Record]]:
+        """Cleaned, merged, attributed entities of each piece, with the stance toward each
+        when the model ships an entity-stance classifier."""
+        stance_model = self.model.extras.get("entity_stance")
         out = []
         for doc in self.processor.docs([p.text for p in pieces]):
-            counts = Counter((ent.text, ent.label_) for ent in doc.ents if ent.label_ not in HIDDEN_ENTITY_TYPES)
-            out.append([{"text": t, "label": lab, "count": n} for (t, lab), n in counts.most_common()])
+            entities = extract_entities(doc, types=self.entity_types)
+            if stance_model is not None and entities:
+                attach_stance(entities, doc, stance_model)
+            out.append([e.to_record() for e in entities])
         return out
-
-
-HIDDEN_ENTITY_TYPES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY"})
 
 
 def piece_record(piece: Piece, predictions: dict[str, Any], entities: list[Record] | None) -> Record:

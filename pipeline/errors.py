@@ -153,3 +153,8 @@ HTML_NO_TEXT = (
     "an index or a login wall, or copy the page's text into a .txt file instead."
 )
 HTML_UNREADABLE = "cannot parse the HTML page{where} ({detail}). Save it as plain text instead."
+STANCE_LENGTH_MISMATCH = "got {samples} samples but {labels} labels; give one label per sample."
+STANCE_ONE_CLASS = (
+    "the training labels hold one class {classes}; entity stance needs at least two of "
+    "negative, neutral, positive."
+)

@@ -55,3 +55,30 @@ def test_duplicates_are_reported(fast_config):
                     labels={"stance": "a" if i % 2 else "b"}) for i in range(8)]
     result = train(pieces, config=fast_config, evaluate=False)
     assert any("duplicate" in note for note in result.warnings)
+
+
+def test_entity_stance_extra_is_trained_scored_and_described(tmp_path):
+    from pipeline.train import train_entity_stance_extra
+
+    words = {2.0: "condemned the disastrous failure of", 4.0: "met on Tuesday with", 6.0: "praised the brilliant work of"}
+    lines = []
+    for i in range(45):
+        polarity = (2.0, 4.0, 6.0)[i % 3]
+        sentence = f"The mayor {words[polarity]} Dana Reyes in case {i}."
+        start = sentence.index("Dana Reyes")
+        lines.append({"primary_gid": str(i), "sentence_normalized": sentence,
+                      "targets": [{"Input.gid": str(i), "from": start, "to": start + 10, "mention": "Dana Reyes",
+                                   "polarity": polarity}]})
+    for name, rows in (("train.jsonl", lines), ("devtest_mt.jsonl", lines[:15])):
+        (tmp_path / name).write_text("\n".join(__import__("json").dumps(r) for r in rows) + "\n")
+    model, info = train_entity_stance_extra(tmp_path)
+    assert info["macro_f1"] == 1.0 and set(info["per_class_f1"]) == {"negative", "neutral", "positive"}
+    assert info["source"].startswith("NewsMTSC") and info["n_train"] == 45
+    assert model.predict([("Critics condemned the disastrous failure of Dana Reyes.", 44, 54)])[0] == "negative"
+
+
+def test_entity_stance_extra_needs_both_files(tmp_path):
+    from pipeline.train import train_entity_stance_extra
+
+    with pytest.raises(errors.TrainingError, match="train.jsonl and devtest_mt.jsonl"):
+        train_entity_stance_extra(tmp_path)

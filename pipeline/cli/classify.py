@@ -13,7 +13,7 @@ from rich.table import Table
 from .. import errors
 from ..classify import Framer
 from ..corpus import LoadReport
-from ..summary import story_summary
+from ..summary import entity_summary, story_summary
 from ._common import (Format, ResumableOutput, atomic_output, csv_options, err, make_processor, out,
                       progress_bars, report_load, stream_inputs, write_csv_rows)
 from ._errors import handles_errors
@@ -37,6 +37,7 @@ def classify_cli(
     jobs: Annotated[int, typer.Option(help="Processes for spaCy on large inputs.")] = 2,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
     html: Annotated[Optional[Path], typer.Option("--html", help="Also write a self-contained HTML report here.")] = None,
+    entity_types: Annotated[Optional[str], typer.Option(help="Comma-separated NER labels to list, e.g. PERSON,ORG,DATE (default: all but dates, times and numbers).")] = None,
 ) -> None:
     """Classify every piece of INPUTS: each task's label and probabilities, and the entities.
 
@@ -48,7 +49,8 @@ def classify_cli(
     streaming = fmt in (Format.jsonl, Format.csv)
     if resume and not (streaming and output is not None):
         raise errors.ConfigError("--resume needs --format jsonl or csv and an --output file.")
-    framer = Framer.load(model, trust=trust)
+    types = [t.strip().upper() for t in entity_types.split(",") if t.strip()] if entity_types else None
+    framer = Framer.load(model, trust=trust, entity_types=types)
     framer.processor = make_processor(framer.model.spacy_model, cache_dir, no_cache, jobs)
     report = LoadReport()
     pieces = stream_inputs(inputs, skip_invalid=skip_invalid, options=csv_options(map_, None), report=report)
@@ -189,6 +191,36 @@ def flat_row(rec: dict) -> dict:
     return row
 
 
+_SIGN = {"positive": "+", "negative": "-", "neutral": "="}
+
+
+def entity_cell(entity: dict) -> str:
+    """``Name (ORG x2, quoted, -0.71)``: type, mentions, quoted, stance toward it (sign, probability)."""
+    parts = [entity["label"] + (f" x{entity['count']}" if entity.get("count", 1) > 1 else "")]
+    if entity.get("quoted"):
+        parts.append("quoted")
+    if entity.get("stance"):
+        parts.append(f"{_SIGN.get(entity['stance'], entity['stance'])}{entity['stance_proba'][entity['stance']]:.2f}")
+    return f"{entity['text']} ({', '.join(parts)})"
+
+
+def print_entity_table(rows: list[dict]) -> None:
+    """Which sources mention whom: per source, pieces mentioning it, q = quoting it, stance + = -."""
+    table = Table(title="entities by source (n pieces, qN quoting it, stance toward it: + positive = neutral - negative)")
+    table.add_column("entity", overflow="fold")
+    table.add_column("pieces", justify="right")
+    table.add_column("quoted", justify="right")
+    table.add_column("mentioned by", overflow="fold")
+    for row in rows:
+        cells = []
+        for src, cell in sorted(row["by_source"].items(), key=lambda kv: -kv[1]["pieces"]):
+            stance = "".join(_SIGN.get(lab, "?") * n for lab, n in sorted(cell["stance"].items()))
+            cells.append(f"{src} {cell['pieces']}" + (f" q{cell['quoted']}" if cell["quoted"] else "")
+                         + (f" {stance}" if stance else ""))
+        table.add_row(f"{row['text']} ({row['label']})", str(row["pieces"]), str(row["quoted"]), "; ".join(cells))
+    out.print(table)
+
+
 def print_table(rows: list[dict], tasks: list[str]) -> None:
     """One row per piece, then the story summary (labels by source) when there are several sources."""
     table = Table(show_lines=False)
@@ -200,11 +232,14 @@ def print_table(rows: list[dict], tasks: list[str]) -> None:
             pred = rec["predictions"][task]
             cells.append(f"{pred['label']} ({pred['confidence']:.2f})")
         ents = rec.get("entities") or []
-        cells.append(", ".join(e["text"] for e in ents[:4]) + (" ..." if len(ents) > 4 else ""))
+        cells.append("; ".join(entity_cell(e) for e in ents[:4]) + (f"; +{len(ents) - 4} more" if len(ents) > 4 else ""))
         table.add_row(*cells)
     out.print(table)
     summary = story_summary(rows)
-    if len({r.get("source") for r in rows}) > 1:
+    sources = {r.get("source") for r in rows}
+    if len(sources) > 1 and any(r.get("entities") for r in rows):
+        print_entity_table(entity_summary(rows, top=12))
+    if len(sources) > 1:
         for task, by_source in summary.items():
             labels = sorted({lab for counts in by_source.values() for lab in counts})
             t = Table(title=f"{task} by source")

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from ..config import load_config
 from ..persist import save_model
-from ..train import train
+from ..train import train, train_entity_stance_extra
 from ._common import csv_options, err, load_pieces, make_processor, out, progress_bars, report_load
 from ._errors import handles_errors
 
@@ -32,6 +32,7 @@ def train_cli(
     cache_dir: Annotated[Optional[Path], typer.Option(help="Where processed texts are cached.")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the cache.")] = False,
     jobs: Annotated[int, typer.Option(help="Processes for spaCy on large inputs.")] = 2,
+    entity_stance_data: Annotated[Optional[Path], typer.Option(help="NewsMTSC folder: also train the stance-toward-entities model on it (scored on its devtest_mt).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the evaluation as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
 ) -> None:
@@ -45,6 +46,10 @@ def train_cli(
     processor = make_processor(cfg["spacy"]["model"] or None, cache_dir, no_cache, jobs)
     with progress_bars(quiet) as bars:
         result = train(pieces, tasks=task, config=cfg, processor=processor, evaluate=not no_eval, progress=bars)
+    if entity_stance_data is not None:
+        stance_model, stance_info = train_entity_stance_extra(entity_stance_data)
+        result.model.extras["entity_stance"] = stance_model
+        result.model.info["entity_stance"] = stance_info
     result.model.info["name"] = out_dir.name
     result.model.info["corpus"]["paths"] = [str(p) for p in corpus]
     save_model(result.model, out_dir)
@@ -56,6 +61,10 @@ def train_cli(
     if result.evaluation:
         out.print(evaluation_table(result.evaluation))
     out.print(f"saved {out_dir} ({len(pieces)} pieces; tasks: {', '.join(result.model.tasks)})")
+    if "entity_stance" in result.model.info:
+        s = result.model.info["entity_stance"]
+        out.print(f"stance toward entities: macro-F1 {s['macro_f1']:.3f} on {s['evaluated_on']} "
+                  f"(per class {s['per_class_f1']}; {s['published']})", highlight=False)
 
 
 def evaluation_table(evaluation: dict) -> Table:

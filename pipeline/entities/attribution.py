@@ -1,0 +1,163 @@
+"""Attribution: does the piece quote an entity, or only mention it?
+
+A mention is *quoted* when, in its own sentence, it is the source of reported speech:
+"Smith said", "said Smith", "Smith, the mayor, told reporters", "according to Smith",
+"Smith: “...”", or (with a dependency parse) the subject of a speech verb. A mention inside
+the quotation marks, the person spoken *to* ("told Smith") and a possessor ("Smith's
+lawyer said") are not quoted. "“...,” she said" credits the last person named before it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from spacy.tokens import Doc
+
+from .names import PLATFORMS, TITLES
+
+QUOTE_CHARS = frozenset('"“”«»')
+# Forms a speaker comes before ("Smith said") or after ("said Smith").
+SPEECH_WORDS = frozenset(
+    "said says say saying told tells tell wrote writes write added adds argued argues claimed "
+    "claims stated states noted notes insisted insists tweeted tweets posted posts explained "
+    "explains warned warns responded responds replied replies announced announces acknowledged "
+    "acknowledges admitted admits testified testifies declared declares confirmed confirms "
+    "denied denies complained complains suggested suggests asked asks "
+    "predicted predicts".split()
+)
+SPEECH_LEMMAS = frozenset(
+    "say tell write add argue claim state note insist tweet post explain warn respond reply "
+    "announce acknowledge admit testify declare confirm deny complain suggest ask "
+    "predict".split()
+)
+# After these the entity is the one spoken to, not the speaker: "told Smith", "asked Smith".
+_TO_LISTENER = frozenset("told tells tell asked asks ask".split())
+_BETWEEN = frozenset(
+    "also has had have later then previously recently reportedly publicly repeatedly once "
+    "again further has since would will".split()
+)
+_PRONOUN_SPEAKERS = frozenset({"he", "she"})
+_PREPOSITIONS = frozenset("of for with from at about against like than".split())
+
+
+def is_quoted(doc: Doc, start: int, end: int) -> bool:
+    """Whether the mention at ``doc.text[start:end]`` is the source of reported speech.
+
+    Args:
+        doc: A spaCy ``Doc`` (a dependency parse, when present, is used too).
+        start: Character offset where the mention starts.
+        end: Character offset where the mention ends.
+    """
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    lo, hi = _sentence_tokens(doc, span.start)
+    texts = [t.text for t in doc[lo:hi]]
+    words = [w.lower() for w in texts]
+    first, last = span.start - lo, span.end - lo
+    if sum(1 for w in words[:first] if w in QUOTE_CHARS) % 2 == 1:
+        return False  # inside a quotation: talked about, not talking
+    if words[last:last + 1] in (["'s"], ["’s"], ["'"]):
+        return False  # "Smith's lawyer said": the lawyer speaks
+    object_of = first > 0 and words[first - 1] in _PREPOSITIONS  # "critics of Smith say"
+    return ((not object_of and _speaker_before_verb(words, last)) or _speaker_after_verb(texts, first)
+            or _according_to(texts, first) or _colon_quote(words, last)
+            or _parse_subject(doc, span))
+
+
+def pronoun_speakers(doc: Doc) -> list[int]:
+    """Character offsets of "he"/"she" that are the speakers of a quotation in their sentence
+    ("“...,” she said"), to be credited to the person last named before them."""
+    offsets = []
+    for i, tok in enumerate(doc):
+        if tok.lower_ not in _PRONOUN_SPEAKERS:
+            continue
+        lo, hi = _sentence_tokens(doc, i)
+        texts = [t.text for t in doc[lo:hi]]
+        words = [w.lower() for w in texts]
+        k = i - lo
+        if not any(w in QUOTE_CHARS for w in words):
+            continue
+        if _speaker_before_verb(words, k + 1) or _speaker_after_verb(texts, k):
+            offsets.append(tok.idx)
+    return offsets
+
+
+def _sentence_tokens(doc: Doc, i: int) -> tuple[int, int]:
+    if doc.has_annotation("SENT_START"):
+        sent = doc[i].sent
+        return sent.start, sent.end
+    lo = i
+    while lo > 0 and doc[lo - 1].text not in {".", "!", "?"}:
+        lo -= 1
+    hi = i
+    while hi < len(doc) and doc[hi].text not in {".", "!", "?"}:
+        hi += 1
+    return lo, min(len(doc), hi + 1)
+
+
+def _speaker_before_verb(words: Sequence[str], after: int) -> bool:
+    """"Smith said", "Smith also told", "Smith, the mayor, said"."""
+    k = after
+    if k + 1 < len(words) and words[k] in {"on", "via"} and words[k + 1] in PLATFORMS:
+        k += 2  # "Smith on Twitter said"
+    if k + 1 < len(words) and words[k] == "," and words[k + 1] in SPEECH_WORDS:
+        return True  # "..., Priya Raman, said"
+    if k < len(words) and words[k] == ",":
+        close = next((j for j in range(k + 1, min(len(words), k + 14)) if words[j] == ","), None)
+        if close is None:
+            return False
+        k = close + 1
+    for _ in range(3):
+        if k >= len(words):
+            return False
+        if words[k] in SPEECH_WORDS:
+            return True
+        if words[k] not in _BETWEEN:
+            return False
+        k += 1
+    return False
+
+
+def _speaker_after_verb(texts: Sequence[str], first: int) -> bool:
+    """"“...,” said Smith", ", said Mayor Karen Bass": the verb follows a comma or a quote,
+    and only titles or capitalised words stand between it and the mention."""
+    k = first - 1
+    for _ in range(5):
+        if k < 0:
+            return False
+        w = texts[k].lower()
+        if w in SPEECH_WORDS:
+            return w not in _TO_LISTENER and (k == 0 or texts[k - 1] in {",", *QUOTE_CHARS})
+        if not (w in TITLES or w in {"the", "'s", "’s", "former"} or texts[k][:1].isupper()):
+            return False
+        k -= 1
+    return False
+
+
+def _according_to(texts: Sequence[str], first: int) -> bool:
+    window = [w.lower() for w in texts[max(0, first - 5):first]]
+    for j in range(len(window) - 1):
+        if window[j] == "according" and window[j + 1] == "to":
+            between = texts[max(0, first - 5):first][j + 2:]
+            return all(w.lower() in TITLES or w.lower() in {"the", "'s", "’s"} or w[:1].isupper()
+                       for w in between)
+    return False
+
+
+def _colon_quote(words: Sequence[str], last: int) -> bool:
+    """"Smith: “...”", and on a post "Smith on Twitter: ..." (the post is the quote)."""
+    if last + 1 < len(words) and words[last] in {"on", "via"} and words[last + 1] in PLATFORMS:
+        return words[last + 2:last + 3] == [":"]
+    return words[last:last + 1] == [":"] and any(w in QUOTE_CHARS for w in words[last + 1:last + 3])
+
+
+def _parse_subject(doc: Doc, span: Any) -> bool:
+    if not doc.has_annotation("DEP"):
+        return False
+    root = span.root
+    if root.dep_ == "nsubj" and root.head.lemma_ in SPEECH_LEMMAS:
+        return not any(child.dep_ == "neg" for child in root.head.children)
+    head = root.head
+    return (root.dep_ == "pobj" and head.lower_ == "to" and head.head.lower_ == "according")
