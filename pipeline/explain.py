@@ -19,7 +19,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from .features import Sample, normalise_tokens, prepare_samples
 from .nlp import Lexical
 
-_BLOCK_NAMES = {"words": "word", "chars": "chars", "near": "near-target word", "relation": "relation"}
+_BLOCK_NAMES = {"words": "word", "chars": "chars", "near": "near-target word", "relation": "relation", "similarity": "target similarity"}
 
 
 def feature_names(pipeline: Pipeline) -> list[str]:

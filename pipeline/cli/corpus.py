@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.table import Table
 
+from .. import errors
 from ..corpus import corpus_stats
-from ._common import csv_options, load_pieces, out, report_load
+from ..corpus.adapters import convert
+from ._common import atomic_output, csv_options, err, load_pieces, out, report_load
 from ._errors import handles_errors
 
 corpus_app = typer.Typer(help="Inspect and convert corpora.", no_args_is_help=True)
@@ -46,6 +49,34 @@ def stats_cli(
             out.print("  " + ", ".join(group), highlight=False)
     else:
         out.print("no duplicate texts")
+
+
+class DatasetFormat(str, Enum):
+    """Public dataset formats that ``convert`` reads."""
+
+    allsides = "allsides"
+    fnc1 = "fnc1"
+    gvfc = "gvfc"
+    newsmtsc = "newsmtsc"
+
+
+@corpus_app.command("convert")
+@handles_errors
+def convert_cli(
+    src: Annotated[Path, typer.Argument(help="The dataset's folder or main file.", exists=True)],
+    fmt: Annotated[DatasetFormat, typer.Option("--from", help="The dataset's public format.")],
+    output: Annotated[Path, typer.Option("--out", "-o", help="The JSONL corpus to write (atomically).")],
+) -> None:
+    """Convert a public dataset (AllSides, FNC-1, GVFC, NewsMTSC) into a JSONL corpus."""
+    count, labels = 0, set()
+    with atomic_output(output) as handle:
+        for piece in convert(fmt.value, src):
+            handle.write(json.dumps(piece.to_record(), ensure_ascii=False) + "\n")
+            count += 1
+            labels.update(piece.labels)
+        if not count:
+            raise errors.CorpusError(errors.EMPTY_CORPUS.format(path=src, expected=f"{fmt.value} records"))
+    err.print(f"wrote {count} pieces ({', '.join(sorted(labels)) or 'no'} labels) to {output}", highlight=False)
 
 
 def _counts(title: str, counts: dict, limit: int = 50) -> None:

@@ -1,0 +1,85 @@
+"""Feature transformers: samples, outlet-fingerprint filtering, target similarity, the union."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from pipeline.config import load_config
+from pipeline.features import (RELATION_NAMES, Sample, SourceSpread, TargetSimilarity, build_features,
+                               make_sample, normalise_tokens)
+from pipeline.nlp import Lexical
+
+
+def lex(text: str, starts=(0,)) -> Lexical:
+    return Lexical(text, tuple(starts))
+
+
+class TestMakeSample:
+    def test_without_target(self):
+        sample = make_sample(lex("Visit https://x.com in 2024 !"), lex("A Title"))
+        assert sample.text == "a title visit <url> in 0000 !"
+        assert sample.relation == (0.0,) * len(RELATION_NAMES)
+
+    def test_target_relation_and_cues(self):
+        body = lex("Police deny the report . It is a hoax . Weather is fine .", (0, 5, 10))
+        sample = make_sample(body, None, lex("Police report aliens ?"))
+        assert sample.near == "police deny the report ."
+        values = dict(zip(RELATION_NAMES, sample.relation))
+        assert len(sample.relation) == len(RELATION_NAMES)
+        assert values["target_in_lead"] == 1.0 and values["refute_near"] > 0
+        assert values["question_target"] == 1.0 and values["refute_target"] == 0.0
+
+    def test_normalise_tokens(self):
+        assert normalise_tokens("Mail a@b.org @Bob 42") == "mail <email> @user 00"
+
+
+class TestSourceSpread:
+    def test_drops_words_of_few_sources(self):
+        X = [Sample("shared breitbart", group="a"), Sample("shared", group="b"), Sample("shared x", group="c")]
+        spread = SourceSpread(2).fit(X)
+        assert spread.dropped_ == {"breitbart", "x"}
+        assert [s.text for s in spread.transform(X)] == ["shared", "shared", "shared"]
+
+    def test_off_by_default_and_ungrouped_count_apart(self):
+        X = [Sample("a b"), Sample("a")]
+        assert SourceSpread().fit(X).transform(X) == X
+        assert SourceSpread(2).fit(X).dropped_ == {"b"}
+
+
+class TestTargetSimilarity:
+    def test_related_scores_higher(self):
+        X = [Sample("aliens landed in mexico", target="aliens land in mexico", near="aliens landed in mexico"),
+             Sample("the stock market fell", target="aliens land in mexico")]
+        sim = TargetSimilarity().fit(X)
+        matrix = sim.transform(X).toarray()
+        assert matrix.shape == (2, len(sim.get_feature_names_out()))
+        assert matrix[0, 0] > 0.3 > matrix[1, 0] == 0.0
+        assert matrix[:, 2:].sum(axis=1).tolist() == [1.0, 1.0]  # exactly one bin each
+
+
+@pytest.mark.parametrize("use_target", [False, True])
+def test_build_features_blocks(use_target):
+    config = load_config(overrides={"features": {"min_sources": 2}})
+    union = build_features(config, use_target=use_target, n_samples=100)
+    names = [name for name, _ in union.transformer_list]
+    assert names[:2] == ["words", "chars"]
+    assert ("similarity" in names) is use_target
+    X = [replace(make_sample(lex(f"word{i % 7} common text here"), None, lex("common target")), group=f"s{i % 3}")
+         for i in range(60)]
+    matrix = union.fit_transform(X)
+    assert matrix.shape[0] == 60 and np.isfinite(matrix.data).all()
+    assert union.get_params()["words__tfidf__min_df"] == 2
+
+
+def test_relation_features_of_models_saved_with_four():
+    """A relation block fitted before the cue features existed still outputs 4 columns."""
+    from pipeline.features import RelationFeatures
+
+    X = [Sample("a", relation=tuple(float(i) for i in range(len(RELATION_NAMES))))]
+    assert RelationFeatures().fit(X).transform(X).shape == (1, len(RELATION_NAMES))
+    old = RelationFeatures()  # as unpickled from an old model: no n_relation_
+    assert old.transform(X).toarray().tolist() == [[0.0, 1.0, 2.0, 3.0]]
+    assert RelationFeatures().transform([Sample("a", relation=(1.0, 2.0))]).shape == (1, 4)
