@@ -24,3 +24,9 @@ def test_bad_config_is_explained(tmp_path, text, fragment):
     f.write_text(text)
     with pytest.raises(errors.ConfigError, match=fragment.replace("(", r"\(").replace("[", r"\[")):
         load_config(f)
+
+
+def test_frame_does_not_use_target_features_by_default():
+    config = load_config()
+    assert task_config(config, "frame")["features"]["target_features"] is False
+    assert task_config(config, "stance")["features"]["target_features"] is True

@@ -62,7 +62,7 @@ class TestTargetSimilarity:
 
 @pytest.mark.parametrize("use_target", [False, True])
 def test_build_features_blocks(use_target):
-    config = load_config(overrides={"features": {"min_sources": 2}})
+    config = load_config(overrides={"features": {"min_sources": 2, "similarity": True}})
     union = build_features(config, use_target=use_target, n_samples=100)
     names = [name for name, _ in union.transformer_list]
     assert names[:2] == ["words", "chars"]
