@@ -10,6 +10,13 @@ from pipeline.cli import app
 from ..conftest import ROOT, SAMPLE
 
 runner = CliRunner()
+PAGE = ROOT / "corpus" / "roundups" / "facial-recognition-2020.txt"
+
+
+@pytest.fixture(scope="module")
+def expected_page():
+    """The pieces and removed lines written down for the sample roundup page."""
+    return json.loads(PAGE.with_suffix(".expected.json").read_text())
 
 
 @pytest.fixture(scope="module")
@@ -57,14 +64,12 @@ def test_classify_table_with_entities(trained, tmp_path):
     assert "Microsoft" in result.stdout
 
 
-def test_classify_roundup_page_gives_one_row_per_piece(trained):
+def test_classify_roundup_page_gives_one_row_per_piece(trained, expected_page):
     out, _ = trained
-    page = ROOT / "corpus" / "roundups" / "facial-recognition-2020.txt"
-    expected = json.loads(page.with_suffix(".expected.json").read_text())
-    result = runner.invoke(app, ["classify", str(page), "--model", str(out), "--format", "jsonl", "--no-entities"])
+    result = runner.invoke(app, ["classify", str(PAGE), "--model", str(out), "--format", "jsonl", "--no-entities"])
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [r["kind"] for r in records] == [p["kind"] for p in expected["pieces"]]
+    assert [r["kind"] for r in records] == [p["kind"] for p in expected_page["pieces"]]
     assert all(r["offsets"] for r in records)
 
 
@@ -78,8 +83,7 @@ def test_corpus_stats(tmp_path):
 
 
 def test_split_prints_pieces_and_removed(tmp_path):
-    page = ROOT / "corpus" / "roundups" / "facial-recognition-2020.txt"
-    result = runner.invoke(app, ["split", str(page), "--show-removed"])
+    result = runner.invoke(app, ["split", str(PAGE), "--show-removed"])
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     pieces = [x for x in lines if "removed" not in x]
@@ -110,15 +114,13 @@ def test_help_lists_every_verb():
         assert verb in result.stdout
 
 
-def test_inspect_shows_the_boilerplate_removed_from_a_page(trained):
+def test_inspect_shows_the_boilerplate_removed_from_a_page(trained, expected_page):
     out, _ = trained
-    page = ROOT / "corpus" / "roundups" / "facial-recognition-2020.txt"
-    expected = json.loads(page.with_suffix(".expected.json").read_text())
-    result = runner.invoke(app, ["inspect", str(page), "--model", str(out), "--json", "--limit", "2"])
+    result = runner.invoke(app, ["inspect", str(PAGE), "--model", str(out), "--json", "--limit", "2"])
     assert result.exit_code == 0, result.output
     shown = json.loads(result.stdout)
-    removed = shown["removed"][str(page)]
-    assert [r["reason"] for r in removed] == [r["reason"] for r in expected["removed"]]
+    removed = shown["removed"][str(PAGE)]
+    assert [r["reason"] for r in removed] == [r["reason"] for r in expected_page["removed"]]
     assert len(shown["pieces"]) == 2
 
 
