@@ -20,7 +20,7 @@ from .merge import Mention, merge_mentions
 from .names import (ORG_SUFFIXES, PLATFORM_CUES, PLATFORMS, TITLE_SEQUENCES, TITLES, entity_id,
                     is_web_token, name_key, strip_edges)
 from .recover import platform_context, recover_mentions
-from .types import ALL_LABELS, VALUE_LABELS, Entity
+from .types import ALL_LABELS, VALUE_LABELS, Entity, doc_text
 
 _GLUED_POS = frozenset({"VERB", "AUX", "ADV", "ADP", "PRON", "SCONJ", "CCONJ", "INTJ", "PART", "DET"})
 _PERSONAL = frozenset({"PERSON", "ORG", "GPE", "NORP"})
@@ -110,9 +110,9 @@ def _clean_span(doc: Doc, i: int, j: int, label: str) -> Iterator[Mention]:
             else:
                 role = None
     start, end = doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text)
-    cut_left, cut_right = strip_edges(doc.text[start:end])
+    cut_left, cut_right = strip_edges(doc_text(doc)[start:end])
     start, end = start + cut_left, end - cut_right
-    text = doc.text[start:end]
+    text = doc_text(doc)[start:end]
     if not any(ch.isalpha() for ch in text):
         return
     key = name_key(text)
@@ -128,7 +128,7 @@ def _clean_span(doc: Doc, i: int, j: int, label: str) -> Iterator[Mention]:
 def _is_web(doc: Doc, k: int) -> bool:
     """A URL, e-mail, @handle or #hashtag token, also when the tokenizer split off "@"/"#"."""
     tok = doc[k]
-    glued = tok.idx > 0 and doc.text[tok.idx - 1] in "@#"
+    glued = tok.idx > 0 and doc_text(doc)[tok.idx - 1] in "@#"
     return glued or tok.like_url or tok.like_email or is_web_token(tok.text)
 
 
@@ -154,9 +154,15 @@ def _trim_glued(doc: Doc, i: int, j: int) -> int:
     return i
 
 
+# Title sequences by their first word, longest first: only these can match at a token.
+_TITLES_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+for _seq in TITLE_SEQUENCES:
+    _TITLES_BY_FIRST.setdefault(_seq[0], []).append(_seq)
+
+
 def _match_title(doc: Doc, k: int, j: int) -> tuple[int, str | None] | None:
     """The longest title starting at token ``k`` (before ``j``): (its length, role)."""
-    for seq in TITLE_SEQUENCES:
+    for seq in _TITLES_BY_FIRST.get(doc[k].lower_, ()):
         n = len(seq)
         if k + n <= j and tuple(t.lower_ for t in doc[k:k + n]) == seq:
             return n, TITLES[" ".join(seq)]

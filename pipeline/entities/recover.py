@@ -14,6 +14,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from .merge import Mention
+from .types import doc_text
 from .names import (PLATFORM_CUES, PLATFORMS, acronym_candidates, as_acronym, name_key,
                     strip_edges, surname_key)
 
@@ -29,11 +30,11 @@ def recover_mentions(doc: Doc, mentions: list[Mention], keep: frozenset[str]) ->
     found: list[Mention] = []
 
     def add(start: int, end: int, label: str) -> None:
-        left, right = strip_edges(doc.text[start:end])
+        left, right = strip_edges(doc_text(doc)[start:end])
         start, end = start + left, end - right
         if label in keep and not any(a < end and start < b for a, b in taken):
             taken.append((start, end))
-            found.append(Mention(start, end, doc.text[start:end], label))
+            found.append(Mention(start, end, doc_text(doc)[start:end], label))
 
     for m in list(mentions):
         _expansion_before(doc, m, add)
@@ -52,17 +53,17 @@ def platform_context(doc: Doc, i: int, j: int) -> bool:
 
 def _expansion_before(doc: Doc, m: Mention, add: Any) -> None:
     letters = as_acronym(m.text)
-    if letters is None or not _OPEN_PAREN.search(doc.text[max(0, m.start - 3):m.start]):
+    if letters is None or not _OPEN_PAREN.search(doc_text(doc)[max(0, m.start - 3):m.start]):
         return
-    paren = doc.text.rfind("(", 0, m.start)
-    words = list(re.finditer(r"[\w&'’.-]+", doc.text[max(0, paren - 120):paren]))
+    paren = doc_text(doc).rfind("(", 0, m.start)
+    words = list(re.finditer(r"[\w&'’.-]+", doc_text(doc)[max(0, paren - 120):paren]))
     base = max(0, paren - 120)
     best = None
     for k in range(len(words) - 1, -1, -1):
         if not words[k].group()[:1].isupper() and words[k].group().lower() not in {"of", "for", "and", "&", "the", "on", "in"}:
             break
         start = base + words[k].start()
-        text = doc.text[start:base + words[-1].end()]
+        text = doc_text(doc)[start:base + words[-1].end()]
         if words[k].group()[:1].isupper() and letters in acronym_candidates(text):
             best = start
     if best is not None:
@@ -70,11 +71,11 @@ def _expansion_before(doc: Doc, m: Mention, add: Any) -> None:
 
 
 def _acronym_after(doc: Doc, m: Mention, add: Any) -> None:
-    paren = _PAREN_ACRONYM.match(doc.text, m.end)
+    paren = _PAREN_ACRONYM.match(doc_text(doc), m.end)
     if not paren or (as_acronym(paren.group(1)) or "") not in acronym_candidates(m.text):
         return
     short = paren.group(1)
-    for hit in re.finditer(rf"(?<![\w.]){re.escape(short)}(?!\w)", doc.text):
+    for hit in re.finditer(rf"(?<![\w.]){re.escape(short)}(?!\w)", doc_text(doc)):
         add(hit.start(), hit.end(), m.label)
 
 
@@ -91,7 +92,7 @@ def _surnames(doc: Doc, mentions: list[Mention], add: Any) -> None:
             continue
         written = m.text.split()[-1] if m.text.split()[-1].lower().strip(".") == surname else None
         if written and written[:1].isupper():
-            for hit in re.finditer(rf"(?<![\w-]){re.escape(written)}(?![\w-])", doc.text):
+            for hit in re.finditer(rf"(?<![\w-]){re.escape(written)}(?![\w-])", doc_text(doc)):
                 add(hit.start(), hit.end(), "PERSON")
 
 

@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 from .. import errors
 from .features import Sample, TargetFeaturizer, check_samples
 from .newsmtsc import read_newsmtsc
-from .types import Entity
+from .types import Entity, doc_text
 
 LABELS = ("negative", "neutral", "positive")
 
@@ -142,10 +142,10 @@ def attach_stance(entities: list[Entity], doc: Doc, model: EntityStanceClassifie
     samples, owners = [], []
     for k, entity in enumerate(entities):
         for start, end in entity.mentions:
-            s0, s1 = next(((a, b) for a, b in bounds if a <= start < b), (0, len(doc.text)))
+            s0, s1 = next(((a, b) for a, b in bounds if a <= start < b), (0, len(doc_text(doc))))
             end = min(end, s1)
             if end > start:
-                samples.append((doc.text[s0:s1], start - s0, end - s0))
+                samples.append((doc_text(doc)[s0:s1], start - s0, end - s0))
                 owners.append(k)
     if not samples:
         return entities
@@ -164,4 +164,4 @@ def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     """Character spans of the doc's sentences, or one span for the whole text."""
     if doc.has_annotation("SENT_START"):
         return [(sent.start_char, sent.end_char) for sent in doc.sents]
-    return [(0, len(doc.text))]
+    return [(0, len(doc_text(doc)))]

@@ -65,3 +65,15 @@ class Entity:
             "stance_proba": (None if self.stance_proba is None
                              else {k: round(float(v), 4) for k, v in self.stance_proba.items()}),
         }
+
+
+_TEXT_KEY = "framing.text"
+
+
+def doc_text(doc: Any) -> str:
+    """``doc.text``, built once per doc: spaCy rebuilds it from every token on each access,
+    which made entity extraction quadratic in the length of an article."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
