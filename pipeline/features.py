@@ -29,7 +29,7 @@ _DIGITS = re.compile(r"\d")
 
 # Bump whenever the features a piece gets change (normalisation, Sample fields, blocks):
 # models record it, and one made with another version is refused instead of mispredicting.
-FEATURES_VERSION = 2
+FEATURES_VERSION = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,18 +130,28 @@ def prepare_samples(pieces: list[Any], processor: Processor, *, max_tokens: int 
 
 
 class FieldSelector(TransformerMixin, BaseEstimator):
-    """Pick one string field out of a list of :class:`Sample` records."""
+    """Pick one string field out of a list of :class:`Sample` records.
 
-    def __init__(self, field: str = "text") -> None:
+    Args:
+        field: The :class:`Sample` attribute.
+        max_chars: Keep only the first ``max_chars`` characters (cut at a space); None: all.
+    """
+
+    def __init__(self, field: str = "text", max_chars: int | None = None) -> None:
         self.field = field
+        self.max_chars = max_chars
 
     def fit(self, X: Any, y: Any = None) -> FieldSelector:
         """Nothing to learn."""
         return self
 
     def transform(self, X: Any) -> list[str]:
-        """The field of every sample."""
-        return [getattr(sample, self.field) for sample in X]
+        """The field of every sample, cut to ``max_chars``."""
+        values = [getattr(sample, self.field) for sample in X]
+        if not self.max_chars:
+            return values
+        return [v if len(v) <= self.max_chars else v[: v.rfind(" ", 0, self.max_chars) + 1 or self.max_chars]
+                for v in values]
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         """Names pass through; the vectoriser after this step names the features."""
@@ -266,7 +276,7 @@ def build_features(config: dict[str, Any], *, use_target: bool, n_samples: int) 
     blocks: list[tuple[str, Any]] = [("words", words)]
     lo, hi = feats["char_ngrams"]
     if hi > 0:
-        chars = _tfidf("text", analyzer="char_wb", ngram_range=(lo, hi),
+        chars = _tfidf("text", analyzer="char_wb", ngram_range=(lo, hi), max_chars=feats.get("char_max_chars"),
                        min_df=1 if small else feats["char_min_df"], max_features=feats["char_max_features"] or None)
         if feats.get("min_sources", 0) > 1 and not small:
             chars.steps.insert(0, ("spread", SourceSpread(feats["min_sources"])))
@@ -279,10 +289,10 @@ def build_features(config: dict[str, Any], *, use_target: bool, n_samples: int) 
     return FeatureUnion(blocks)
 
 
-def _tfidf(field: str, **options: Any) -> Pipeline:
+def _tfidf(field: str, *, max_chars: int | None = None, **options: Any) -> Pipeline:
     if options.get("analyzer", "word") == "word":
         options.update(tokenizer=str.split, token_pattern=None)
     return Pipeline([
-        ("select", FieldSelector(field)),
+        ("select", FieldSelector(field, max_chars=max_chars)),
         ("tfidf", TfidfVectorizer(lowercase=False, sublinear_tf=True, dtype=np.float32, **options)),
     ])

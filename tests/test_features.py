@@ -83,3 +83,13 @@ def test_relation_features_of_models_saved_with_four():
     old = RelationFeatures()  # as unpickled from an old model: no n_relation_
     assert old.transform(X).toarray().tolist() == [[0.0, 1.0, 2.0, 3.0]]
     assert RelationFeatures().transform([Sample("a", relation=(1.0, 2.0))]).shape == (1, 4)
+
+
+def test_char_ngrams_read_only_the_lead():
+    from pipeline.features import FieldSelector
+
+    long = Sample("alpha beta gamma delta " * 10)
+    [cut] = FieldSelector("text", max_chars=20).transform([long])
+    assert cut == "alpha beta gamma "
+    assert FieldSelector("text").transform([long]) == [long.text]
+    assert load_config()["features"]["char_max_chars"] == 2000
