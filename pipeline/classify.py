@@ -59,13 +59,7 @@ class Framer:
             min_confidence: Below it, a prediction's label is reported as ``"uncertain"``.
             progress: ``advance(n)`` callable, called as pieces are done.
         """
-        batch: list[Piece] = []
-        for piece in pieces:
-            batch.append(piece)
-            if len(batch) >= batch_size:
-                yield from self._classify_batch(batch, entities, min_confidence, progress)
-                batch = []
-        if batch:
+        for batch in batched(pieces, batch_size):
             yield from self._classify_batch(batch, entities, min_confidence, progress)
 
     def classify_texts(self, texts: Iterable[str], **options: Any) -> list[Record]:
@@ -104,6 +98,18 @@ class Framer:
                 attach_stance(entities, doc, stance_model)
             out.append([e.to_record() for e in entities])
         return out
+
+
+def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """Group ``items`` into lists of ``size`` (the last one shorter), consuming them lazily."""
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def piece_record(piece: Piece, predictions: dict[str, Any], entities: list[Record] | None) -> Record:

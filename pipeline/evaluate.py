@@ -223,6 +223,18 @@ def shortcut_gaps(schemes: dict[str, dict[str, Any]]) -> dict[str, float]:
             if "macro_f1" in schemes.get(name, {})}
 
 
+def task_predictions(model: Any, pieces: Sequence[Any], samples: Sequence[Any],
+                     task: str) -> tuple[list[int], np.ndarray, list[str]]:
+    """The rows of ``pieces`` labelled for ``task``, the model's probabilities for them (columns
+    in ``model.labels(task)`` order), and its predicted label (the most probable) for each."""
+    rows = [i for i, p in enumerate(pieces) if task in p.labels]
+    if not rows:
+        return rows, np.zeros((0, len(model.labels(task)))), []
+    known = model.labels(task)
+    proba = model.tasks[task].predict_proba([samples[i] for i in rows])
+    return rows, proba, [known[j] for j in proba.argmax(axis=1)]
+
+
 def evaluate_model(model: Any, pieces: Sequence[Any], processor: Any, *,
                    tasks: Sequence[str] | None = None, n_boot: int = 1000) -> dict[str, Any]:
     """Score a trained model on labelled ``pieces`` it was not trained on.
@@ -249,13 +261,11 @@ def evaluate_model(model: Any, pieces: Sequence[Any], processor: Any, *,
     samples = prepare_samples(labelled, processor, max_tokens=model.max_tokens)
     results: dict[str, Any] = {}
     for task in tasks:
-        rows = [i for i, p in enumerate(labelled) if task in p.labels]
+        rows, proba, predicted = task_predictions(model, labelled, samples, task)
         if not rows:
             continue
         gold = [labelled[i].labels[task] for i in rows]
         known = model.labels(task)
-        proba = model.tasks[task].predict_proba([samples[i] for i in rows])
-        predicted = [known[j] for j in proba.argmax(axis=1)]
         labels = known + sorted(set(gold) - set(known))
         full = np.hstack([proba, np.zeros((len(rows), len(labels) - len(known)))])
         stories = [labelled[i].story for i in rows]

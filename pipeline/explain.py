@@ -16,6 +16,7 @@ import numpy as np
 from sklearn.pipeline import Pipeline
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from .evaluate import task_predictions
 from .features import Sample, normalise_tokens, prepare_samples
 from .nlp import Lexical
 
@@ -191,13 +192,8 @@ def misclassified(model: Any, pieces: Sequence[Any], processor: Any, *, tasks: S
     samples = prepare_samples(list(pieces), processor, max_tokens=model.max_tokens)
     found = []
     for task in tasks:
-        rows = [i for i, p in enumerate(pieces) if task in p.labels]
-        if not rows:
-            continue
-        proba = model.tasks[task].predict_proba([samples[i] for i in rows])
-        labels = model.labels(task)
-        for i, pp in zip(rows, proba):
-            predicted = labels[int(pp.argmax())]
+        rows, proba, predictions = task_predictions(model, pieces, samples, task)
+        for i, pp, predicted in zip(rows, proba, predictions):
             if predicted != pieces[i].labels[task]:
                 found.append({"piece": pieces[i], "task": task, "gold": pieces[i].labels[task],
                               "predicted": predicted, "confidence": round(float(pp.max()), 4)})

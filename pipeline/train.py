@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,7 +85,7 @@ def train(pieces: Iterable[Piece], *, tasks: list[str] | None = None, config: di
             fitted[task] = fit_task(cfg, [samples[i] for i in rows], labels, use_target=use_target)
         except errors.TrainingError as exc:
             raise errors.TrainingError(f"task {task!r}: {exc}") from None
-        task_info[task] = {"n": len(rows), "label_counts": dict(Counter(labels).most_common()),
+        task_info[task] = {"n": len(rows), "label_counts": dict(stats.labels[task].most_common()),
                            "use_target": use_target}
     info = {
         "spacy_model": dict(zip(("name", "version"), model_id(processor.model).split("=="))),

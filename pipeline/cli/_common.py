@@ -228,14 +228,6 @@ def write_csv_rows(handle: io.TextIOBase, rows: Iterable[dict[str, Any]], header
         writer.writerow({k: safe_cell(v) for k, v in row.items()})
 
 
-def fail(exc: errors.FramingError) -> None:
-    """Print a library error as one line on stderr and exit with its code."""
-    import typer
-
-    err.print(f"[bold red]error:[/] {exc}", highlight=False)
-    raise typer.Exit(code=exc.exit_code)
-
-
 class ResumableOutput:
     """A JSONL or CSV output written batch by batch so that an interrupted run can resume.
 
@@ -378,4 +370,4 @@ def _scan_csv(path: Path, header: list[str]) -> tuple[set[str], int]:
     return done, good
 
 
-_QUOTED_FORMULAS = tuple("'" + c for c in ("=", "+", "-", "@", "\t", "\r"))
+_QUOTED_FORMULAS = tuple("'" + c for c in _FORMULA_START)  # cells as safe_cell wrote them

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from .. import errors
-from ..classify import Framer
+from ..classify import Framer, batched
 from ..corpus import LoadReport
 from ..summary import entity_summary, story_summary
 from ._common import (Format, ResumableOutput, atomic_output, csv_options, err, make_processor, out,
@@ -154,18 +154,6 @@ def fan_out(records: Iterable[dict], consumers: list, size: int) -> Iterator[dic
         for consume in consumers:
             consume(batch)
         yield from batch
-
-
-def batched(records: Iterable[dict], size: int) -> Iterator[list[dict]]:
-    """Group ``records`` into lists of ``size`` (the last one shorter)."""
-    batch: list[dict] = []
-    for rec in records:
-        batch.append(rec)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def csv_header(tasks: list[str]) -> list[str]:
