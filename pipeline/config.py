@@ -35,7 +35,24 @@ def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None
         _merge(config, user, where=str(path))
     if overrides:
         _merge(config, overrides, where="overrides")
+    _check_task_sections(config)
     return config
+
+
+# Settings that cannot differ between tasks: every piece is tokenised, and its sample built,
+# once for all tasks.
+SHARED_SETTINGS = (("spacy", None), ("features", "max_tokens"))
+
+
+def _check_task_sections(config: dict[str, Any]) -> None:
+    for task, sections in config.get("tasks", {}).items():
+        for section, key in SHARED_SETTINGS:
+            if section in sections and (key is None or key in sections[section]):
+                name = f"{section}.{key}" if key else section
+                raise errors.ConfigError(
+                    f"[tasks.{task}]: '{name}' applies to every task (each piece is processed once for all "
+                    f"tasks); set it in the top-level [{section}] section instead."
+                )
 
 
 def task_config(config: dict[str, Any], task: str) -> dict[str, Any]:

@@ -30,3 +30,11 @@ def test_frame_does_not_use_target_features_by_default():
     config = load_config()
     assert task_config(config, "frame")["features"]["target_features"] is False
     assert task_config(config, "stance")["features"]["target_features"] is True
+
+
+@pytest.mark.parametrize("section", ["[tasks.frame.features]\nmax_tokens = 300\n", "[tasks.frame.spacy]\nmodel = 'x'\n"])
+def test_settings_shared_by_all_tasks_are_refused_per_task(tmp_path, section):
+    f = tmp_path / "c.toml"
+    f.write_text(section)
+    with pytest.raises(errors.ConfigError, match="applies to every task"):
+        load_config(f)
