@@ -326,7 +326,12 @@ def _sidecar_labels(folder: Path, skip_invalid: bool, report: LoadReport) -> dic
             row = dict(row)
             pid = str(row.pop("id"))
             labels = row.pop("labels", None) or {k: row.pop(k) for k in list(row) if k in LABEL_COLUMNS}
-            out[pid] = {**{k: v for k, v in row.items() if k in FIELDS}, "labels": labels}
+            fields = {k: v for k, v in row.items() if k in FIELDS}
+            others = {k: v for k, v in row.items() if k not in FIELDS}
+            if others:  # other columns are kept in the piece's meta, never dropped
+                meta = fields.get("meta") or {}
+                fields["meta"] = {**(meta if isinstance(meta, dict) else {"meta": meta}), **others}
+            out[pid] = {**fields, "labels": labels}
     return out
 
 

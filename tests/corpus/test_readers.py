@@ -92,6 +92,13 @@ class TestFolders:
         assert pieces["two"].labels == {}
         assert {p.split("/")[-1] for p, _ in report.ignored} == {"README.md", "image.png"}
 
+    def test_sidecar_columns_that_are_not_fields_or_labels_go_to_meta(self, tmp_path):
+        write(tmp_path / "one.txt", "First piece of text.")
+        write(tmp_path / "labels.csv", "id,stance,coder,notes\none,oppose,ana,sarcastic in tone\n")
+        [piece] = read_corpus(tmp_path)
+        assert piece.labels == {"stance": "oppose"}
+        assert piece.meta == {"coder": "ana", "notes": "sarcastic in tone"}
+
     def test_subfolder_names_as_labels(self, tmp_path):
         (tmp_path / "oppose").mkdir()
         (tmp_path / "support").mkdir()
