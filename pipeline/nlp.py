@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing as mp
+import signal
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -43,10 +45,12 @@ class Lexical:
     tokens: str
     sent_starts: tuple[int, ...]
 
-    def sentences(self) -> list[str]:
-        """The sentences, each as space-joined tokens."""
+    def sentences(self, limit: int | None = None) -> list[str]:
+        """The sentences, each as space-joined tokens; with ``limit``, of the first ``limit`` tokens only."""
         words = self.tokens.split(" ") if self.tokens else []
-        bounds = [*self.sent_starts, len(words)]
+        if limit is not None:
+            words = words[:limit]
+        bounds = [*(s for s in self.sent_starts if s < len(words)), len(words)]
         return [" ".join(words[a:b]) for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
@@ -109,6 +113,30 @@ class Processor:
         self.n_process = max(1, n_process)
         self.batch_size = batch_size
         self._id = model_id(self.model)
+        self._pool: mp.pool.Pool | None = None
+
+    def close(self) -> None:
+        """Stop the worker processes (they are started on first use and then kept)."""
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool = None
+
+    def __enter__(self) -> Processor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_pool": None}  # a pool cannot cross processes
+
+    def _workers(self) -> mp.pool.Pool:
+        """The processor's pool of ``n_process`` workers, started once and kept: starting one
+        per call cost a fork, a spaCy load per worker and the IPC set-up for every batch."""
+        if self._pool is None:
+            self._pool = mp.get_context("fork").Pool(self.n_process, initializer=_ignore_interrupt)
+            weakref.finalize(self, self._pool.terminate)
+        return self._pool
 
     def lexical(self, texts: Sequence[str], progress: Progress | None = None) -> list[Lexical]:
         """Tokenise ``texts`` (in order), from the cache where possible."""
@@ -129,8 +157,9 @@ class Processor:
             progress(len(texts) - len(todo))
         fresh: dict[int, bytes] = {}
         pending: list[tuple[bytes, bytes]] = []
+        parallel = self.n_process > 1 and len(todo) >= min_parallel
         results = _run(self.model, profile, [texts[i] for i in todo], self.batch_size,
-                       self.n_process if len(todo) >= min_parallel else 1) if todo else iter(())
+                       self.n_process if parallel else 1, self._workers() if parallel else None) if todo else iter(())
         next_out = 0
         for i, data in zip(todo, results):
             fresh[i] = data
@@ -154,8 +183,9 @@ def _key(profile: str, model: str, text: str) -> bytes:
     return hashlib.sha256(f"{profile}\0{model}\0{spacy.__version__[:3]}\0{text}".encode()).digest()[:20]
 
 
-def _run(model: str, profile: str, texts: list[str], batch_size: int, n_process: int) -> Iterator[bytes]:
-    """Serialised results for ``texts`` in order, on ``n_process`` processes."""
+def _run(model: str, profile: str, texts: list[str], batch_size: int, n_process: int,
+         pool: mp.pool.Pool | None = None) -> Iterator[bytes]:
+    """Serialised results for ``texts`` in order, on ``n_process`` processes (``pool``'s, if given)."""
     if not texts:
         return
     if n_process == 1:
@@ -163,9 +193,18 @@ def _run(model: str, profile: str, texts: list[str], batch_size: int, n_process:
         return
     chunk = max(batch_size, min(1000, len(texts) // (n_process * 4) + 1))
     jobs = [(model, profile, texts[i : i + chunk], batch_size) for i in range(0, len(texts), chunk)]
-    with mp.get_context("fork").Pool(n_process) as pool:
+    if pool is not None:
         for results in pool.imap(_work_job, jobs):
             yield from results
+        return
+    with mp.get_context("fork").Pool(n_process) as own:
+        for results in own.imap(_work_job, jobs):
+            yield from results
+
+
+def _ignore_interrupt() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _work_job(job: tuple[str, str, list[str], int]) -> list[bytes]:

@@ -92,4 +92,40 @@ def test_char_ngrams_read_only_the_lead():
     [cut] = FieldSelector("text", max_chars=20).transform([long])
     assert cut == "alpha beta gamma "
     assert FieldSelector("text").transform([long]) == [long.text]
-    assert load_config()["features"]["char_max_chars"] == 2000
+    assert load_config()["features"]["char_max_chars"] == 1000
+
+
+class TestReadingLimit:
+    """A body is read up to ``max_tokens`` tokens, and only that much of it is tokenised."""
+
+    def test_long_body_is_cut_before_tokenising(self):
+        from pipeline.corpus import Piece
+        from pipeline.features import CHARS_PER_TOKEN, prepare_samples
+
+        seen = []
+
+        class Recorder:
+            def lexical(self, texts, progress=None):
+                seen.extend(texts)
+                return [Lexical(" ".join(t.split()), (0,)) for t in texts]
+
+        body = " ".join(f"w{i}" for i in range(5000))
+        [sample] = prepare_samples([Piece(id="a", text=body, title="Head line")], Recorder(), max_tokens=100)
+        assert len(sample.text.split()) == 2 + 100
+        cut = [t for t in seen if t.startswith("w0 ")][0]
+        assert len(cut) <= CHARS_PER_TOKEN * 100 and body.startswith(cut) and not cut.endswith(" ")
+        assert len(cut.split()) >= 100  # the cut never removes a token that would have been read here
+
+    def test_near_target_sentences_come_from_the_tokens_read(self):
+        from pipeline.features import make_sample
+
+        body = Lexical("the plan is good . filler . the plan is bad .", (0, 5, 7))
+        near = make_sample(body, target=Lexical("the plan", (0,)), max_tokens=7).near
+        assert "good" in near and "bad" not in near
+
+    def test_normalisation_masks_urls_emails_handles_and_digits(self):
+        from pipeline.features import normalise_tokens
+
+        assert normalise_tokens("Mail a.b@x.org or see www.x.com/a and @Mayor_1 in 2024") == \
+            "mail <email> or see <url> and @user in 0000"
+        assert normalise_tokens("no links here, 3 words") == "no links here, 0 words"

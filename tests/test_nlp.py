@@ -39,6 +39,22 @@ class TestLexical:
         two = [nlp._decode_lexical(b) for b in nlp._run(resolve_model_name(), "lexical", texts, 8, 2)]
         assert two == one
 
+    def test_the_worker_pool_is_started_once_and_kept_until_closed(self, monkeypatch):
+        texts = [f"Piece number {i} says the plan is bad. Another sentence." for i in range(400)]
+        with Processor(n_process=2) as processor:
+            first = processor.lexical(texts)
+            pool = processor._pool
+            assert pool is not None
+            assert processor.lexical(texts[::-1]) == first[::-1] and processor._pool is pool
+        assert processor._pool is None
+        assert first == Processor(n_process=1).lexical(texts)
+
+    def test_sentences_can_be_limited_to_the_first_tokens(self):
+        lex = Lexical("A b . C d e . F .", (0, 3, 7))
+        assert lex.sentences() == ["A b .", "C d e .", "F ."]
+        assert lex.sentences(limit=5) == ["A b .", "C d"]
+        assert lex.sentences(limit=3) == ["A b ."]
+
     def test_long_text_is_chunked_not_truncated(self, processor, monkeypatch):
         monkeypatch.setattr(nlp, "CHUNK_CHARS", 200)
         text = " ".join(f"Sentence {i} is here." for i in range(100))
