@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+import joblib
 import numpy as np
+from scipy import sparse
+from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
 from . import errors
@@ -31,8 +35,29 @@ def build_task_pipeline(config: dict[str, Any], *, use_target: bool, n_samples: 
     ])
 
 
-def fit_task(config: dict[str, Any], samples: list[Sample], labels: list[str], *, use_target: bool) -> Pipeline:
+# Feature blocks that read neither labels nor targets. train() fits them once on every piece and
+# gives them to each task whose settings for them agree, so that FramingModel.predict_proba
+# counts a piece's words and characters once for all tasks (it was most of classifying's time).
+SHARED_BLOCKS = ("words", "chars")
+
+
+def fit_shared_blocks(config: dict[str, Any], samples: list[Sample]) -> dict[str, Any]:
+    """Fit the label-free blocks (:data:`SHARED_BLOCKS`) of ``config`` once, on all ``samples``."""
+    union = build_features(config, use_target=False, n_samples=len(samples))
+    shared = {name: _slim(block.fit(samples)) for name, block in union.transformer_list if name in SHARED_BLOCKS}
+    stamp = uuid.uuid4().hex
+    for name, block in shared.items():
+        block.shared_key_ = f"{name}:{stamp}"  # saved with each task's copy: lets predict_proba tell they are one
+    return shared
+
+
+def fit_task(config: dict[str, Any], samples: list[Sample], labels: list[str], *, use_target: bool,
+             shared: dict[str, Any] | None = None) -> Pipeline:
     """Build and fit one task's pipeline.
+
+    Args:
+        shared: Blocks from :func:`fit_shared_blocks`; each one whose settings equal this task's
+            block of that name is used as it is instead of being fitted again.
 
     Raises:
         TrainingError: When there are fewer than two labels or too few pieces.
@@ -46,12 +71,27 @@ def fit_task(config: dict[str, Any], samples: list[Sample], labels: list[str], *
     if len(labels) < 4:
         raise errors.TrainingError(f"needs at least 4 labelled pieces, found {len(labels)}.")
     pipeline = build_task_pipeline(config, use_target=use_target, n_samples=len(samples))
-    pipeline.fit(samples, labels)
-    for step in pipeline.named_steps["features"].transformer_list:
-        vectorizer = getattr(step[1], "named_steps", {}).get("tfidf")
-        if vectorizer is not None and hasattr(vectorizer, "stop_words_"):
-            del vectorizer.stop_words_  # every pruned term: only for introspection, bloats the model
+    union = pipeline.named_steps["features"]
+    reuse = {name for name, block in union.transformer_list
+             if shared and name in shared and joblib.hash(clone(shared[name])) == joblib.hash(block)}
+    if not reuse:
+        pipeline.fit(samples, labels)
+    else:
+        union.transformer_list = [(name, shared[name] if name in reuse else block.fit(samples, labels))
+                                  for name, block in union.transformer_list]
+        pipeline.named_steps["clf"].fit(union.transform(samples), labels)
+    for _, block in union.transformer_list:
+        _slim(block)
     return pipeline
+
+
+def _slim(block: Any) -> Any:
+    """Drop a fitted vectoriser's ``stop_words_`` (every pruned term: only for introspection, and
+    most of the model's size)."""
+    vectorizer = getattr(block, "named_steps", {}).get("tfidf")
+    if vectorizer is not None and hasattr(vectorizer, "stop_words_"):
+        del vectorizer.stop_words_
+    return block
 
 
 @dataclass
@@ -76,12 +116,31 @@ class FramingModel:
     @property
     def max_tokens(self) -> int:
         """How many tokens of each piece the features read."""
-        return int(self.info.get("config", {}).get("features", {}).get("max_tokens", 1500))
+        return int(self.info.get("config", {}).get("features", {}).get("max_tokens", 1000))
 
     def labels(self, task: str) -> list[str]:
         """The labels of ``task`` in the column order of its probabilities."""
         return [str(c) for c in self.tasks[task].classes_]
 
     def predict_proba(self, samples: list[Sample]) -> dict[str, np.ndarray]:
-        """Calibrated probabilities of every task for ``samples`` (rows) over its labels."""
-        return {task: pipe.predict_proba(samples) for task, pipe in self.tasks.items()}
+        """Calibrated probabilities of every task for ``samples`` (rows) over its labels.
+
+        Feature blocks that several tasks share (equal fitted blocks, see :func:`fit_shared_blocks`)
+        are computed once; the result equals each task pipeline's own ``predict_proba``.
+        """
+        done: dict[str, Any] = {}
+        out = {}
+        for task, pipe in self.tasks.items():
+            union = pipe.named_steps["features"]
+            if union.transformer_weights is not None:
+                out[task] = pipe.predict_proba(samples)
+                continue
+            blocks = []
+            for _, block in union.transformer_list:
+                key = getattr(block, "shared_key_", None) or f"own:{id(block)}"
+                if key not in done:
+                    done[key] = block.transform(samples)
+                blocks.append(done[key])
+            matrix = sparse.hstack(blocks, format="csr") if any(map(sparse.issparse, blocks)) else np.hstack(blocks)
+            out[task] = pipe.named_steps["clf"].predict_proba(matrix)
+        return out

@@ -13,7 +13,7 @@ from .config import load_config, task_config
 from .corpus import Piece, corpus_stats, text_hash
 from .evaluate import cross_validate, shortcut_gaps
 from .features import prepare_samples
-from .models import FramingModel, fit_task
+from .models import FramingModel, fit_shared_blocks, fit_task
 from .nlp import Processor, model_id
 
 # progress(stage, total) -> advance(n); the CLI draws bars with it, the library only calls it.
@@ -69,6 +69,7 @@ def train(pieces: Iterable[Piece], *, tasks: list[str] | None = None, config: di
     for group in stats.duplicates:
         for pid in group:
             duplicate_of[pid] = group[0]
+    shared = fit_shared_blocks(config, samples) if len(tasks) > 1 else None
     fitted, evaluation, task_info = {}, {}, {}
     for task in tasks:
         rows = [i for i, p in enumerate(pieces) if task in p.labels]
@@ -82,7 +83,7 @@ def train(pieces: Iterable[Piece], *, tasks: list[str] | None = None, config: di
                 evaluation[task] = _evaluate_task(cfg, [samples[i] for i in rows], labels,
                                                   [pieces[i] for i in rows], use_target, duplicate_of,
                                                   progress)
-            fitted[task] = fit_task(cfg, [samples[i] for i in rows], labels, use_target=use_target)
+            fitted[task] = fit_task(cfg, [samples[i] for i in rows], labels, use_target=use_target, shared=shared)
         except errors.TrainingError as exc:
             raise errors.TrainingError(f"task {task!r}: {exc}") from None
         task_info[task] = {"n": len(rows), "label_counts": dict(stats.labels[task].most_common()),

@@ -110,3 +110,43 @@ def test_model_from_other_feature_code_is_refused_with_retrain_advice(small_mode
     (path / "model.json").write_text(json.dumps(info))
     with pytest.raises(errors.ModelError, match="features of version 0.*Retrain it"):
         load_model(path)
+
+
+class TestSharedBlocks:
+    """Word and character blocks are fitted once and computed once for all tasks."""
+
+    def test_tasks_with_equal_settings_share_their_word_and_char_blocks(self, small_model):
+        model, _ = small_model
+        keys = {task: {name: getattr(block, "shared_key_", None)
+                       for name, block in pipe.named_steps["features"].transformer_list}
+                for task, pipe in model.tasks.items()}
+        assert keys["stance"]["words"] == keys["frame"]["words"] is not None
+        assert keys["stance"]["chars"] == keys["frame"]["chars"] is not None
+        assert keys["stance"]["near"] is None  # target-aware blocks are the task's own
+
+    def test_shared_computation_equals_each_pipeline_after_reload(self, small_model, sample_pieces, monkeypatch):
+        _, path = small_model
+        model = load_model(path)
+        samples = prepare_samples(sample_pieces[1::2][:40], Processor())
+        expected = {task: pipe.predict_proba(samples) for task, pipe in model.tasks.items()}
+        words = model.tasks["stance"].named_steps["features"].transformer_list[0][1]
+        calls = []
+        for pipe in model.tasks.values():  # count transforms of the (separately unpickled) word blocks
+            block = pipe.named_steps["features"].transformer_list[0][1]
+            monkeypatch.setattr(block, "transform", lambda X, b=block: calls.append(b) or type(b).transform(b, X))
+        got = model.predict_proba(samples)
+        assert len(calls) == 1 and words.shared_key_ == calls[0].shared_key_
+        for task in expected:
+            np.testing.assert_allclose(got[task], expected[task], rtol=0, atol=1e-12)
+
+    def test_a_task_whose_settings_differ_gets_its_own_block(self, sample_pieces):
+        from pipeline.config import load_config
+
+        config = load_config(overrides={"classifier": {"calibration_folds": 0},
+                                        "tasks": {"frame": {"features": {"char_ngrams": [2, 3]}}}})
+        model = train(sample_pieces[::3], config=config, evaluate=False).model
+        chars = {task: pipe.named_steps["features"].named_transformers["chars"]
+                 for task, pipe in model.tasks.items()}
+        assert getattr(chars["frame"], "shared_key_", None) is None
+        assert chars["frame"].named_steps["tfidf"].ngram_range == (2, 3)
+        assert chars["stance"].shared_key_.startswith("chars:")
