@@ -6,10 +6,16 @@
 
 from __future__ import annotations
 
+import multiprocessing as mp
+import signal
+import weakref
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from .cache import DocCache
 from .corpus import Piece
 from .entities import attach_stance, extract_entities
 from .features import prepare_samples
@@ -18,6 +24,9 @@ from .nlp import Processor
 from .persist import DEFAULT_MODEL, load_model
 
 Record = dict[str, Any]
+# A batch smaller than this is classified in this process: handing it to the workers costs more
+# than it saves.
+MIN_PARALLEL = 64
 
 
 class Framer:
@@ -26,13 +35,30 @@ class Framer:
     Args:
         model: A trained model.
         processor: The spaCy processor (default: the model's spaCy model, no cache).
+        entity_types: NER labels to list (default: all but dates, times and numbers).
+        n_process: Worker processes that tokenise and score batches (default: the processor's).
     """
 
     def __init__(self, model: FramingModel, *, processor: Processor | None = None,
-                 entity_types: Iterable[str] | None = None) -> None:
+                 entity_types: Iterable[str] | None = None, n_process: int | None = None) -> None:
         self.model = model
         self.processor = processor or Processor(model.spacy_model)
         self.entity_types = tuple(entity_types) if entity_types else None
+        self.n_process = max(1, n_process or self.processor.n_process)
+        self._pool: mp.pool.Pool | None = None
+
+    def close(self) -> None:
+        """Stop the worker processes (started on the first large batch, then kept)."""
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool = None
+        self.processor.close()
+
+    def __enter__(self) -> Framer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     @classmethod
     def load(cls, path: str | Path | None = None, *, trust: bool = False, processor: Processor | None = None,
@@ -69,8 +95,7 @@ class Framer:
 
     def _classify_batch(self, pieces: list[Piece], entities: bool, min_confidence: float,
                         progress: Any) -> Iterator[Record]:
-        samples = prepare_samples(pieces, self.processor, max_tokens=self.model.max_tokens)
-        probas = self.model.predict_proba(samples)
+        probas = self.probabilities(pieces)
         found = self._entities(pieces) if entities else [None] * len(pieces)
         for row, (piece, ents) in enumerate(zip(pieces, found)):
             predictions = {}
@@ -87,6 +112,22 @@ class Framer:
         if progress:
             progress(len(pieces))
 
+    def probabilities(self, pieces: list[Piece]) -> dict[str, np.ndarray]:
+        """Each task's probabilities for ``pieces`` (rows, in order) over its labels.
+
+        Large batches are split over the worker processes, each of which tokenises its share,
+        builds the features and scores them: all of that work uses both cores.
+        """
+        if self.n_process == 1 or len(pieces) < MIN_PARALLEL:
+            return _score(self.model, self.processor, pieces)
+        if self._pool is None:
+            self._pool = mp.get_context("fork").Pool(self.n_process, initializer=_start_worker,
+                                                     initargs=(self.model, self.processor))
+            weakref.finalize(self, self._pool.terminate)
+        size = -(-len(pieces) // (2 * self.n_process))
+        parts = self._pool.map(_score_in_worker, list(batched(pieces, size)))
+        return {task: np.vstack([part[task] for part in parts]) for task in self.model.tasks}
+
     def _entities(self, pieces: list[Piece]) -> list[list[Record]]:
         """Cleaned, merged, attributed entities of each piece, with the stance toward each
         when the model ships an entity-stance classifier."""
@@ -98,6 +139,27 @@ class Framer:
                 attach_stance(entities, doc, stance_model)
             out.append([e.to_record() for e in entities])
         return out
+
+
+def _score(model: FramingModel, processor: Processor, pieces: list[Piece]) -> dict[str, np.ndarray]:
+    return model.predict_proba(prepare_samples(pieces, processor, max_tokens=model.max_tokens))
+
+
+_worker: tuple[FramingModel, Processor] | None = None
+
+
+def _start_worker(model: FramingModel, processor: Processor) -> None:
+    """Set up a worker: the model (inherited, not copied, with ``fork``) and a one-process
+    processor with its own connection to the same doc cache. Ctrl-C is left to the parent."""
+    global _worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    cache = DocCache(processor.cache.path.parent) if processor.cache is not None else None
+    _worker = (model, Processor(processor.model, cache=cache, n_process=1, batch_size=processor.batch_size))
+
+
+def _score_in_worker(pieces: list[Piece]) -> dict[str, np.ndarray]:
+    assert _worker is not None
+    return _score(*_worker, pieces)
 
 
 def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
