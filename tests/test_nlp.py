@@ -49,6 +49,13 @@ class TestLexical:
         assert processor._pool is None
         assert first == Processor(n_process=1).lexical(texts)
 
+    @pytest.mark.parametrize("text", ["Two sentences. Here.", "", "   ", "odd \0 byte, then. More", "é 😀 ok."])
+    def test_cache_encoding_round_trips(self, text):
+        doc = nlp.load_nlp(None, "lexical")(text)
+        lex = nlp._decode_lexical(nlp._encode_lexical(doc))
+        assert lex.tokens == " ".join(t.text for t in doc if not t.is_space)
+        assert len(lex.sent_starts) == len([s for s in doc.sents if not all(t.is_space for t in s)])
+
     def test_sentences_can_be_limited_to_the_first_tokens(self):
         lex = Lexical("A b . C d e . F .", (0, 3, 7))
         assert lex.sentences() == ["A b .", "C d e .", "F ."]
