@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -12,7 +11,6 @@ from .. import errors
 KINDS = ("article", "snippet", "post")
 _STR_FIELDS = ("title", "source", "date", "url", "story", "target")
 FIELDS = ("id", "text", *_STR_FIELDS, "kind", "labels", "meta", "offsets")
-_SPACE = re.compile(r"\s+")
 
 
 @dataclass
@@ -126,7 +124,7 @@ class Piece:
 
 def normalise_text(text: str) -> str:
     """Lower-case and collapse white space: the form under which two texts are duplicates."""
-    return _SPACE.sub(" ", text).strip().casefold()
+    return " ".join(text.split()).casefold()  # split() breaks where regex \s+ matches
 
 
 def text_hash(text: str) -> str:
