@@ -27,6 +27,7 @@ Record = dict[str, Any]
 # A batch smaller than this is classified in this process: handing it to the workers costs more
 # than it saves.
 MIN_PARALLEL = 64
+MIN_PARALLEL_ENTITIES = 16  # NER costs far more per piece
 
 
 class Framer:
@@ -95,9 +96,8 @@ class Framer:
 
     def _classify_batch(self, pieces: list[Piece], entities: bool, min_confidence: float,
                         progress: Any) -> Iterator[Record]:
-        probas = self.probabilities(pieces)
-        found = self._entities(pieces) if entities else [None] * len(pieces)
-        for row, (piece, ents) in enumerate(zip(pieces, found)):
+        probas, found = self._analyse(pieces, entities)
+        for row, piece in enumerate(pieces):
             predictions = {}
             for task, matrix in probas.items():
                 labels = self.model.labels(task)
@@ -108,58 +108,68 @@ class Framer:
                     "confidence": probs[best],
                     "probabilities": probs,
                 }
-            yield piece_record(piece, predictions, ents)
+            yield piece_record(piece, predictions, found[row] if found is not None else None)
         if progress:
             progress(len(pieces))
 
     def probabilities(self, pieces: list[Piece]) -> dict[str, np.ndarray]:
-        """Each task's probabilities for ``pieces`` (rows, in order) over its labels.
+        """Each task's probabilities for ``pieces`` (rows, in order) over its labels."""
+        return self._analyse(pieces, entities=False)[0]
 
-        Large batches are split over the worker processes, each of which tokenises its share,
-        builds the features and scores them: all of that work uses both cores.
+    def _analyse(self, pieces: list[Piece], entities: bool) -> tuple[dict[str, np.ndarray], list | None]:
+        """Probabilities, and the entity records of each piece when ``entities``.
+
+        Large batches are split over the worker processes, each of which does everything for its
+        share (tokenising, features, classifiers, NER and entity stance): all of it uses both cores.
         """
-        if self.n_process == 1 or len(pieces) < MIN_PARALLEL:
-            return _score(self.model, self.processor, pieces)
+        if self.n_process == 1 or len(pieces) < (MIN_PARALLEL_ENTITIES if entities else MIN_PARALLEL):
+            return _analyse(self.model, self.processor, self.entity_types, pieces, entities)
         if self._pool is None:
             self._pool = mp.get_context("fork").Pool(self.n_process, initializer=_start_worker,
-                                                     initargs=(self.model, self.processor))
+                                                     initargs=(self.model, self.processor, self.entity_types))
             weakref.finalize(self, self._pool.terminate)
         size = -(-len(pieces) // (2 * self.n_process))
-        parts = self._pool.map(_score_in_worker, list(batched(pieces, size)))
-        return {task: np.vstack([part[task] for part in parts]) for task in self.model.tasks}
-
-    def _entities(self, pieces: list[Piece]) -> list[list[Record]]:
-        """Cleaned, merged, attributed entities of each piece, with the stance toward each
-        when the model ships an entity-stance classifier."""
-        stance_model = self.model.extras.get("entity_stance")
-        out = []
-        for doc in self.processor.docs([p.text for p in pieces]):
-            entities = extract_entities(doc, types=self.entity_types)
-            if stance_model is not None and entities:
-                attach_stance(entities, doc, stance_model)
-            out.append([e.to_record() for e in entities])
-        return out
+        parts = self._pool.map(_analyse_in_worker, [(chunk, entities) for chunk in batched(pieces, size)])
+        probas = {task: np.vstack([part[0][task] for part in parts]) for task in self.model.tasks}
+        return probas, [found for part in parts for found in part[1]] if entities else None
 
 
-def _score(model: FramingModel, processor: Processor, pieces: list[Piece]) -> dict[str, np.ndarray]:
-    return model.predict_proba(prepare_samples(pieces, processor, max_tokens=model.max_tokens))
+def _analyse(model: FramingModel, processor: Processor, entity_types: tuple[str, ...] | None,
+             pieces: list[Piece], entities: bool) -> tuple[dict[str, np.ndarray], list | None]:
+    probas = model.predict_proba(prepare_samples(pieces, processor, max_tokens=model.max_tokens))
+    return probas, _entity_records(model, processor, entity_types, pieces) if entities else None
 
 
-_worker: tuple[FramingModel, Processor] | None = None
+def _entity_records(model: FramingModel, processor: Processor, entity_types: tuple[str, ...] | None,
+                    pieces: list[Piece]) -> list[list[Record]]:
+    """Cleaned, merged, attributed entities of each piece, with the stance toward each when the
+    model ships an entity-stance classifier."""
+    stance_model = model.extras.get("entity_stance")
+    out = []
+    for doc in processor.docs([p.text for p in pieces]):
+        entities = extract_entities(doc, types=entity_types)
+        if stance_model is not None and entities:
+            attach_stance(entities, doc, stance_model)
+        out.append([e.to_record() for e in entities])
+    return out
 
 
-def _start_worker(model: FramingModel, processor: Processor) -> None:
+_worker: tuple[FramingModel, Processor, tuple[str, ...] | None] | None = None
+
+
+def _start_worker(model: FramingModel, processor: Processor, entity_types: tuple[str, ...] | None) -> None:
     """Set up a worker: the model (inherited, not copied, with ``fork``) and a one-process
     processor with its own connection to the same doc cache. Ctrl-C is left to the parent."""
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     cache = DocCache(processor.cache.path.parent) if processor.cache is not None else None
-    _worker = (model, Processor(processor.model, cache=cache, n_process=1, batch_size=processor.batch_size))
+    _worker = (model, Processor(processor.model, cache=cache, n_process=1, batch_size=processor.batch_size),
+               entity_types)
 
 
-def _score_in_worker(pieces: list[Piece]) -> dict[str, np.ndarray]:
+def _analyse_in_worker(job: tuple[list[Piece], bool]) -> tuple[dict[str, np.ndarray], list | None]:
     assert _worker is not None
-    return _score(*_worker, pieces)
+    return _analyse(*_worker, *job)
 
 
 def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

@@ -60,3 +60,16 @@ def test_small_batches_stay_in_this_process(small_model, pieces):
 def test_batched_keeps_order_and_sizes():
     assert list(batched(range(7), 3)) == [[0, 1, 2], [3, 4, 5], [6]]
     assert list(batched([], 3)) == []
+
+
+def test_entities_from_the_workers_equal_those_found_here(small_model, pieces):
+    from pipeline.classify import MIN_PARALLEL_ENTITIES
+
+    model, _ = small_model
+    chosen = [p for p in pieces if any(c.isupper() for c in p.text[1:])][: MIN_PARALLEL_ENTITIES + 3]
+    here = list(Framer(model, n_process=1).classify(chosen))
+    with Framer(model, n_process=2) as framer:
+        there = list(framer.classify(chosen))
+        assert framer._pool is not None
+    assert [r["entities"] for r in there] == [r["entities"] for r in here]
+    assert sum(len(r["entities"]) for r in here) > 0
