@@ -1,15 +1,26 @@
-"""Training and tokenising speed and peak memory on the AllSides outlet-split train set.
+"""Speed and peak memory on AllSides articles: training, classifying, and the reference.
 
     python benchmarks/speed.py
 
 Each measurement runs in its own process (wall time and peak RSS from ``os.wait4``):
-``framing`` training end to end (reading, tokenising, fitting) with a cold doc cache, then
-warm; the plain scikit-learn reference on the same articles; and the tokenizer on 1 and 2
-processes (does the 2-process path pay?). Targets: cold <= 180 s, warm <= 60 s, peak <= 3 GB.
+
+* ``train-cold`` / ``train-warm``: ``framing`` training end to end on the outlet-split train set
+  (reading, tokenising, fitting; ``configs/allsides.toml``, no cross-validation) with an empty,
+  then a filled doc cache. Targets: <= 180 s cold, <= 60 s warm, peak <= 3 GB.
+* ``reference-fit``: a plain scikit-learn TF-IDF + LogisticRegression script on the same articles
+  (raw title + text), then its ``predict`` on the classification sample.
+* ``classify``: the product path, ``Framer.classify`` with the shipped default model on unseen
+  articles (outlet-split test set), entities off, no cache. Target >= 300 articles/s.
+* ``classify-entities``: the same with entities (NER, entity stance). Target >= 10 articles/s.
+* ``tokenise-1`` / ``tokenise-2``: the lexical spaCy profile on 1 and 2 processes.
+
+Classification rates are timed after a 200-article warm-up (worker start-up and model loading
+are one-off costs), so they are the steady state a long job sees.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -22,79 +33,118 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks._common import command, config, machine, require_data, table, write_section  # noqa: E402
 
 TOKENISE_SAMPLE = 3000
+CLASSIFY_SAMPLE = 2000
+ENTITY_SAMPLE = 300
+WARM_UP = 200
 
 
-def _train_pieces():
+def _pieces(split: str):
     from pipeline.corpus.adapters import read_allsides
 
     return [p for p in read_allsides(require_data("allsides", "articles.jsonl.gz", "splits.tsv"))
-            if p.meta["split"]["outlet"] == "train"]
+            if p.meta["split"]["outlet"] == split]
 
 
-def child(kind: str, cache: str) -> None:
-    """One measured job, run in a fresh process."""
-    if kind == "reference":
-        import gzip
-        import json
+def _reference(out: dict) -> None:
+    from benchmarks._common import reference_model
 
-        folder = require_data("allsides", "articles.jsonl.gz", "splits.tsv")
-        split = dict(line.split("\t")[::2] for line in (folder / "splits.tsv").read_text().splitlines()[1:])
-        texts, labels = [], []
-        with gzip.open(folder / "articles.jsonl.gz", "rt", encoding="utf-8") as handle:
-            for line in handle:
-                r = json.loads(line)
-                if split.get(r["id"], "").strip() == "train":
-                    texts.append(f"{r['title']}\n{r['text']}")
-                    labels.append(r["lean"])
-        from benchmarks._common import reference_model
-
-        reference_model(max_features=200_000).fit(texts, labels)
-        return
-    from pipeline.cache import DocCache
-    from pipeline.nlp import Processor
-
-    pieces = _train_pieces()
-    if kind.startswith("tokenise"):
-        Processor(None, cache=None, n_process=int(kind[-1])).lexical([p.text for p in pieces[:TOKENISE_SAMPLE]])
-        return
-    from pipeline.train import train
-
-    train(pieces, tasks=["lean"], config=config("allsides"), evaluate=False,
-          processor=Processor(None, cache=DocCache(cache), n_process=2))
-
-
-def measure(kind: str, cache: str) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of ``child(kind)`` in its own process."""
+    raw = lambda ps: [f"{p.title or ''}\n{p.text}" for p in ps]  # noqa: E731
+    train, test = _pieces("train"), _pieces("test")[:CLASSIFY_SAMPLE]
+    model = reference_model(max_features=200_000).fit(raw(train), [p.labels["lean"] for p in train])
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, __file__, "--child", kind, cache])
+    model.predict(raw(test))
+    out["rate"] = len(test) / (time.perf_counter() - start)
+
+
+def _classify(out: dict, n: int, entities: bool) -> None:
+    from pipeline.classify import Framer
+
+    pieces = _pieces("test")
+    with Framer.load() as framer:
+        list(framer.classify(pieces[-WARM_UP:], entities=entities))
+        start = time.perf_counter()
+        records = list(framer.classify(pieces[:n], entities=entities))
+        out["rate"] = len(records) / (time.perf_counter() - start)
+
+
+def child(kind: str, cache: str, result_file: str) -> None:
+    """One measured job, run in a fresh process; rates go to ``result_file`` as JSON."""
+    out: dict = {}
+    if kind == "reference-fit":
+        _reference(out)
+    elif kind == "classify":
+        _classify(out, CLASSIFY_SAMPLE, entities=False)
+    elif kind == "classify-entities":
+        _classify(out, ENTITY_SAMPLE, entities=True)
+    elif kind.startswith("tokenise"):
+        from pipeline.nlp import Processor
+
+        texts = [p.text for p in _pieces("train")[:TOKENISE_SAMPLE]]
+        start = time.perf_counter()
+        with Processor(None, cache=None, n_process=int(kind[-1])) as processor:
+            processor.lexical(texts)
+        out["rate"] = len(texts) / (time.perf_counter() - start)
+    else:
+        from pipeline.cache import DocCache
+        from pipeline.nlp import Processor
+        from pipeline.train import train
+
+        with Processor(None, cache=DocCache(cache), n_process=2) as processor:
+            train(_pieces("train"), tasks=["lean"], config=config("allsides"), evaluate=False, processor=processor)
+    Path(result_file).write_text(json.dumps(out))
+
+
+def measure(kind: str, cache: str) -> dict:
+    """Wall seconds, peak RSS (MB) and any rate of ``child(kind)``, run in its own process."""
+    result_file = Path(cache) / f"{kind}.json"
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, __file__, "--child", kind, cache, str(result_file)])
     _, status, usage = os.wait4(proc.pid, 0)
     if status:
         raise SystemExit(f"{kind} failed with status {status}")
-    return time.perf_counter() - start, usage.ru_maxrss / 1024
+    return {"seconds": time.perf_counter() - start, "peak_mb": usage.ru_maxrss / 1024,
+            **json.loads(result_file.read_text())}
+
+
+TARGETS = {"train-cold": "<= 180 s", "train-warm": "<= 60 s", "classify": ">= 300 articles/s",
+           "classify-entities": ">= 10 articles/s"}
 
 
 def main() -> None:
     """Run every measurement, print and record the table."""
     require_data("allsides", "articles.jsonl.gz", "splits.tsv")
-    rows, results = [], {}
+    kinds = sys.argv[1:] or ["train-cold", "train-warm", "reference-fit", "classify", "classify-entities",
+                             "tokenise-1", "tokenise-2"]
+    results = {}
     with tempfile.TemporaryDirectory(prefix="framing-speed-") as cache:
-        for kind in ("framing-cold", "framing-warm", "reference", "tokenise-1", "tokenise-2"):
+        for kind in kinds:
             results[kind] = measure(kind, cache)
-            print(kind, f"{results[kind][0]:.1f} s, {results[kind][1]:.0f} MB", flush=True)
-    ref_s = results["reference"][0]
-    for kind, (secs, mb) in results.items():
-        extra = f"{TOKENISE_SAMPLE / secs:.0f} articles/s incl. start-up" if kind.startswith("tokenise") else \
-            f"{secs / ref_s:.2f}x reference"
-        rows.append([kind, f"{secs:.0f} s", f"{mb:.0f} MB", extra])
-    section = ("## Speed and memory (AllSides outlet-split train set, each job in its own process)\n\n"
-               f"Command: `{command()}`. Machine: {machine()}.\n\n"
-               + table(["job", "wall time", "peak RSS", "vs reference / rate"], rows))
+            print(kind, results[kind], flush=True)
+    ref = results.get("reference-fit")
+    rows = []
+    for kind, r in results.items():
+        if kind.startswith("train"):
+            versus = f"{r['seconds'] / ref['seconds']:.2f}x the reference's fit+predict" if ref else ""
+            rows.append([kind, f"{r['seconds']:.0f} s", f"{r['peak_mb']:.0f} MB", TARGETS[kind], versus])
+        elif kind == "reference-fit":
+            rows.append([kind, f"{r['seconds']:.0f} s (predict: {r['rate']:.0f} articles/s)",
+                         f"{r['peak_mb']:.0f} MB", "", "1.00x"])
+        else:
+            versus = f"{r['rate'] / ref['rate']:.2f}x the reference's predict" if ref and kind == "classify" else ""
+            rows.append([kind, f"{r['rate']:.0f} articles/s", f"{r['peak_mb']:.0f} MB", TARGETS.get(kind, ""),
+                         versus])
+    section = ("## Speed and memory (AllSides articles, each job in its own process)\n\n"
+               f"Command: `{command()}`. Machine: {machine()}. Classification: "
+               f"{CLASSIFY_SAMPLE} outlet-split test articles ({ENTITY_SAMPLE} with entities) after a "
+               f"{WARM_UP}-article warm-up, default model, no cache.\n\n"
+               + table(["job", "time / rate", "peak RSS", "target", "vs reference"], rows))
     print(section)
-    write_section("speed", section)
+    if len(kinds) == 7:
+        write_section("speed", section)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "--child":
-        child(sys.argv[2], sys.argv[3])
+    if len(sys.argv) == 5 and sys.argv[1] == "--child":
+        child(*sys.argv[2:])
     else:
         main()
