@@ -46,6 +46,9 @@ class Framer:
         self.processor = processor or Processor(model.spacy_model)
         self.entity_types = tuple(entity_types) if entity_types else None
         self.n_process = max(1, n_process or self.processor.n_process)
+        if _uses_torch(model):
+            # PyTorch's thread pool does not survive a fork, and its encoder already uses every core.
+            self.n_process = 1
         self._pool: mp.pool.Pool | None = None
 
     def close(self) -> None:
@@ -132,6 +135,11 @@ class Framer:
         parts = self._pool.map(_analyse_in_worker, [(chunk, entities) for chunk in batched(pieces, size)])
         probas = {task: np.vstack([part[0][task] for part in parts]) for task in self.model.tasks}
         return probas, [found for part in parts for found in part[1]] if entities else None
+
+
+def _uses_torch(model: FramingModel) -> bool:
+    """Whether a task of ``model`` has a sentence-embedding block (the ``embeddings`` extra)."""
+    return any("embeddings" in pipe.named_steps["features"].named_transformers for pipe in model.tasks.values())
 
 
 def _analyse(model: FramingModel, processor: Processor, entity_types: tuple[str, ...] | None,

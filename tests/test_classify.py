@@ -73,3 +73,18 @@ def test_entities_from_the_workers_equal_those_found_here(small_model, pieces):
         assert framer._pool is not None
     assert [r["entities"] for r in there] == [r["entities"] for r in here]
     assert sum(len(r["entities"]) for r in here) > 0
+
+
+def test_models_with_sentence_embeddings_are_scored_in_this_process(small_model):
+    from sklearn.pipeline import FeatureUnion
+
+    from pipeline.embeddings import SentenceEmbeddings
+    from pipeline.models import FramingModel
+
+    model, _ = small_model
+    pipe = model.tasks["frame"]
+    union = FeatureUnion([*pipe.named_steps["features"].transformer_list, ("embeddings", SentenceEmbeddings())])
+    with_torch = FramingModel(tasks={"frame": type(pipe)([("features", union), ("clf", pipe.named_steps["clf"])])},
+                              info=model.info)
+    assert Framer(with_torch, n_process=2).n_process == 1
+    assert Framer(model, n_process=2).n_process == 2
