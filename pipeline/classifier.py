@@ -19,7 +19,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
 
@@ -43,8 +43,13 @@ class CalibratedLinearClassifier(ClassifierMixin, BaseEstimator):
         self.calibration_folds = calibration_folds
         self.random_state = random_state
 
-    def fit(self, X: Any, y: Any) -> CalibratedLinearClassifier:
-        """Fit the linear model on all of ``X``, and its calibration on out-of-fold scores."""
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> CalibratedLinearClassifier:
+        """Fit the linear model on all of ``X``, and its calibration on out-of-fold scores.
+
+        Args:
+            sample_weight: Per-row weights (e.g. each source counting equally); with
+                ``class_weight="balanced"`` the classes then get equal total *weight*.
+        """
         X, y = validate_data(self, X, y, accept_sparse="csr")
         check_classification_targets(y)
         self.classes_, encoded = np.unique(y, return_inverse=True)
@@ -52,7 +57,18 @@ class CalibratedLinearClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(
                 f"needs samples of at least 2 classes; the data contains only one class: {self.classes_[0]!r}"
             )
-        base = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter)
+        class_weight, weights = self.class_weight, None
+        if sample_weight is not None:
+            weights = _check_sample_weight(sample_weight, X, dtype=np.float64)
+            totals = np.bincount(encoded, weights=weights, minlength=len(self.classes_))
+            if (totals > 0).sum() < 2:
+                raise ValueError("needs positive sample weights on samples of at least 2 classes; "
+                                 f"only {self.classes_[totals > 0].tolist()} have any")
+            if class_weight == "balanced":  # balance the classes' total weights, not their counts
+                weights = weights * (weights.sum() / (len(self.classes_) * np.maximum(totals, 1e-12)))[encoded]
+                class_weight = None
+        base = LogisticRegression(C=self.C, class_weight=class_weight, max_iter=self.max_iter)
+        fit_params = {} if weights is None else {"sample_weight": weights}
         self.temperature_ = 1.0
         folds = min(self.calibration_folds, int(np.bincount(encoded).min()))
         # The solver's dense products are small: BLAS threads only add contention (measured
@@ -60,9 +76,10 @@ class CalibratedLinearClassifier(ClassifierMixin, BaseEstimator):
         with threadpool_limits(limits=1, user_api="blas"):
             if folds >= 2:
                 cv = StratifiedKFold(folds, shuffle=True, random_state=self.random_state)
-                scores = cross_val_predict(clone(base), X, encoded, cv=cv, method="decision_function")
+                scores = cross_val_predict(clone(base), X, encoded, cv=cv, method="decision_function",
+                                           params=fit_params)
                 self.temperature_ = _fit_temperature(_full_scores(scores), encoded)
-            self.model_ = base.fit(X, encoded)
+            self.model_ = base.fit(X, encoded, **fit_params)
         self.n_iter_ = self.model_.n_iter_
         return self
 

@@ -295,6 +295,8 @@ def build_features(config: dict[str, Any], *, use_target: bool, n_samples: int) 
                    max_features=feats["word_max_features"] or None)
     if feats.get("min_sources", 0) > 1 and not small:
         words.steps.insert(0, ("spread", SourceSpread(feats["min_sources"])))
+    if feats.get("word_tokens_only"):  # word n-grams skip punctuation and one-character tokens
+        words.named_steps["tfidf"].set_params(tokenizer=None, token_pattern=r"\S*\w\w\S*")
     blocks: list[tuple[str, Any]] = [("words", words)]
     lo, hi = feats["char_ngrams"]
     if hi > 0:

@@ -51,6 +51,19 @@ def fit_shared_blocks(config: dict[str, Any], samples: list[Sample]) -> dict[str
     return shared
 
 
+def source_weights(samples: list[Sample], power: float = 1.0) -> np.ndarray:
+    """Per-sample weights ``1 / n_source ** power``, scaled to mean 1.
+
+    With ``power = 1`` every source (outlet) counts as much as any other in total, so the few
+    outlets with thousands of pieces do not decide what the model learns; pieces without a
+    source count as a source of their own.
+    """
+    groups = [s.group or f"\0{i}" for i, s in enumerate(samples)]
+    _, inverse, counts = np.unique(groups, return_inverse=True, return_counts=True)
+    weights = counts[inverse].astype(np.float64) ** -power
+    return weights / weights.mean()
+
+
 def fit_task(config: dict[str, Any], samples: list[Sample], labels: list[str], *, use_target: bool,
              shared: dict[str, Any] | None = None) -> Pipeline:
     """Build and fit one task's pipeline.
@@ -74,12 +87,17 @@ def fit_task(config: dict[str, Any], samples: list[Sample], labels: list[str], *
     union = pipeline.named_steps["features"]
     reuse = {name for name, block in union.transformer_list
              if shared and name in shared and joblib.hash(clone(shared[name])) == joblib.hash(block)}
+    power = config["classifier"].get("source_weight", 0.0)
+    if power and config["classifier"].get("gate_label"):
+        raise errors.ConfigError("classifier.source_weight does not work with classifier.gate_label yet; "
+                                 "set one of them to its default (0.0 or \"\").")
+    weights = {"sample_weight": source_weights(samples, power)} if power else {}
     if not reuse:
-        pipeline.fit(samples, labels)
+        pipeline.fit(samples, labels, **{f"clf__{k}": v for k, v in weights.items()})
     else:
         union.transformer_list = [(name, shared[name] if name in reuse else block.fit(samples, labels))
                                   for name, block in union.transformer_list]
-        pipeline.named_steps["clf"].fit(union.transform(samples), labels)
+        pipeline.named_steps["clf"].fit(union.transform(samples), labels, **weights)
     for _, block in union.transformer_list:
         _slim(block)
     return pipeline

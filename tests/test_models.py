@@ -150,3 +150,25 @@ class TestSharedBlocks:
         assert getattr(chars["frame"], "shared_key_", None) is None
         assert chars["frame"].named_steps["tfidf"].ngram_range == (2, 3)
         assert chars["stance"].shared_key_.startswith("chars:")
+
+
+def test_source_weights_make_every_source_count_equally():
+    from pipeline.features import Sample
+    from pipeline.models import source_weights
+
+    samples = [Sample("a", group="big")] * 3 + [Sample("b", group="small"), Sample("c")]
+    weights = source_weights(samples, 1.0)
+    assert weights.mean() == pytest.approx(1.0)
+    assert weights[:3].sum() == pytest.approx(weights[3]) == pytest.approx(weights[4])
+    half = source_weights(samples, 0.5)
+    assert half[0] * 3 == pytest.approx(half[3] * 3 ** 0.5)
+
+
+def test_train_with_source_weights_fits():
+    from pipeline.config import load_config
+
+    config = load_config(overrides={"classifier": {"source_weight": 1.0}})
+    model = train(tiny_corpus(), config=config, evaluate=False).model
+    pieces = tiny_corpus()
+    predicted = model.tasks["stance"].predict(prepare_samples(pieces, Processor()))
+    assert (predicted == [p.labels["stance"] for p in pieces]).all()
