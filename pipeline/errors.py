@@ -43,6 +43,13 @@ class ModelIntegrityError(ModelError):
     """A model file does not match the checksum recorded in its ``model.json``."""
 
 
+class NotLinearError(ModelError, AttributeError):
+    """A model's probabilities are not a sum of per-feature contributions (e.g. two stages).
+
+    Also an ``AttributeError``, so that ``hasattr(model, "coef_")`` stays False.
+    """
+
+
 class UntrustedModelError(ModelError):
     """A model lies outside the trusted folder and ``trust`` was not given."""
 

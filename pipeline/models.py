@@ -15,6 +15,7 @@ from sklearn.pipeline import Pipeline
 from . import errors
 from .classifier import CalibratedLinearClassifier
 from .features import Sample, build_features
+from .two_stage import TwoStageClassifier
 
 
 def build_task_pipeline(config: dict[str, Any], *, use_target: bool, n_samples: int) -> Pipeline:
@@ -26,12 +27,14 @@ def build_task_pipeline(config: dict[str, Any], *, use_target: bool, n_samples: 
         n_samples: Training set size (a tiny corpus relaxes ``min_df``).
     """
     clf = config["classifier"]
+    linear = CalibratedLinearClassifier(
+        C=clf["C"], class_weight=clf["class_weight"] or None, max_iter=clf["max_iter"],
+        calibration_folds=clf["calibration_folds"], random_state=config["evaluation"]["seed"],
+    )
     return Pipeline([
         ("features", build_features(config, use_target=use_target, n_samples=n_samples)),
-        ("clf", CalibratedLinearClassifier(
-            C=clf["C"], class_weight=clf["class_weight"] or None, max_iter=clf["max_iter"],
-            calibration_folds=clf["calibration_folds"], random_state=config["evaluation"]["seed"],
-        )),
+        # With a gate label: that label against the rest first, the other labels among the rest next.
+        ("clf", TwoStageClassifier(gate_label=clf["gate_label"], estimator=linear) if clf.get("gate_label") else linear),
     ])
 
 

@@ -1,0 +1,200 @@
+"""Target-aware features: how a piece's text relates to its target (e.g. a body to a headline claim).
+
+:func:`relation_values` computes the dense values of :data:`RELATION_NAMES` from normalised
+tokens; :class:`RelationFeatures` and :class:`TargetSimilarity` are the feature blocks that
+``pipeline.features.build_features`` adds for pieces with a target. Besides overlap and
+similarity, some values read the headline *by* the body: cue words close to the headline's
+terms, and whether the sentence closest to the headline negates where the headline does not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import TfidfVectorizer
+from spacy.lang.en.stop_words import STOP_WORDS
+
+RELATION_NAMES = ("target_coverage", "target_jaccard", "target_sentence_share", "target_in_lead",
+                  "refute_near", "hedge_near", "report_near", "refute_target", "hedge_target", "question_target",
+                  # headline by body (appended, so models fitted with the first 10 keep reading those)
+                  "best_sentence_coverage", "lead_coverage", "stem_coverage", "bigram_coverage",
+                  "refute_window", "hedge_window", "report_window",
+                  "refute_best", "hedge_best", "negation_best", "negation_mismatch")
+# Cue words for a text's relation to a claim (as in the FNC-1 baseline and its entrants):
+# denial and debunking, hedging and attribution.
+REFUTE = frozenset(
+    "fake fraud hoax false deny denies denied denial not despite nope doubt doubts bogus debunk debunks "
+    "debunked refute refutes refuted retract retracts retracted untrue misleading wrong incorrect myth "
+    "rumor rumour satire satirical parody fabricated baseless never no nothing neither nor".split())
+HEDGE = frozenset(
+    "allegedly reportedly apparently purportedly claim claims claimed claiming rumored rumoured rumors "
+    "rumours unconfirmed unverified appears appear appeared seems seem may might could possibly perhaps "
+    "suggest suggests suggested believed according report reports reported purported supposedly".split())
+REPORT = frozenset("said says told confirmed confirms confirm announced stated revealed shows showed".split())
+NEGATION = frozenset("not n't no never nothing nobody none neither nor without".split())
+# Tokens either side of a headline term within which a cue word counts as aimed at the claim.
+WINDOW = 6
+LEAD_SENTENCES = 3
+STEM = 5
+
+
+def content_words(words: list[str]) -> set[str]:
+    """The words of ``words`` that carry content: not stop words, with a letter or digit."""
+    return {w for w in words if w not in STOP_WORDS and any(c.isalnum() for c in w)}
+
+
+def relation_values(target_words: list[str], sentences: list[list[str]], words: list[str]) -> tuple[float, ...]:
+    """The :data:`RELATION_NAMES` values of one text toward its target.
+
+    Args:
+        target_words: The target's normalised tokens.
+        sentences: The text's sentences (headline first when the piece has one), normalised tokens.
+        words: The text's normalised tokens as the features read them (title and cut body).
+
+    Returns:
+        One value per name of :data:`RELATION_NAMES`, each in [0, 1]; all 0 when the target has no
+        content word.
+    """
+    content = content_words(target_words)
+    if not content:
+        return (0.0,) * len(RELATION_NAMES)
+    vocab = set(words)
+    hits = [s for s in sentences if content.intersection(s)]
+    coverage = len(content & vocab) / len(content)
+    jaccard = len(content & vocab) / len(content | vocab) if vocab else 0.0
+    share = len(hits) / len(sentences) if sentences else 0.0
+    lead = float(bool(sentences) and bool(content.intersection(sentences[0])))
+    near_words = [w for s in hits for w in s]
+    cues = [_cue_rate(near_words, cue) for cue in (REFUTE, HEDGE, REPORT)]
+    target_cues = [float(bool(REFUTE.intersection(target_words))), float(bool(HEDGE.intersection(target_words))),
+                   float("?" in target_words)]
+    return (coverage, jaccard, share, lead, *cues, *target_cues, *_by_body(target_words, content, sentences, words))
+
+
+def _by_body(target_words: list[str], content: set[str], sentences: list[list[str]],
+             words: list[str]) -> list[float]:
+    """Headline-by-body values: best sentence, lead, stems, bigrams, cues near terms, negation."""
+    overlaps = [len(content.intersection(s)) / len(content) for s in sentences]
+    best = sentences[int(np.argmax(overlaps))] if sentences and max(overlaps) > 0 else []
+    lead_words = {w for s in sentences[:LEAD_SENTENCES] for w in s}
+    stems = {w[:STEM] for w in words}
+    target_stems = {w[:STEM] for w in content}
+    pairs = {(a, b) for a, b in zip(target_words, target_words[1:]) if a in content or b in content}
+    body_pairs = set(zip(words, words[1:]))
+    window = [_window_rate(words, content, cue) for cue in (REFUTE, HEDGE, REPORT)]
+    negated_target = bool(NEGATION.intersection(target_words))
+    negated_best = bool(NEGATION.intersection(best))
+    return [max(overlaps, default=0.0), len(content & lead_words) / len(content),
+            len(target_stems & stems) / len(target_stems), len(pairs & body_pairs) / len(pairs) if pairs else 0.0,
+            *window, float(bool(REFUTE.intersection(best))), float(bool(HEDGE.intersection(best))),
+            float(negated_best), float(bool(best) and negated_best != negated_target)]
+
+
+def _window_rate(words: list[str], content: set[str], cues: frozenset[str]) -> float:
+    """Share of the text's mentions of target terms with a cue word within :data:`WINDOW` tokens."""
+    is_cue = np.fromiter((w in cues for w in words), dtype=bool, count=len(words))
+    at = [i for i, w in enumerate(words) if w in content]
+    if not at or not is_cue.any():
+        return 0.0
+    # Cumulative cue counts make each window a difference of two look-ups.
+    cum = np.concatenate([[0], np.cumsum(is_cue)])
+    idx = np.asarray(at)
+    lo, hi = np.clip(idx - WINDOW, 0, len(words)), np.clip(idx + WINDOW + 1, 0, len(words))
+    return float(((cum[hi] - cum[lo]) > 0).mean())
+
+
+def _cue_rate(words: list[str], cues: frozenset[str]) -> float:
+    """Cue words per 100 words, squashed to [0, 1) so that long texts do not dominate."""
+    if not words:
+        return 0.0
+    rate = 100.0 * sum(w in cues for w in words) / len(words)
+    return rate / (1.0 + rate)
+
+
+class RelationFeatures(TransformerMixin, BaseEstimator):
+    """The dense text-target relation features of each sample, as a sparse matrix."""
+
+    def fit(self, X: Any, y: Any = None) -> RelationFeatures:
+        """Remember how many relation values there are (models saved earlier had 4, then 10)."""
+        self.n_relation_ = len(RELATION_NAMES)
+        return self
+
+    def transform(self, X: Any) -> sparse.csr_matrix:
+        """One row of :data:`RELATION_NAMES` values per sample."""
+        n = getattr(self, "n_relation_", 4)
+        values = np.zeros((len(X), n), dtype=np.float64)
+        for i, sample in enumerate(X):
+            row = sample.relation[:n]
+            values[i, : len(row)] = row
+        return sparse.csr_matrix(values)
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """The relation feature names."""
+        return np.asarray(RELATION_NAMES[: getattr(self, "n_relation_", 4)], dtype=object)
+
+
+class TargetSimilarity(TransformerMixin, BaseEstimator):
+    """TF-IDF cosine similarity between a sample's target and its text (and near-target sentences).
+
+    The similarity is also one-hot encoded in ``bins`` intervals, so that a linear model can
+    give "barely related" and "about the same thing" weights of different signs. With
+    ``lsa_components``, the cosine in a latent semantic (truncated SVD) space is added too: it
+    matches a headline and a body that tell the same story in different words.
+
+    Args:
+        bins: Upper edges of the similarity intervals (``()``: no binned copy).
+        lead_tokens: Also compare the target with the first N tokens of the text (0: off).
+        lsa_components: Dimensions of the latent space (0: off).
+    """
+
+    def __init__(self, bins: tuple[float, ...] = (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.6),
+                 lead_tokens: int = 0, lsa_components: int = 0) -> None:
+        self.bins = bins
+        self.lead_tokens = lead_tokens
+        self.lsa_components = lsa_components
+
+    def fit(self, X: Any, y: Any = None) -> TargetSimilarity:
+        """Learn the IDF weights (and the latent space) from the texts and the targets."""
+        self.vectorizer_ = TfidfVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False,
+                                           sublinear_tf=True, stop_words=sorted(STOP_WORDS), dtype=np.float32)
+        self.vectorizer_.fit([s.text for s in X] + list(dict.fromkeys(s.target for s in X)))
+        self.svd_ = None
+        if self.lsa_components:
+            # Each distinct text once: in pair data (FNC-1) every body comes with ~30 headlines.
+            unique = self.vectorizer_.transform(list(dict.fromkeys([s.text for s in X] + [s.target for s in X])))
+            k = min(self.lsa_components, unique.shape[0] - 1, unique.shape[1] - 1)
+            if k >= 1:
+                self.svd_ = TruncatedSVD(k, random_state=0).fit(unique)
+        return self
+
+    def transform(self, X: Any) -> sparse.csr_matrix:
+        """Per sample: cos(target, text), cos(target, near), [lead, latent], then the one-hot bin of the first."""
+        vec = self.vectorizer_
+        target = vec.transform([s.target for s in X])
+        fields = [[s.text for s in X], [s.near for s in X]]
+        if getattr(self, "lead_tokens", 0):
+            fields.append([" ".join(s.text.split()[: self.lead_tokens]) for s in X])
+        texts = [vec.transform(f) for f in fields]
+        columns = [np.asarray(target.multiply(t).sum(axis=1)).ravel() for t in texts]
+        if getattr(self, "svd_", None) is not None:
+            a, b = self.svd_.transform(target), self.svd_.transform(texts[0])
+            norms = np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1)
+            columns.append(np.divide((a * b).sum(axis=1), norms, out=np.zeros(len(X)), where=norms > 0))
+        if self.bins:
+            which = np.searchsorted(np.asarray(self.bins), columns[0], side="right")
+            columns += [(which == k).astype(np.float64) for k in range(len(self.bins) + 1)]
+        return sparse.csr_matrix(np.column_stack(columns))
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """``sim_text``, ``sim_near``, [``sim_lead``, ``sim_latent``] and one name per bin."""
+        names = ["sim_text", "sim_near"]
+        if getattr(self, "lead_tokens", 0):
+            names.append("sim_lead")
+        if getattr(self, "svd_", None) is not None:
+            names.append("sim_latent")
+        names += [f"sim_bin_{e:g}" for e in (0.0, *self.bins)] if self.bins else []
+        return np.asarray(names, dtype=object)
