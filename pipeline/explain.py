@@ -16,6 +16,7 @@ import numpy as np
 from sklearn.pipeline import Pipeline
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from . import errors
 from .evaluate import task_predictions
 from .features import Sample, normalise_tokens, prepare_samples
 from .nlp import Lexical
@@ -24,13 +25,24 @@ _BLOCK_NAMES = {"words": "word", "chars": "chars", "near": "near-target word", "
 
 
 def feature_names(pipeline: Pipeline) -> list[str]:
-    """Readable names of the pipeline's features, e.g. ``word: police`` or ``chars: 'lice'``."""
+    """Readable names of the pipeline's features, e.g. ``word: police`` or ``chars: 'lice'``.
+
+    Raises:
+        NotLinearError: When the task's model reads no features (a fine-tuned encoder).
+    """
     names = []
-    for raw in pipeline.named_steps["features"].get_feature_names_out():
+    for raw in _features(pipeline).get_feature_names_out():
         block, _, name = str(raw).partition("__")
         kind = _BLOCK_NAMES.get(block, block)
         names.append(f"{kind}: {name!r}" if block == "chars" else f"{kind}: {name}")
     return names
+
+
+def _features(pipeline: Pipeline) -> Any:
+    """The pipeline's feature union (a fine-tuned encoder has none: NotLinearError)."""
+    if "features" not in pipeline.named_steps:
+        raise errors.NotLinearError(errors.FINETUNE_NOT_LINEAR)
+    return pipeline.named_steps["features"]
 
 
 def top_features(pipeline: Pipeline, *, k: int = 15) -> dict[str, list[tuple[str, float]]]:
@@ -71,7 +83,7 @@ def explain(pipeline: Pipeline, sample: Sample, *, label: str | None = None, k: 
         of ``{"feature", "term", "contribution"}``), ``bias``, and the sentence lists when given.
     """
     clf = pipeline.named_steps["clf"]
-    features = pipeline.named_steps["features"]
+    features = _features(pipeline)
     x = features.transform([sample]).tocsr()
     proba = clf.predict_proba(x)[0]
     classes = [str(c) for c in clf.classes_]

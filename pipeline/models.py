@@ -18,8 +18,13 @@ from .features import Sample, build_features
 from .two_stage import TwoStageClassifier
 
 
+# classifier.kind: "linear" reads the feature blocks; "finetune" reads the text itself (pipeline/finetune.py).
+MODEL_KINDS = ("linear", "finetune")
+
+
 def build_task_pipeline(config: dict[str, Any], *, use_target: bool, n_samples: int) -> Pipeline:
-    """The scikit-learn pipeline of one task: features, then a calibrated linear classifier.
+    """The scikit-learn pipeline of one task: features, then a calibrated linear classifier; or,
+    with ``classifier.kind = "finetune"``, one fine-tuned encoder that reads the samples' text.
 
     Args:
         config: The task's configuration (``task_config``).
@@ -27,6 +32,22 @@ def build_task_pipeline(config: dict[str, Any], *, use_target: bool, n_samples: 
         n_samples: Training set size (a tiny corpus relaxes ``min_df``).
     """
     clf = config["classifier"]
+    if clf["kind"] not in MODEL_KINDS:
+        raise errors.ConfigError(f"classifier.kind = {clf['kind']!r}: use one of {list(MODEL_KINDS)}.")
+    if clf["kind"] == "finetune":
+        if clf.get("gate_label"):
+            raise errors.ConfigError("classifier.gate_label works with classifier.kind = \"linear\" only; "
+                                     "set gate_label = \"\" to fine-tune an encoder.")
+        from .finetune import FineTunedClassifier  # the embeddings extra: imports PyTorch only when used
+
+        tune = config["finetune"]
+        return Pipeline([("clf", FineTunedClassifier(
+            tune["model"], epochs=tune["epochs"], learning_rate=tune["learning_rate"],
+            batch_size=tune["batch_size"], max_pieces=tune["max_pieces"], weight_decay=tune["weight_decay"],
+            dropout=tune["dropout"], class_weight=clf["class_weight"] or None,
+            calibration_fraction=tune["calibration_fraction"], use_target=use_target,
+            random_state=config["evaluation"]["seed"],
+        ))])
     linear = CalibratedLinearClassifier(
         C=clf["C"], class_weight=clf["class_weight"] or None, max_iter=clf["max_iter"],
         calibration_folds=clf["calibration_folds"], random_state=config["evaluation"]["seed"],
@@ -68,12 +89,14 @@ def source_weights(samples: list[Sample], power: float = 1.0) -> np.ndarray:
 
 
 def fit_task(config: dict[str, Any], samples: list[Sample], labels: list[str], *, use_target: bool,
-             shared: dict[str, Any] | None = None) -> Pipeline:
+             shared: dict[str, Any] | None = None, progress: Any = None) -> Pipeline:
     """Build and fit one task's pipeline.
 
     Args:
         shared: Blocks from :func:`fit_shared_blocks`; each one whose settings equal this task's
             block of that name is used as it is instead of being fitted again.
+        progress: Progress-bar factory ``progress(stage, total) -> advance(n)``, for the long
+            fits (fine-tuning).
 
     Raises:
         TrainingError: When there are fewer than two labels or too few pieces.
@@ -87,14 +110,16 @@ def fit_task(config: dict[str, Any], samples: list[Sample], labels: list[str], *
     if len(labels) < 4:
         raise errors.TrainingError(f"needs at least 4 labelled pieces, found {len(labels)}.")
     pipeline = build_task_pipeline(config, use_target=use_target, n_samples=len(samples))
-    union = pipeline.named_steps["features"]
-    reuse = {name for name, block in union.transformer_list
-             if shared and name in shared and joblib.hash(clone(shared[name])) == joblib.hash(block)}
     power = config["classifier"].get("source_weight", 0.0)
     if power and config["classifier"].get("gate_label"):
         raise errors.ConfigError("classifier.source_weight does not work with classifier.gate_label yet; "
                                  "set one of them to its default (0.0 or \"\").")
     weights = {"sample_weight": source_weights(samples, power)} if power else {}
+    if "features" not in pipeline.named_steps:  # a fine-tuned encoder reads the samples themselves
+        return pipeline.fit(samples, labels, clf__progress=progress, **{f"clf__{k}": v for k, v in weights.items()})
+    union = pipeline.named_steps["features"]
+    reuse = {name for name, block in union.transformer_list
+             if shared and name in shared and joblib.hash(clone(shared[name])) == joblib.hash(block)}
     if not reuse:
         pipeline.fit(samples, labels, **{f"clf__{k}": v for k, v in weights.items()})
     else:
@@ -152,8 +177,8 @@ class FramingModel:
         done: dict[str, Any] = {}
         out = {}
         for task, pipe in self.tasks.items():
-            union = pipe.named_steps["features"]
-            if union.transformer_weights is not None:
+            union = pipe.named_steps.get("features")
+            if union is None or union.transformer_weights is not None:
                 out[task] = pipe.predict_proba(samples)
                 continue
             blocks = []

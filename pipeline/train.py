@@ -69,7 +69,8 @@ def train(pieces: Iterable[Piece], *, tasks: list[str] | None = None, config: di
     for group in stats.duplicates:
         for pid in group:
             duplicate_of[pid] = group[0]
-    shared = fit_shared_blocks(config, samples) if len(tasks) > 1 else None
+    linear = [t for t in tasks if task_config(config, t)["classifier"]["kind"] == "linear"]
+    shared = fit_shared_blocks(config, samples) if len(linear) > 1 else None
     fitted, evaluation, task_info = {}, {}, {}
     for task in tasks:
         rows = [i for i, p in enumerate(pieces) if task in p.labels]
@@ -83,7 +84,8 @@ def train(pieces: Iterable[Piece], *, tasks: list[str] | None = None, config: di
                 evaluation[task] = _evaluate_task(cfg, [samples[i] for i in rows], labels,
                                                   [pieces[i] for i in rows], use_target, duplicate_of,
                                                   progress)
-            fitted[task] = fit_task(cfg, [samples[i] for i in rows], labels, use_target=use_target, shared=shared)
+            fitted[task] = fit_task(cfg, [samples[i] for i in rows], labels, use_target=use_target, shared=shared,
+                                    progress=progress)
         except errors.TrainingError as exc:
             raise errors.TrainingError(f"task {task!r}: {exc}") from None
         task_info[task] = {"n": len(rows), "label_counts": dict(stats.labels[task].most_common()),
@@ -112,7 +114,8 @@ def _evaluate_task(cfg, samples, labels, pieces, use_target, duplicate_of, progr
     Grouped schemes also get ``shortcut_gap``: the random-split macro-F1 minus theirs.
     """
     def fit(rows: list[int]):
-        return fit_task(cfg, [samples[i] for i in rows], [labels[i] for i in rows], use_target=use_target)
+        return fit_task(cfg, [samples[i] for i in rows], [labels[i] for i in rows], use_target=use_target,
+                        progress=progress)
 
     def predict(model, rows: list[int]):
         return model.classes_, model.predict_proba([samples[i] for i in rows])

@@ -44,7 +44,7 @@ def stub_model(monkeypatch):
     recorder = Recorder()
     monkeypatch.setattr(embeddings, "_ENCODERS", {"stub-model": recorder})
     monkeypatch.setattr(embeddings, "_CACHE", {})
-    monkeypatch.setattr(embeddings, "_set_threads", lambda n: None)  # no torch needed
+    monkeypatch.setattr(embeddings, "set_threads", lambda n: None)  # no torch needed
     return recorder
 
 
