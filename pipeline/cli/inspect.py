@@ -9,6 +9,7 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.table import Table
 
+from .. import errors
 from ..classify import Framer
 from ..corpus import LoadReport, Piece
 from ..evaluate import shortcut_gaps
@@ -148,7 +149,7 @@ def _model_summary(framer: Framer, tasks: list[str], top: int, as_json: bool, ht
         "classifier": info.get("config", {}).get("classifier"),
         "tasks": {t: {**info["tasks"][t], "labels": framer.model.labels(t), "metrics": metrics.get(t, {}),
                       "shortcut_gaps": shortcut_gaps(metrics.get(t, {})),
-                      "top_features": top_features(framer.model.tasks[t], k=top)} for t in tasks},
+                      **_top_features(framer.model.tasks[t], top)} for t in tasks},
     }
     if html is not None:
         from ..report import write_evaluation_report
@@ -173,12 +174,23 @@ def _model_summary(framer: Framer, tasks: list[str], top: int, as_json: bool, ht
         out.print("[dim]no cross-validated metrics: the model was trained with --no-eval.[/]")
     for t, s in summary["tasks"].items():
         out.rule(f"{t}: {len(s['labels'])} labels, {s['n']} training pieces {s.get('label_counts', '')}")
+        if s["top_features"] is None:
+            out.print(f"[dim]no top features: {s['not_linear']}[/]", highlight=False)
+            continue
         table = Table(title=f"{t}: top features per label (weight on the calibrated logit scale)")
         table.add_column("label")
         table.add_column("features", overflow="fold")
         for lab, feats in s["top_features"].items():
             table.add_row(lab, ", ".join(f"{name} ({weight:+.2f})" for name, weight in feats))
         out.print(table)
+
+
+def _top_features(pipeline: Any, top: int) -> dict[str, Any]:
+    """``top_features`` of a task; None, with the reason, for a model that is not linear."""
+    try:
+        return {"top_features": top_features(pipeline, k=top)}
+    except errors.NotLinearError as exc:
+        return {"top_features": None, "not_linear": str(exc)}
 
 
 def _primary(schemes: dict) -> str | None:

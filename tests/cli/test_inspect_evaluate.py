@@ -82,6 +82,20 @@ class TestInspect:
         page = html.read_text("utf-8")
         assert "Per class (grouped by source)" in page and page.count("data:image/png;base64,") == 2
 
+    def test_a_model_that_is_not_linear_gets_its_summary_without_top_features(self, sample_pieces, models_dir):
+        from pipeline.config import load_config
+        from pipeline.persist import save_model
+        from pipeline.train import train
+
+        config = load_config(overrides={"classifier": {"calibration_folds": 0, "gate_label": "neutral"},
+                                        "features": {"char_ngrams": [0, 0]}})
+        model = train(sample_pieces[::5], tasks=["stance"], config=config, evaluate=False).model
+        path = save_model(model, models_dir / "two-stage")
+        summary = json.loads(run("inspect", "--model", str(path), "--json").stdout)["tasks"]["stance"]
+        assert summary["top_features"] is None and "two stages" in summary["not_linear"]
+        result = run("inspect", "--model", str(path))
+        assert result.exit_code == 0 and "no top features" in result.stdout and "gate_label" in result.stdout
+
     def test_a_piece_gets_terms_and_sentences_in_its_own_words(self, trained, tmp_path):
         path, _ = trained
         text = "Residents OPPOSE the 2024 toll plan. They say it is unfair and must be stopped."
