@@ -124,10 +124,19 @@ def prepare_torch_env() -> None:
     """Environment for PyTorch and Hugging Face libraries; call before importing them.
 
     The models' files are on disk: the offline switches stop any library from trying a hub on
-    the way. (OpenMP's wait policy is set in ``pipeline/__init__.py``, before PyTorch loads.)
+    the way, and no progress bars are drawn. (OpenMP's wait policy is set in
+    ``pipeline/__init__.py``, before PyTorch loads.)
     """
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # the library never prints
+
+
+def quiet_transformers() -> None:
+    """No "Loading weights" progress bars from transformers (also when it was imported earlier)."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
 
 
 def model_path(model: str) -> Path:
@@ -156,6 +165,7 @@ def _load(model: str) -> Callable[..., np.ndarray]:
         from sentence_transformers import SentenceTransformer
     except ImportError as exc:
         raise errors.MissingExtraError(errors.EMBEDDINGS_EXTRA_MISSING.format(model=model, detail=exc)) from None
+    quiet_transformers()
     st = SentenceTransformer(str(model_path(model)), device="cpu")
 
     def encode(texts: list[str], *, batch_size: int = 64) -> np.ndarray:

@@ -30,7 +30,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import errors
 from .classifier import fit_temperature
-from .embeddings import model_path, prepare_torch_env, set_threads
+from .embeddings import model_path, prepare_torch_env, quiet_transformers, set_threads
 
 # progress(stage, total) -> advance(n), as in pipeline.train.
 ProgressFactory = Callable[[str, int], Callable[[int], None]]
@@ -220,9 +220,8 @@ def _build_network(model: str, n_classes: int, dropout: float, *, pretrained: bo
     mean pooling over the word pieces, dropout, linear head."""
     import torch
     from transformers import AutoConfig, AutoModel
-    from transformers.utils import logging as hf_logging
 
-    hf_logging.disable_progress_bar()  # the library never prints: no "Loading weights" bars
+    quiet_transformers()
     path = str(model_path(model))
     encoder = AutoModel.from_pretrained(path) if pretrained else AutoModel.from_config(AutoConfig.from_pretrained(path))
 

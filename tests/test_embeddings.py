@@ -137,7 +137,7 @@ REAL = importlib.util.find_spec("sentence_transformers") and importlib.util.find
 
 
 @pytest.mark.skipif(not REAL, reason="needs the embeddings extra: pip install 'framing[embeddings]'")
-def test_real_model_puts_similar_headlines_closer():
+def test_real_model_puts_similar_headlines_closer(capfd):
     samples = [Sample("gunman kills three at high school , police say"),
                Sample("shooter opens fire in a classroom , killing 0 students"),
                Sample("gun maker shares fall as sales slow")]
@@ -147,3 +147,4 @@ def test_real_model_puts_similar_headlines_closer():
     similar, unrelated = vectors[0] @ vectors[1], vectors[0] @ vectors[2]
     assert similar > unrelated + 0.2
     assert len(pickle.dumps(block)) < 2000
+    assert capfd.readouterr() == ("", "")  # no progress bars: the library never prints

