@@ -15,6 +15,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from .names import PLATFORMS, TITLES
+from .tokens import DocTokens, doc_tokens
 
 QUOTE_CHARS = frozenset('"“”«»')
 # Forms a speaker comes before ("Smith said") or after ("said Smith").
@@ -41,20 +42,23 @@ _PRONOUN_SPEAKERS = frozenset({"he", "she"})
 _PREPOSITIONS = frozenset("of for with from at about against like than".split())
 
 
-def is_quoted(doc: Doc, start: int, end: int) -> bool:
+def is_quoted(doc: Doc, start: int, end: int, *, tokens: DocTokens | None = None) -> bool:
     """Whether the mention at ``doc.text[start:end]`` is the source of reported speech.
 
     Args:
         doc: A spaCy ``Doc`` (a dependency parse, when present, is used too).
         start: Character offset where the mention starts.
         end: Character offset where the mention ends.
+        tokens: ``doc_tokens(doc)``, when the caller already has it.
     """
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or not len(span):
         return False
-    lo, hi = _sentence_tokens(doc, span.start)
-    texts = [t.text for t in doc[lo:hi]]
-    words = [w.lower() for w in texts]
+    if tokens is None:
+        tokens = doc_tokens(doc)
+    lo, hi = tokens.sentence(span.start)
+    texts = tokens.words[lo:hi]
+    words = tokens.text_lower[lo:hi]
     first, last = span.start - lo, span.end - lo
     if sum(1 for w in words[:first] if w in QUOTE_CHARS) % 2 == 1:
         return False  # inside a quotation: talked about, not talking
@@ -63,38 +67,32 @@ def is_quoted(doc: Doc, start: int, end: int) -> bool:
     object_of = first > 0 and words[first - 1] in _PREPOSITIONS  # "critics of Smith say"
     return ((not object_of and _speaker_before_verb(words, last)) or _speaker_after_verb(texts, first)
             or _according_to(texts, first) or _colon_quote(words, last)
-            or _parse_subject(doc, span))
+            or (tokens.has_dep and _parse_subject(span)))
 
 
-def pronoun_speakers(doc: Doc) -> list[int]:
+def pronoun_speakers(doc: Doc, *, tokens: DocTokens | None = None) -> list[int]:
     """Character offsets of "he"/"she" that are the speakers of a quotation in their sentence
-    ("“...,” she said"), to be credited to the person last named before them."""
+    ("“...,” she said"), to be credited to the person last named before them.
+
+    Args:
+        doc: A spaCy ``Doc``.
+        tokens: ``doc_tokens(doc)``, when the caller already has it.
+    """
+    if tokens is None:
+        tokens = doc_tokens(doc)
     offsets = []
-    for i, tok in enumerate(doc):
-        if tok.lower_ not in _PRONOUN_SPEAKERS:
+    for i, lower in enumerate(tokens.lower):
+        if lower not in _PRONOUN_SPEAKERS:
             continue
-        lo, hi = _sentence_tokens(doc, i)
-        texts = [t.text for t in doc[lo:hi]]
-        words = [w.lower() for w in texts]
+        lo, hi = tokens.sentence(i)
+        texts = tokens.words[lo:hi]
+        words = tokens.text_lower[lo:hi]
         k = i - lo
         if not any(w in QUOTE_CHARS for w in words):
             continue
         if _speaker_before_verb(words, k + 1) or _speaker_after_verb(texts, k):
-            offsets.append(tok.idx)
+            offsets.append(tokens.idx[i])
     return offsets
-
-
-def _sentence_tokens(doc: Doc, i: int) -> tuple[int, int]:
-    if doc.has_annotation("SENT_START"):
-        sent = doc[i].sent
-        return sent.start, sent.end
-    lo = i
-    while lo > 0 and doc[lo - 1].text not in {".", "!", "?"}:
-        lo -= 1
-    hi = i
-    while hi < len(doc) and doc[hi].text not in {".", "!", "?"}:
-        hi += 1
-    return lo, min(len(doc), hi + 1)
 
 
 def _speaker_before_verb(words: Sequence[str], after: int) -> bool:
@@ -153,9 +151,7 @@ def _colon_quote(words: Sequence[str], last: int) -> bool:
     return words[last:last + 1] == [":"] and any(w in QUOTE_CHARS for w in words[last + 1:last + 3])
 
 
-def _parse_subject(doc: Doc, span: Any) -> bool:
-    if not doc.has_annotation("DEP"):
-        return False
+def _parse_subject(span: Any) -> bool:
     root = span.root
     if root.dep_ == "nsubj" and root.head.lemma_ in SPEECH_LEMMAS:
         return not any(child.dep_ == "neg" for child in root.head.children)

@@ -20,7 +20,8 @@ from .merge import Mention, merge_mentions
 from .names import (ORG_SUFFIXES, PLATFORM_CUES, PLATFORMS, TITLE_SEQUENCES, TITLES, entity_id,
                     is_web_token, name_key, strip_edges)
 from .recover import platform_context, recover_mentions
-from .types import ALL_LABELS, VALUE_LABELS, Entity, doc_text
+from .tokens import DocTokens, doc_tokens
+from .types import ALL_LABELS, VALUE_LABELS, Entity
 
 _GLUED_POS = frozenset({"VERB", "AUX", "ADV", "ADP", "PRON", "SCONJ", "CCONJ", "INTJ", "PART", "DET"})
 _PERSONAL = frozenset({"PERSON", "ORG", "GPE", "NORP"})
@@ -47,18 +48,21 @@ def extract_entities(doc: Doc, *, types: Iterable[str] | None = None) -> list[En
     if not doc.has_annotation("ENT_IOB"):
         raise errors.InputError(errors.NO_NER)
     keep = _labels_to_keep(doc, types)
-    mentions = [m for m in _clean_mentions(doc) if m.label in keep]
-    mentions += recover_mentions(doc, mentions, keep)
-    speakers = pronoun_speakers(doc)
+    tokens = doc_tokens(doc)
+    mentions = [m for m in _clean_mentions(doc, tokens) if m.label in keep]
+    mentions += recover_mentions(doc, mentions, keep, tokens=tokens)
+    speakers = pronoun_speakers(doc, tokens=tokens)
     entities = []
     for group in merge_mentions(mentions):
+        canonical = group.canonical
+        label = group.label_of(canonical)
         # A platform is where something was said, never who said it.
-        quoted = (name_key(group.canonical) not in PLATFORMS
-                  and any(is_quoted(doc, m.start, m.end) for m in group.mentions))
+        quoted = (name_key(canonical) not in PLATFORMS
+                  and any(is_quoted(doc, m.start, m.end, tokens=tokens) for m in group.mentions))
         entities.append(Entity(
-            id=entity_id(group.canonical, group.label), text=group.canonical, label=group.label,
+            id=entity_id(canonical, label), text=canonical, label=label,
             count=len(group.mentions), mentions=[(m.start, m.end) for m in group.mentions],
-            aliases=sorted({m.text for m in group.mentions} - {group.canonical}),
+            aliases=sorted({m.text for m in group.mentions} - {canonical}),
             role=group.role, quoted=quoted))
     _credit_pronoun_speakers(entities, speakers)
     _dedupe_ids(entities)
@@ -76,48 +80,48 @@ def _labels_to_keep(doc: Doc, types: Iterable[str] | None) -> frozenset[str]:
     return wanted
 
 
-def _clean_mentions(doc: Doc) -> Iterator[Mention]:
+def _clean_mentions(doc: Doc, t: DocTokens) -> Iterator[Mention]:
     for ent in doc.ents:
-        yield from _clean_span(doc, ent.start, ent.end, ent.label_)
+        yield from _clean_span(doc, t, ent.start, ent.end, ent.label_)
 
 
-def _clean_span(doc: Doc, i: int, j: int, label: str) -> Iterator[Mention]:
-    if any(_is_web(doc, k) for k in range(i, j)):
-        while i < j and (_is_web(doc, i) or doc[i].is_punct):
+def _clean_span(doc: Doc, t: DocTokens, i: int, j: int, label: str) -> Iterator[Mention]:
+    if any(_is_web(t, k) for k in range(i, j)):
+        while i < j and (_is_web(t, i) or t.is_punct[i]):
             i += 1
-        while j > i and (_is_web(doc, j - 1) or doc[j - 1].is_punct):
+        while j > i and (_is_web(t, j - 1) or t.is_punct[j - 1]):
             j -= 1
-        if i == j or any(_is_web(doc, k) for k in range(i, j)):
+        if i == j or any(_is_web(t, k) for k in range(i, j)):
             return
     # "Jane Doe on Twitter" tagged as one span: the platform is a separate organisation.
     for k in range(i + 1, j - 1):
-        if doc[k].lower_ in PLATFORM_CUES and name_key(doc[k + 1:j].text) in PLATFORMS:
-            yield from _clean_span(doc, k + 1, j, "ORG")
+        if t.lower[k] in PLATFORM_CUES and name_key(t.span_text(k + 1, j)) in PLATFORMS:
+            yield from _clean_span(doc, t, k + 1, j, "ORG")
             j = k
             break
-    label = _fix_label(doc, i, j, label)
+    label = _fix_label(t, i, j, label)
     role = None
     if label in _PERSONAL and j - i > 1:
-        i = _trim_glued(doc, i, j)
-        i, role, is_person = _strip_title(doc, i, j, label)
+        i = _trim_glued(t, i, j)
+        i, role, is_person = _strip_title(t, i, j, label)
         if is_person:
             label = "PERSON"
     if label in _PERSONAL and role is None:
-        role = _title_before(doc, i) or _title_in_apposition(doc, j)
+        role = _title_before(t, i) or _title_in_apposition(t, j)
         if role and label != "PERSON":
-            if all(t.text[:1].isupper() for t in doc[i:j]) and j - i <= 3:
+            if all(w[:1].isupper() for w in t.words[i:j]) and j - i <= 3:
                 label = "PERSON"  # "CEO Jane Doe", "Smith, the chief executive," as ORG
             else:
                 role = None
-    start, end = doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text)
-    cut_left, cut_right = strip_edges(doc_text(doc)[start:end])
+    start, end = t.idx[i], t.idx[j - 1] + len(t.words[j - 1])
+    cut_left, cut_right = strip_edges(t.text[start:end])
     start, end = start + cut_left, end - cut_right
-    text = doc_text(doc)[start:end]
+    text = t.text[start:end]
     if not any(ch.isalpha() for ch in text):
         return
     key = name_key(text)
     if key in PLATFORMS:
-        if key == "x" and not platform_context(doc, i, j):
+        if key == "x" and not platform_context(doc, i, j, tokens=t):
             return
         label = "ORG"
     elif len(key.replace(" ", "")) < 2:
@@ -125,31 +129,30 @@ def _clean_span(doc: Doc, i: int, j: int, label: str) -> Iterator[Mention]:
     yield Mention(start, end, text, label, role)
 
 
-def _is_web(doc: Doc, k: int) -> bool:
+def _is_web(t: DocTokens, k: int) -> bool:
     """A URL, e-mail, @handle or #hashtag token, also when the tokenizer split off "@"/"#"."""
-    tok = doc[k]
-    glued = tok.idx > 0 and doc_text(doc)[tok.idx - 1] in "@#"
-    return glued or tok.like_url or tok.like_email or is_web_token(tok.text)
+    glued = t.idx[k] > 0 and t.text[t.idx[k] - 1] in "@#"
+    return glued or t.is_web[k] or is_web_token(t.words[k])
 
 
-def _fix_label(doc: Doc, i: int, j: int, label: str) -> str:
+def _fix_label(t: DocTokens, i: int, j: int, label: str) -> str:
     """Two common NER slips: a company taken for a person ("Atlas Pharma"), and a town for
     a person after "the city of"."""
     if label == "PERSON":
-        if j - i > 1 and doc[j - 1].lower_ in {"'s", "’s"}:
+        if j - i > 1 and t.lower[j - 1] in {"'s", "’s"}:
             j -= 1
-        if j - i > 1 and doc[j - 1].lower_.rstrip(".") in ORG_SUFFIXES:
+        if j - i > 1 and t.lower[j - 1].rstrip(".") in ORG_SUFFIXES:
             return "ORG"
-        if i >= 2 and doc[i - 1].lower_ == "of" and doc[i - 2].lower_ in _PLACE_NOUNS:
+        if i >= 2 and t.lower[i - 1] == "of" and t.lower[i - 2] in _PLACE_NOUNS:
             return "GPE"
     return label
 
 
-def _trim_glued(doc: Doc, i: int, j: int) -> int:
+def _trim_glued(t: DocTokens, i: int, j: int) -> int:
     """Drop a verb or function word spaCy glued before a name ("Follow Jane Doe")."""
-    if not doc.has_annotation("POS"):
+    if t.pos is None:
         return i
-    while j - i > 1 and doc[i].pos_ in _GLUED_POS and doc[i].lower_ not in TITLES:
+    while j - i > 1 and t.pos[i] in _GLUED_POS and t.lower[i] not in TITLES:
         i += 1
     return i
 
@@ -160,72 +163,73 @@ for _seq in TITLE_SEQUENCES:
     _TITLES_BY_FIRST.setdefault(_seq[0], []).append(_seq)
 
 
-def _match_title(doc: Doc, k: int, j: int) -> tuple[int, str | None] | None:
+def _match_title(t: DocTokens, k: int, j: int) -> tuple[int, str | None] | None:
     """The longest title starting at token ``k`` (before ``j``): (its length, role)."""
-    for seq in _TITLES_BY_FIRST.get(doc[k].lower_, ()):
+    for seq in _TITLES_BY_FIRST.get(t.lower[k], ()):
         n = len(seq)
-        if k + n <= j and tuple(t.lower_ for t in doc[k:k + n]) == seq:
+        if k + n <= j and tuple(t.lower[k:k + n]) == seq:
             return n, TITLES[" ".join(seq)]
     return None
 
 
-def _strip_title(doc: Doc, i: int, j: int, label: str) -> tuple[int, str | None, bool]:
+def _strip_title(t: DocTokens, i: int, j: int, label: str) -> tuple[int, str | None, bool]:
     """Strip qualifiers and a title glued to the front of a name: "Massachusetts Sen. Ed
     Markey" -> "Ed Markey", role "senator". Returns (new start, role, whether a title was
     found, which makes the span a person)."""
     role, found = None, False
     for k in range(i, min(j - 1, i + 4)):
-        match = _match_title(doc, k, j - 1)
+        match = _match_title(t, k, j - 1)
         if match is None:
-            if not (doc[k].text[:1].isupper() or doc[k].lower_ in {"former", "the"}):
+            if not (t.words[k][:1].isupper() or t.lower[k] in {"former", "the"}):
                 break
             continue
         n, title_role = match
-        if label != "PERSON" and not (doc[k + n - 1].text.endswith(".") or doc[k].lower_ in _SURE_TITLES):
+        if label != "PERSON" and not (t.words[k + n - 1].endswith(".") or t.lower[k] in _SURE_TITLES):
             break  # "General Motors", "Justice Department": organisations, not titles
         # Words before the title must read as qualifiers ("Massachusetts", "former", "U.S.").
-        if not all(t.text[:1].isupper() or t.lower_ in {"former", "the", "then"} for t in doc[i:k]):
+        if not all(t.words[q][:1].isupper() or t.lower[q] in {"former", "the", "then"} for q in range(i, k)):
             break
         found, i = True, k + n
         role = title_role or role
         while i < j - 1:  # "former President Joe Biden", "Rep. Sen."
-            more = _match_title(doc, i, j - 1)
+            more = _match_title(t, i, j - 1)
             if more is None:
                 break
             role = more[1] or role
             i += more[0]
         break
-    return i, role, found and doc[i].text[:1].isupper()
+    return i, role, found and t.words[i][:1].isupper()
 
 
-def _title_before(doc: Doc, i: int) -> str | None:
+def _title_before(t: DocTokens, i: int) -> str | None:
     """A title just before the span: "CEO Jane Doe", "Attorney General Merrick Garland",
     "its chief executive, Victor Lang"."""
     end = i
-    if i >= 2 and doc[i - 1].text == ",":
+    if i >= 2 and t.words[i - 1] == ",":
         end = i - 1
     for n in (4, 3, 2, 1):
         k = end - n
         if k >= 0:
-            match = _match_title(doc, k, end)
+            match = _match_title(t, k, end)
             if match is not None and match[0] == n and match[1]:
                 # "its chief executive, X", "its football coach, X"
-                if end == i or any(t.lower_ in _OWNERS for t in doc[max(0, k - 2):k]):
+                if end == i or any(w in _OWNERS for w in t.lower[max(0, k - 2):k]):
                     return match[1]
     return None
 
 
-def _title_in_apposition(doc: Doc, j: int) -> str | None:
+def _title_in_apposition(t: DocTokens, j: int) -> str | None:
     """", the company's chief executive," right after the name."""
-    if j >= len(doc) or doc[j].text != ",":
+    n = len(t)
+    if j >= n or t.words[j] != ",":
         return None
-    for k in range(j + 1, min(len(doc), j + 7)):
-        if doc[k].text in {",", ".", ";"}:
+    for k in range(j + 1, min(n, j + 7)):
+        if t.words[k] in {",", ".", ";"}:
             return None
-        match = _match_title(doc, k, len(doc))
+        match = _match_title(t, k, n)
         if match is not None and match[1]:
             after = k + match[0]
-            if after >= len(doc) or doc[after].text in {",", ".", ";", "of", "at", "for"}:
+            if after >= n or t.words[after] in {",", ".", ";", "of", "at", "for"}:
                 return match[1]
     return None
 

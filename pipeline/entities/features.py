@@ -14,6 +14,8 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from itertools import chain, repeat
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -90,6 +92,23 @@ def _valences(tokens: Sequence[str]) -> list[float]:
     return values
 
 
+class _Sentence(NamedTuple):
+    """What the features of every mention of one sentence share: its tokens, their words and
+    valences, and the positions of capitalised words (after the first)."""
+
+    toks: list[tuple[str, int, int]]
+    words: list[str]
+    vals: list[float]
+    capitals: list[int]
+
+
+def _sentence(text: str) -> _Sentence:
+    toks = tokenize(text)
+    words = [t for t, _, _ in toks]
+    capitals = [i for i, (_, s, _) in enumerate(toks) if i > 0 and text[s].isupper()]
+    return _Sentence(toks, words, _valences(words), capitals)
+
+
 def sample_features(text: str, start: int, end: int, *, window: int = 5,
                     mention_words: bool = True) -> tuple[dict[str, float], list[float]]:
     """Return the sparse (name -> value) and dense features of one mention.
@@ -101,15 +120,19 @@ def sample_features(text: str, start: int, end: int, *, window: int = 5,
         window: How many tokens left and right of the mention get positional features.
         mention_words: Whether the mention's own words are features (a prior per name).
     """
-    toks = tokenize(text)
+    return _sample_features(_sentence(text), text, start, end, window, mention_words)
+
+
+def _sample_features(sentence: _Sentence, text: str, start: int, end: int, window: int,
+                     mention_words: bool) -> tuple[dict[str, float], list[float]]:
+    toks, words, vals = sentence.toks, sentence.words, sentence.vals
     inside = [i for i, (_, s, e) in enumerate(toks) if s < end and e > start]
     if not inside:  # a span inside one token: treat that token as the mention
         inside = [i for i, (_, s, e) in enumerate(toks) if s <= start < e] or [0]
     first, last = inside[0], inside[-1]
-    words = [t for t, _, _ in toks]
     # Other capitalised words stand in for other entities: a word that has one of them between
     # itself and the mention is more likely about that other entity.
-    names = [i for i, (_, s, _) in enumerate(toks) if i > 0 and text[s].isupper() and not first <= i <= last]
+    names = [i for i in sentence.capitals if not first <= i <= last]
     feats: dict[str, float] = {}
     _context_features(feats, words, first, last, names, window)
     lo, hi = _clause_bounds(words, first, last)
@@ -117,7 +140,6 @@ def sample_features(text: str, start: int, end: int, *, window: int = 5,
         feats["c=" + w] = 1.0
     _mention_features(feats, words, first, last, mention_words)
     feats[f"pos={min(4, int(5 * start / max(1, len(text))))}"] = 1.0
-    vals = _valences(words)
     _sparse_lexicon_features(feats, vals, words, first, last, names)
     return feats, _lexicon_features(vals, first, last, lo, hi, window)
 
@@ -126,10 +148,8 @@ def _context_features(feats: dict[str, float], words: list[str], first: int, las
                       names: list[int], window: int) -> None:
     left, right = words[:first], words[last + 1:]
     masked = left + ["<t>"] + right
-    for w in masked:
-        feats["u=" + w] = 1.0
-    for a, b in zip(masked, masked[1:]):
-        feats["b=" + a + " " + b] = 1.0
+    feats.update(dict.fromkeys(["u=" + w for w in masked], 1.0))
+    feats.update(dict.fromkeys(["b=" + a + " " + b for a, b in zip(masked, masked[1:])], 1.0))
     for d, w in enumerate(reversed(left[-window:]), 1):
         feats[f"L{_bucket(d)}={w}"] = 1.0
     for d, w in enumerate(right[:window], 1):
@@ -138,12 +158,13 @@ def _context_features(feats: dict[str, float], words: list[str], first: int, las
         feats["Lb=" + " ".join(left[-2:])] = 1.0
     if len(right) >= 2:
         feats["Rb=" + " ".join(right[:2])] = 1.0
-    for i, w in enumerate(words):
-        if first <= i <= last:
-            continue
-        a, b = (i, first) if i < first else (last, i)
-        blocked = any(a < j < b for j in names)
-        feats[("L" if i < first else "R") + ("o" if blocked else "n") + "=" + w] = 1.0
+    # A word is blocked when a name stands between it and the mention: on the left, when it
+    # comes before the nearest name left of the mention; on the right, after the nearest one.
+    nearest_left = max((j for j in names if j < first), default=-1)
+    nearest_right = min((j for j in names if j > last), default=len(words))
+    feats.update(dict.fromkeys([("Lo=" if i < nearest_left else "Ln=") + words[i] for i in range(first)], 1.0))
+    feats.update(dict.fromkeys([("Ro=" if i > nearest_right else "Rn=") + words[i]
+                                for i in range(last + 1, len(words))], 1.0))
 
 
 def _mention_features(feats: dict[str, float], words: list[str], first: int, last: int,
@@ -187,14 +208,14 @@ def _sparse_lexicon_features(feats: dict[str, float], vals: list[float], words: 
 
 def _lexicon_features(vals: list[float], first: int, last: int, lo: int, hi: int,
                       window: int) -> list[float]:
-    def split(seq: Iterable[float]) -> tuple[float, float]:
-        seq = list(seq)
-        return sum(v for v in seq if v > 0), -sum(v for v in seq if v < 0)
+    def split(seq: list[float]) -> tuple[float, float]:
+        return sum([v for v in seq if v > 0]), -sum([v for v in seq if v < 0])
 
     outside = vals[:first] + vals[last + 1:]
     clause = vals[lo:first] + vals[last + 1:hi + 1]
+    # Words without valence add nothing to either sum.
     near = [v / (1 + abs(i - (first if i < first else last)))
-            for i, v in enumerate(vals) if i < first or i > last]
+            for i, v in enumerate(vals) if v and (i < first or i > last)]
     out = [*split(outside), *split(clause), *split(vals[max(0, first - window):first]),
            *split(vals[last + 1:last + 1 + window]), *split(near),
            max(clause, default=0.0), min(clause, default=0.0)]
@@ -219,8 +240,15 @@ class TargetFeaturizer(TransformerMixin, BaseEstimator):
         self.lexicon_weight = lexicon_weight
 
     def _extract(self, X: Iterable[Sample]) -> list[tuple[dict[str, float], list[float]]]:
-        return [sample_features(t, s, e, window=self.window, mention_words=self.mention_words)
-                for t, s, e in check_samples(X)]
+        # A sentence that mentions several entities is tokenised once.
+        sentences: dict[str, _Sentence] = {}
+        out = []
+        for t, s, e in check_samples(X):
+            sentence = sentences.get(t)
+            if sentence is None:
+                sentence = sentences[t] = _sentence(t)
+            out.append(_sample_features(sentence, t, s, e, self.window, self.mention_words))
+        return out
 
     def fit(self, X: Iterable[Sample], y: object = None) -> TargetFeaturizer:
         """Learn the vocabulary of sparse features seen in at least ``min_df`` samples."""
@@ -235,24 +263,25 @@ class TargetFeaturizer(TransformerMixin, BaseEstimator):
     def transform(self, X: Iterable[Sample]) -> sp.csr_matrix:
         """Return the ``(n_samples, n_features_out_)`` CSR matrix of the samples' features."""
         check_is_fitted(self, "vocabulary_")
-        vocab, offset = self.vocabulary_, len(self.vocabulary_)
-        rows, cols, data = [], [], []
         extracted = self._extract(X)
-        for r, (feats, dense) in enumerate(extracted):
-            for name, value in feats.items():
-                j = vocab.get(name)
-                if j is not None:
-                    rows.append(r)
-                    cols.append(j)
-                    data.append(value)
-            if self.lexicon_weight:
-                for k, value in enumerate(dense):
-                    if value:
-                        rows.append(r)
-                        cols.append(offset + k)
-                        data.append(value * self.lexicon_weight)
-        return sp.csr_matrix((np.asarray(data, dtype=np.float64), (rows, cols)),
-                             shape=(len(extracted), self.n_features_out_))
+        n = len(extracted)
+        # All samples' sparse features in one flat list, looked up in one pass.
+        names = list(chain.from_iterable(feats for feats, _ in extracted))
+        cols = np.fromiter(map(self.vocabulary_.get, names, repeat(-1)), dtype=np.int64, count=len(names))
+        data = np.fromiter(chain.from_iterable(feats.values() for feats, _ in extracted), dtype=np.float64,
+                           count=len(names))
+        rows = np.repeat(np.arange(n, dtype=np.int64), [len(feats) for feats, _ in extracted])
+        known = cols >= 0
+        rows, cols, data = rows[known], cols[known], data[known]
+        if self.lexicon_weight and n:
+            dense = np.asarray([d for _, d in extracted], dtype=np.float64).reshape(n, len(_DENSE))
+            dense_rows, dense_cols = np.nonzero(dense)
+            # Each sample's dense entries after its sparse ones, as when built row by row.
+            order = np.argsort(np.concatenate([rows, dense_rows]), kind="stable")
+            rows = np.concatenate([rows, dense_rows])[order]
+            cols = np.concatenate([cols, len(self.vocabulary_) + dense_cols])[order]
+            data = np.concatenate([data, dense[dense_rows, dense_cols] * self.lexicon_weight])[order]
+        return sp.csr_matrix((data, (rows, cols)), shape=(n, self.n_features_out_))
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         """Return the names of the output features, sparse ones first, then the dense ones."""

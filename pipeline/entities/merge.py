@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .names import acronym_candidates, as_acronym, name_key, surname_key
 
@@ -42,7 +43,10 @@ class Group:
     def label(self) -> str:
         """The most common label of the canonical form's mentions, a person winning ties
         (spaCy mislabels a lone surname far more often than a full name)."""
-        canonical = self.canonical
+        return self.label_of(self.canonical)
+
+    def label_of(self, canonical: str) -> str:
+        """:attr:`label`, given :attr:`canonical` already computed."""
         counts = Counter(m.label for m in self.mentions if m.text == canonical)
         best = max(counts.values())
         tied = [m.label for m in self.mentions if counts.get(m.label) == best]
@@ -52,8 +56,12 @@ class Group:
     def canonical(self) -> str:
         """The fullest form: most words, then an expansion over its acronym, then most used."""
         forms = Counter(m.text for m in self.mentions)
+        first: dict[str, int] = {}
+        for m in self.mentions:
+            if m.text not in first or m.start < first[m.text]:
+                first[m.text] = m.start
         return max(forms, key=lambda f: (as_acronym(f) is None, len(name_key(f).split()),
-                                          forms[f], -self._first(f)))
+                                          forms[f], -first[f]))
 
     @property
     def role(self) -> str | None:
@@ -61,8 +69,25 @@ class Group:
         roles = Counter(m.role for m in self.mentions if m.role)
         return roles.most_common(1)[0][0] if roles else None
 
-    def _first(self, form: str) -> int:
-        return min(m.start for m in self.mentions if m.text == form)
+
+class _Named(NamedTuple):
+    """A group with its canonical form, name key, key words and label, computed once per
+    linking pass (groups only change between passes)."""
+
+    group: Group
+    canonical: str
+    key: str
+    words: list[str]
+    label: str
+
+
+def _named(groups: list[Group]) -> list[_Named]:
+    out = []
+    for g in groups:
+        canonical = g.canonical
+        key = name_key(canonical)
+        out.append(_Named(g, canonical, key, key.split(), g.label_of(canonical)))
+    return out
 
 
 def merge_mentions(mentions: list[Mention]) -> list[Group]:
@@ -95,18 +120,16 @@ def _absorb(groups: list[Group], pairs: list[tuple[Group, Group]]) -> list[Group
 
 
 def _link_surnames(groups: list[Group]) -> list[Group]:
-    full_names = [g for g in groups if g.label == "PERSON" and len(name_key(g.canonical).split()) >= 2]
+    named = _named(groups)
+    full_names = [(f, surname_key(f.key)) for f in named if f.label == "PERSON" and len(f.words) >= 2]
+    is_full = {id(f.group) for f, _ in full_names}
     pairs = []
-    for g in groups:
-        key = name_key(g.canonical)
-        words = key.split()
-        if g in full_names or not words or g.label not in _SURNAME_LABELS:
+    for g in named:
+        if id(g.group) in is_full or not g.words or g.label not in _SURNAME_LABELS:
             continue
-        matches = [f for f in full_names
-                   if _ends_with(name_key(f.canonical).split(), words)
-                   or surname_key(name_key(f.canonical)) == key]
+        matches = [f for f, surname in full_names if _ends_with(f.words, g.words) or surname == g.key]
         if len(matches) == 1:
-            pairs.append((g, matches[0]))
+            pairs.append((g.group, matches[0].group))
     return _absorb(groups, pairs)
 
 
@@ -116,26 +139,31 @@ def _ends_with(full: list[str], part: list[str]) -> bool:
 
 def _link_short_org_names(groups: list[Group]) -> list[Group]:
     """"Northwind" -> "Northwind Energy": the start of exactly one longer organisation name."""
-    orgs = [g for g in groups if g.label == "ORG" and len(name_key(g.canonical).split()) >= 2]
+    named = _named(groups)
+    orgs = [f for f in named if f.label == "ORG" and len(f.words) >= 2]
+    is_org = {id(f.group) for f in orgs}
     pairs = []
-    for g in groups:
-        words = name_key(g.canonical).split()
-        if g in orgs or not words or g.label not in _SURNAME_LABELS or as_acronym(g.canonical):
+    for g in named:
+        words = g.words
+        if id(g.group) in is_org or not words or g.label not in _SURNAME_LABELS or as_acronym(g.canonical):
             continue
-        matches = [f for f in orgs if name_key(f.canonical).split()[:len(words)] == words]
+        matches = [f for f in orgs if f.words[:len(words)] == words]
         if len(matches) == 1:
-            pairs.append((g, matches[0]))
+            pairs.append((g.group, matches[0].group))
     return _absorb(groups, pairs)
 
 
 def _link_acronyms(groups: list[Group]) -> list[Group]:
+    named = _named(groups)
+    # The initials each long name may be written as, for names that are not acronyms themselves.
+    expansions = [(f, acronym_candidates(f.canonical)) for f in named
+                  if f.label in _ACRONYM_LABELS and as_acronym(f.canonical) is None]
     pairs = []
-    for g in groups:
+    for g in named:
         letters = as_acronym(g.canonical)
         if letters is None:
             continue
-        matches = [f for f in groups if f is not g and f.label in _ACRONYM_LABELS
-                   and as_acronym(f.canonical) is None and letters in acronym_candidates(f.canonical)]
+        matches = [f for f, candidates in expansions if f.group is not g.group and letters in candidates]
         if len(matches) == 1:
-            pairs.append((g, matches[0]))
+            pairs.append((g.group, matches[0].group))
     return _absorb(groups, pairs)

@@ -6,6 +6,7 @@ pieces) compare names the same way.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -44,6 +45,7 @@ TITLES: dict[str, str | None] = {
 # Longest first, so that "chief executive officer" wins over "chief".
 TITLE_SEQUENCES = sorted((tuple(t.split()) for t in TITLES), key=len, reverse=True)
 NAME_SUFFIXES = frozenset({"jr.", "jr", "sr.", "sr", "ii", "iii", "iv", "phd", "md", "esq."})
+_SUFFIX_WORDS = frozenset(s.rstrip(".") for s in NAME_SUFFIXES)
 
 # Last words that make a name an organisation, whatever spaCy said ("Atlas Pharma").
 ORG_SUFFIXES = frozenset({
@@ -101,6 +103,9 @@ def _is_abbreviation(text: str) -> bool:
     return bool(re.fullmatch(r"(?:[A-Za-z]\.){2,}|(?:Inc|Co|Corp|Ltd|Jr|Sr|St)\.", last))
 
 
+# Merging compares every group's key with every other's: the same few hundred strings are keyed
+# over and over, so the keys are remembered (a pure function of the string; bounded memory).
+@functools.lru_cache(maxsize=65_536)
 def name_key(text: str) -> str:
     """The form under which two surface forms are the same name: case, dots, possessives,
     punctuation, accents and middle initials ignored ("Rod J. Rosenstein's" -> "rod rosenstein")."""
@@ -117,7 +122,7 @@ def name_key(text: str) -> str:
 
 def surname_key(key: str) -> str:
     """The last word of a name key, skipping suffixes ("martin luther king jr" -> "king")."""
-    words = [w for w in key.split() if w not in {s.rstrip(".") for s in NAME_SUFFIXES}]
+    words = [w for w in key.split() if w not in _SUFFIX_WORDS]
     return words[-1] if words else key
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from .merge import Mention
+from .tokens import DocTokens, doc_tokens
 from .types import doc_text
 from .names import (PLATFORM_CUES, PLATFORMS, acronym_candidates, as_acronym, name_key,
                     strip_edges, surname_key)
@@ -24,8 +25,14 @@ _OPEN_PAREN = re.compile(r"\(\s*$")
 _COMMON_WORD_PLATFORMS = frozenset({"signal", "medium", "threads", "telegram", "discord", "gab"})
 
 
-def recover_mentions(doc: Doc, mentions: list[Mention], keep: frozenset[str]) -> list[Mention]:
-    """Return the missed mentions (not overlapping ``mentions``) whose labels are in ``keep``."""
+def recover_mentions(doc: Doc, mentions: list[Mention], keep: frozenset[str], *,
+                     tokens: DocTokens | None = None) -> list[Mention]:
+    """Return the missed mentions (not overlapping ``mentions``) whose labels are in ``keep``.
+
+    ``tokens`` is ``doc_tokens(doc)``, when the caller already has it.
+    """
+    if tokens is None:
+        tokens = doc_tokens(doc)
     taken = [(m.start, m.end) for m in mentions]
     found: list[Mention] = []
 
@@ -41,14 +48,21 @@ def recover_mentions(doc: Doc, mentions: list[Mention], keep: frozenset[str]) ->
     for m in mentions + list(found):
         _acronym_after(doc, m, add)
     _surnames(doc, mentions, add)
-    _platforms(doc, add)
+    _platforms(tokens, add)
     return found
 
 
-def platform_context(doc: Doc, i: int, j: int) -> bool:
-    """Whether tokens ``i:j`` read as a platform: "on X", "via Threads", "X, formerly Twitter"."""
-    before = doc[i - 1].lower_ if i > 0 else ""
-    return before in PLATFORM_CUES or "formerly" in doc[j:j + 3].text.lower()
+def platform_context(doc: Doc, i: int, j: int, *, tokens: DocTokens | None = None) -> bool:
+    """Whether tokens ``i:j`` read as a platform: "on X", "via Threads", "X, formerly Twitter".
+
+    ``tokens`` is ``doc_tokens(doc)``, when the caller already has it.
+    """
+    return _platform_context(doc_tokens(doc) if tokens is None else tokens, i, j)
+
+
+def _platform_context(tokens: DocTokens, i: int, j: int) -> bool:
+    before = tokens.lower[i - 1] if i > 0 else ""
+    return before in PLATFORM_CUES or "formerly" in tokens.span_text(j, j + 3).lower()
 
 
 def _expansion_before(doc: Doc, m: Mention, add: Any) -> None:
@@ -85,24 +99,26 @@ def _surnames(doc: Doc, mentions: list[Mention], add: Any) -> None:
         key = name_key(m.text)
         if m.label == "PERSON" and len(key.split()) >= 2:
             full.setdefault(surname_key(key), set()).add(key)
+    searched = set()  # searching for a surname again finds only spans already taken
     for m in mentions:
         key = name_key(m.text)
         surname = surname_key(key)
         if key not in full.get(surname, set()) or len(full[surname]) != 1:
             continue
         written = m.text.split()[-1] if m.text.split()[-1].lower().strip(".") == surname else None
-        if written and written[:1].isupper():
+        if written and written[:1].isupper() and written not in searched:
+            searched.add(written)
             for hit in re.finditer(rf"(?<![\w-]){re.escape(written)}(?![\w-])", doc_text(doc)):
                 add(hit.start(), hit.end(), "PERSON")
 
 
-def _platforms(doc: Doc, add: Any) -> None:
-    for i, tok in enumerate(doc):
-        key = tok.lower_
-        if key not in PLATFORMS or not tok.text[:1].isupper() or tok.ent_type_:
+def _platforms(tokens: DocTokens, add: Any) -> None:
+    lower, words = tokens.lower, tokens.words
+    for i, key in enumerate(lower):
+        if key not in PLATFORMS or not words[i][:1].isupper() or tokens.in_entity[i]:
             continue
-        in_list = i > 1 and doc[i - 1].lower_ in {"and", "or", ","} and doc[i - 2].lower_ in PLATFORMS
-        if key == "x" or key in _COMMON_WORD_PLATFORMS or tok.is_sent_start:
-            if not (platform_context(doc, i, i + 1) or in_list):
+        in_list = i > 1 and lower[i - 1] in {"and", "or", ","} and lower[i - 2] in PLATFORMS
+        if key == "x" or key in _COMMON_WORD_PLATFORMS or tokens.sent_start[i]:
+            if not (_platform_context(tokens, i, i + 1) or in_list):
                 continue
-        add(tok.idx, tok.idx + len(tok.text), "ORG")
+        add(tokens.idx[i], tokens.idx[i] + len(words[i]), "ORG")

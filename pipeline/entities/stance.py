@@ -8,6 +8,7 @@ mentions an entity and averages the probabilities.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -139,10 +140,11 @@ def attach_stance(entities: list[Entity], doc: Doc, model: EntityStanceClassifie
     if not hasattr(model, "model_"):
         raise errors.ModelError(errors.STANCE_NOT_FITTED)
     bounds = _sentence_bounds(doc)
+    starts = [a for a, _ in bounds]
     samples, owners = [], []
     for k, entity in enumerate(entities):
         for start, end in entity.mentions:
-            s0, s1 = next(((a, b) for a, b in bounds if a <= start < b), (0, len(doc_text(doc))))
+            s0, s1 = _sentence_of(bounds, starts, start, len(doc_text(doc)))
             end = min(end, s1)
             if end > start:
                 samples.append((doc_text(doc)[s0:s1], start - s0, end - s0))
@@ -158,6 +160,17 @@ def attach_stance(entities: list[Entity], doc: Doc, model: EntityStanceClassifie
             entity.stance_proba = {str(c): float(p) for c, p in zip(model.classes_, mean)}
             entity.stance = str(model.classes_[int(np.argmax(mean))])
     return entities
+
+
+def _sentence_of(bounds: list[tuple[int, int]], starts: list[int], offset: int,
+                 length: int) -> tuple[int, int]:
+    """The sentence ``(start, end)`` holding character ``offset``, else the whole text: the
+    sentences are in order and do not overlap, so only the last one starting at or before
+    ``offset`` can hold it."""
+    k = bisect_right(starts, offset) - 1
+    if k >= 0 and offset < bounds[k][1]:
+        return bounds[k]
+    return 0, length
 
 
 def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
