@@ -18,8 +18,12 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import spacy
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH
 from spacy.language import Language
+from spacy.pipeline import Sentencizer
+from spacy.strings import hash_string
 from spacy.tokens import Doc
 
 from . import errors
@@ -35,6 +39,7 @@ PROFILES = {
 # joined again, so that nothing is truncated and memory stays bounded.
 CHUNK_CHARS = 100_000
 Progress = Callable[[int], None]
+SENTENCE_FINAL = frozenset(Sentencizer.default_punct_chars)
 # Part of every cache key: bump when what the cache stores for a text changes.
 CACHE_FORMAT = 2
 
@@ -86,7 +91,8 @@ def load_nlp(name: str | None = None, profile: str = "lexical") -> Language:
     for pipe_name in list(nlp.component_names):
         if pipe_name not in keep:
             nlp.remove_pipe(pipe_name)
-    nlp.add_pipe("sentencizer")
+    if profile != "lexical":  # the lexical profile finds sentence starts itself, see _lexical_words
+        nlp.add_pipe("sentencizer")
     nlp.max_length = CHUNK_CHARS * 20
     return nlp
 
@@ -214,17 +220,22 @@ def _work_job(job: tuple[str, str, list[str], int]) -> list[bytes]:
 
 def _work(model: str, profile: str, texts: list[str], batch_size: int) -> Iterator[bytes]:
     nlp = load_nlp(model, profile)
-    pieces: list[tuple[str, tuple[int, int]]] = []
-    for index, text in enumerate(texts):
+    pieces: list[tuple[str, tuple[str, int]]] = []
+    for text in texts:
         parts = _split_long(text)
-        pieces.extend((part, (index, len(parts))) for part in parts)
+        pieces.extend((part, (part, len(parts))) for part in parts)
     buffer: list[Doc] = []
-    for doc, (index, n_parts) in nlp.pipe(pieces, batch_size=batch_size, as_tuples=True):
+    texts_of_buffer: list[str] = []
+    for doc, (part, n_parts) in nlp.pipe(pieces, batch_size=batch_size, as_tuples=True):
         buffer.append(doc)
+        texts_of_buffer.append(part)
         if len(buffer) == n_parts:
-            doc = buffer[0] if n_parts == 1 else Doc.from_docs(buffer, ensure_whitespace=False)
-            buffer = []
-            yield _encode_lexical(doc) if profile == "lexical" else doc.to_bytes(exclude=["tensor", "user_data"])
+            if profile == "lexical":
+                yield _encode_lexical(buffer, texts_of_buffer)
+            else:
+                doc = buffer[0] if n_parts == 1 else Doc.from_docs(buffer, ensure_whitespace=False)
+                yield doc.to_bytes(exclude=["tensor", "user_data"])
+            buffer, texts_of_buffer = [], []
 
 
 def _split_long(text: str) -> list[str]:
@@ -244,19 +255,46 @@ def _split_long(text: str) -> list[str]:
     return parts
 
 
-def _encode_lexical(doc: Doc) -> bytes:
+def _encode_lexical(docs: list[Doc], texts: list[str]) -> bytes:
+    """The :class:`Lexical` record of a text tokenised in parts (one unless it was long): ``docs``
+    of the parts ``texts`` (given because ``Doc.text`` rebuilds the text token by token)."""
     words: list[str] = []
     starts: list[int] = []
-    pending = True  # a sentence may start on a space token, which is dropped: carry it over
-    for token in doc:
-        pending = pending or bool(token.is_sent_start)
-        if token.is_space:
-            continue
-        if pending and (not starts or starts[-1] != len(words)):
-            starts.append(len(words))
-        pending = False
-        words.append(token.text)
+    for doc, text in zip(docs, texts):
+        _lexical_words(doc, text, words, starts)
     return f"{' '.join(words)}\0{','.join(map(str, starts))}".encode()
+
+
+def _lexical_words(doc: Doc, text: str, words: list[str], starts: list[int]) -> None:
+    """Append the non-space tokens of ``doc`` (``text`` tokenised) to ``words``, and its sentence
+    starts to ``starts``.
+
+    The sentence rule is spaCy's ``sentencizer``'s, computed on token arrays rather than ``Token``
+    objects (which cost more than the rule): after a sentence-final mark, the next token that is
+    neither punctuation nor such a mark starts a sentence, and so does the first token. A start
+    that falls on a space token moves to the next word.
+    """
+    if not len(doc):
+        return
+    idx, length, orth, is_punct, is_space = doc.to_array([IDX, LENGTH, ORTH, IS_PUNCT, IS_SPACE]).T
+    final = np.isin(orth, _final_hashes())
+    # State only changes at a final mark (seen) or at a candidate (reset), so a candidate starts a
+    # sentence exactly when a final mark lies between it and the previous candidate.
+    candidates = np.flatnonzero(~final & (is_punct == 0))
+    finals_before = np.cumsum(final)[candidates]
+    opens = candidates[np.diff(finals_before, prepend=0) > 0]
+    is_word = is_space == 0
+    word_at = np.cumsum(is_word) - is_word  # words before each token
+    offset = len(words)
+    words.extend(text[a : a + n] for a, n in zip(idx[is_word].tolist(), length[is_word].tolist()))
+    for start in np.unique(np.concatenate([[0], word_at[opens]])).tolist():
+        if offset + start < len(words) and (not starts or starts[-1] != offset + start):
+            starts.append(offset + start)
+
+
+@lru_cache(maxsize=1)
+def _final_hashes() -> np.ndarray:
+    return np.array([hash_string(mark) for mark in SENTENCE_FINAL], dtype=np.uint64)
 
 
 def _decode_lexical(data: bytes) -> Lexical:

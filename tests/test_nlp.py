@@ -1,4 +1,5 @@
 import pytest
+from spacy.pipeline import Sentencizer
 
 from pipeline import nlp
 from pipeline.cache import DocCache
@@ -49,12 +50,23 @@ class TestLexical:
         assert processor._pool is None
         assert first == Processor(n_process=1).lexical(texts)
 
-    @pytest.mark.parametrize("text", ["Two sentences. Here.", "", "   ", "odd \0 byte, then. More", "é 😀 ok."])
-    def test_cache_encoding_round_trips(self, text):
-        doc = nlp.load_nlp(None, "lexical")(text)
-        lex = nlp._decode_lexical(nlp._encode_lexical(doc))
-        assert lex.tokens == " ".join(t.text for t in doc if not t.is_space)
-        assert len(lex.sent_starts) == len([s for s in doc.sents if not all(t.is_space for t in s)])
+    @pytest.mark.parametrize("text", ["Two sentences. Here.", "", "   ", "odd \0 byte, then. More", "é 😀 ok.",
+                                      ". . Yes", "  \n Hi.", 'He said "No." Then left!!  \n\n Why? (Unclear.) ok',
+                                      "A.\n\n \nB"])
+    def test_encoding_round_trips_with_the_sentencizers_starts(self, text):
+        doc = Sentencizer()(nlp.load_nlp(None, "lexical")(text))
+        lex = nlp._decode_lexical(nlp._encode_lexical([doc], [text]))
+        words = [t for t in doc if not t.is_space]
+        assert lex.tokens == " ".join(t.text for t in words)
+        # spaCy's component, starts on space tokens moved to the next word
+        expected = sorted({sum(1 for w in words if w.i < s.start) for s in doc.sents if any(not t.is_space for t in s)})
+        assert list(lex.sent_starts) == expected
+
+    def test_each_part_of_a_long_text_starts_a_sentence(self):
+        texts = ["one two", "three. four"]
+        docs = [nlp.load_nlp(None, "lexical")(t) for t in texts]
+        lex = nlp._decode_lexical(nlp._encode_lexical(docs, texts))
+        assert lex.tokens == "one two three . four" and lex.sent_starts == (0, 2, 4)
 
     def test_sentences_can_be_limited_to_the_first_tokens(self):
         lex = Lexical("A b . C d e . F .", (0, 3, 7))
