@@ -78,7 +78,7 @@ class CalibratedLinearClassifier(ClassifierMixin, BaseEstimator):
                 cv = StratifiedKFold(folds, shuffle=True, random_state=self.random_state)
                 scores = cross_val_predict(clone(base), X, encoded, cv=cv, method="decision_function",
                                            params=fit_params)
-                self.temperature_ = fit_temperature(_full_scores(scores), encoded)
+                self.temperature_ = fit_temperature(full_scores(scores), encoded)
             self.model_ = base.fit(X, encoded, **fit_params)
         self.n_iter_ = self.model_.n_iter_
         return self
@@ -99,7 +99,7 @@ class CalibratedLinearClassifier(ClassifierMixin, BaseEstimator):
         """Calibrated logits, one column per class (also for two classes)."""
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse="csr", reset=False)
-        return _full_scores(self.model_.decision_function(X)) / self.temperature_
+        return full_scores(self.model_.decision_function(X)) / self.temperature_
 
     def decision_function(self, X: Any) -> np.ndarray:
         """Calibrated logits; for two classes, as scikit-learn expects, one column (class 1 - class 0)."""
@@ -121,7 +121,7 @@ class CalibratedLinearClassifier(ClassifierMixin, BaseEstimator):
         return tags
 
 
-def _full_scores(scores: np.ndarray) -> np.ndarray:
+def full_scores(scores: np.ndarray) -> np.ndarray:
     """Binary decision values as two columns ``[0, d]``, so every case is k-class."""
     scores = np.asarray(scores, dtype=np.float64)
     return np.column_stack([np.zeros_like(scores), scores]) if scores.ndim == 1 else scores
@@ -139,3 +139,4 @@ def fit_temperature(scores: np.ndarray, y: np.ndarray) -> float:
 
     result = minimize(loss, np.zeros(1), method="L-BFGS-B", bounds=[(-3.0, 3.0)])
     return float(np.exp(result.x[0]))
+

@@ -7,11 +7,13 @@ import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from pipeline.classifier import CalibratedLinearClassifier
-from pipeline.two_stage import TwoStageClassifier
+from pipeline.two_stage import BiasedStage, BoostedStage, TwoStageClassifier, tune_bias
 
 
 @parametrize_with_checks([TwoStageClassifier(), TwoStageClassifier(gate_label=0),
-                          TwoStageClassifier(gate_label=1, estimator=CalibratedLinearClassifier(calibration_folds=0))])
+                          TwoStageClassifier(gate_label=1, estimator=CalibratedLinearClassifier(calibration_folds=0)),
+                          BoostedStage(max_iter=20), BoostedStage(dense_columns=1, max_iter=20),
+                          BiasedStage(), TwoStageClassifier(gate_label=0, estimator=BoostedStage(max_iter=20))])
 def test_sklearn_contract(estimator, check):
     check(estimator)
 
@@ -71,6 +73,105 @@ class TestTwoStage:
         clf = TwoStageClassifier(estimator=CalibratedLinearClassifier(C=2.0))
         clf.set_params(estimator__C=8.0)
         assert clf.get_params()["estimator__C"] == 8.0
+
+
+def _related_data(n: int = 600, seed: int = 0):
+    """Related pairs only: columns 0-1 are word-like (linear), columns 2-3 dense values whose
+    *product* says disagree, which no linear model over them can see."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 4))
+    X[:, 2:] = rng.uniform(-1, 1, size=(n, 2))
+    y = np.where(X[:, 0] > 0.5, "discuss", "agree").astype(object)
+    y[(X[:, 2] * X[:, 3] > 0.25)] = "disagree"
+    return X, y.astype(str)
+
+
+class TestBoostedStage:
+    def test_trees_find_what_the_linear_model_cannot(self):
+        X, y = _related_data()
+        Xt, yt = _related_data(seed=1)
+        linear = CalibratedLinearClassifier().fit(X, y)
+        boosted = BoostedStage(dense_columns=2, random_state=0).fit(X, y)
+        assert boosted.classes_.tolist() == ["agree", "disagree", "discuss"]
+        assert (boosted.predict(Xt) == yt).mean() > (linear.predict(Xt) == yt).mean() + 0.1
+
+    def test_probabilities_are_calibrated_softmax_of_logits(self):
+        X, y = _related_data()
+        clf = BoostedStage(dense_columns=2).fit(X, y)
+        proba = clf.predict_proba(X)
+        np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+        assert clf.temperature_ > 0 and clf.bias_.tolist() == [0.0, 0.0, 0.0] and clf.n_iter_ >= 1
+        np.testing.assert_array_equal(clf.predict(X), clf.classes_[proba.argmax(axis=1)])
+
+    def test_reads_the_last_columns_of_sparse_input(self):
+        from scipy import sparse
+
+        X, y = _related_data()
+        dense = BoostedStage(dense_columns=2, calibration_folds=0).fit(X, y)
+        sparse_fit = BoostedStage(dense_columns=2, calibration_folds=0).fit(sparse.csr_matrix(X), y)
+        np.testing.assert_allclose(sparse_fit.predict_proba(sparse.csr_matrix(X)), dense.predict_proba(X))
+
+    def test_dense_columns_out_of_range_is_a_clear_error(self):
+        X, y = _related_data(60)
+        with pytest.raises(ValueError, match="dense_columns"):
+            BoostedStage(dense_columns=5).fit(X, y)
+
+    def test_as_stage_two(self):
+        X, y = _stance_data()
+        clf = TwoStageClassifier(estimator=BoostedStage(dense_columns=4)).fit(X, y)
+        assert isinstance(clf.stage_, BoostedStage)
+        np.testing.assert_allclose(clf.predict_proba(X).sum(axis=1), 1.0)
+        assert (clf.predict(X) == y).mean() > 0.9
+
+
+    def test_tune_bias_shifts_the_calibrated_scores(self):
+        X, y = _related_data()
+        plain = BoostedStage(dense_columns=2).fit(X, y)
+        tuned = BoostedStage(dense_columns=2, tune_bias=True).fit(X, y)
+        np.testing.assert_allclose(tuned.logits(X), plain.logits(X) + tuned.bias_)
+
+
+    def test_story_groups_reach_stage_two(self):
+        X, y = _stance_data()
+        groups = np.arange(len(y)) // 10
+        seen = {}
+
+        class Recording(CalibratedLinearClassifier):
+            def fit(self, X, y, groups=None):
+                seen["groups"] = groups
+                return super().fit(X, y)
+
+        clf = TwoStageClassifier(estimator=Recording()).fit(X, y, groups=groups)
+        np.testing.assert_array_equal(seen["groups"], groups[y != "unrelated"])
+        boosted = TwoStageClassifier(estimator=BoostedStage(dense_columns=4)).fit(X, y, groups=groups)
+        assert (boosted.predict(X) == y).mean() > 0.9 and (clf.predict(X) == y).mean() > 0.9
+
+
+class TestBias:
+    def test_tune_bias_raises_a_rare_class_that_scores_too_low(self):
+        from sklearn.metrics import f1_score
+
+        rng = np.random.default_rng(0)
+        y = rng.choice(3, size=2000, p=[0.6, 0.1, 0.3])
+        scores = rng.normal(size=(2000, 3))
+        scores[np.arange(2000), y] += 2.0
+        scores[:, 1] -= 2.0  # the rare class is under-predicted
+        bias = tune_bias(scores, y)
+        assert bias[0] == 0.0 and bias[1] > 1.0
+        before = f1_score(y, scores.argmax(axis=1), average=None)[1]
+        assert f1_score(y, (scores + bias).argmax(axis=1), average=None)[1] > before + 0.2
+
+    def test_no_shift_when_nothing_helps(self):
+        y = np.array([0, 1, 2] * 10)
+        scores = np.eye(3)[y] * 5.0
+        np.testing.assert_array_equal(tune_bias(scores, y), [0.0, 0.0, 0.0])
+
+    def test_biased_stage_shifts_log_probabilities(self):
+        X, y = _stance_data()
+        clf = BiasedStage().fit(X, y)
+        base = clf.estimator_.predict_proba(X)
+        shifted = base * np.exp(clf.bias_)
+        np.testing.assert_allclose(clf.predict_proba(X), shifted / shifted.sum(axis=1, keepdims=True), atol=1e-8)
 
 
 def _gated_model():

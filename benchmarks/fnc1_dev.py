@@ -1,0 +1,222 @@
+"""FNC-1 settings experiments on a dev split of the *train* pairs (never the competition test set).
+
+    python benchmarks/fnc1_dev.py [--scratch FILE] [VARIANT ...]
+
+The train pairs are split 80/20 by story: headlines and bodies joined through their related
+pairs (union-find over headline text and Body ID) form the stories, and each pair goes with its
+body's story, so no body and no related headline is on both sides. (A split by Body ID alone lets
+headlines leak and reads about 7 FNC points too high.) The first variant is configs/fnc1.toml
+as it is, trained through :func:`pipeline.train.train` and scored with
+:func:`pipeline.evaluate.evaluate_model`; the others change only the classifier step, so they
+reuse its fitted feature blocks and are scored with :func:`pipeline.evaluate.classification_metrics`.
+Prints one table: FNC score, macro-F1 and per-class F1 per variant. ``--scratch FILE`` keeps the
+baseline's row and feature matrices in FILE (joblib), so that a second run fits only the variants.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._common import CONFIGS, fnc_score, processor, require_data, table  # noqa: E402
+
+TASK = "stance"
+LABELS = ["agree", "disagree", "discuss", "unrelated"]
+SEED = 13
+DEV_SHARE = 0.2
+
+
+def stories(pieces: list) -> list[str]:
+    """Each pair's story: its body joined with every body that shares a related headline with it."""
+    parent: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def find(x: tuple[str, str]) -> tuple[str, str]:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for p in pieces:
+        body = find(("body", p.meta["body_id"]))
+        if p.labels[TASK] != "unrelated":
+            parent[find(("headline", p.target.strip()))] = body
+    return ["\t".join(find(("body", p.meta["body_id"]))) for p in pieces]
+
+
+def story_split(pieces: list, *, dev_share: float = DEV_SHARE, seed: int = SEED) -> tuple[list, list, list[str]]:
+    """``(train, dev, train stories)``: whole stories on one side, about ``dev_share`` of the pairs on dev."""
+    story = stories(pieces)
+    sizes = Counter(story)
+    order = sorted(sizes)
+    random.Random(seed).shuffle(order)
+    dev, taken = set(), 0
+    for name in order:
+        if taken >= dev_share * len(pieces):
+            break
+        dev.add(name)
+        taken += sizes[name]
+    train = [i for i, name in enumerate(story) if name not in dev]
+    return ([pieces[i] for i in train], [p for p, name in zip(pieces, story) if name in dev],
+            [story[i] for i in train])
+
+
+def _linear(cfg: dict[str, Any], **changes: Any):
+    from pipeline.classifier import CalibratedLinearClassifier
+
+    clf = cfg["classifier"]
+    params = {"C": clf["C"], "class_weight": clf["class_weight"] or None, "max_iter": clf["max_iter"],
+              "calibration_folds": clf["calibration_folds"], "random_state": cfg["evaluation"]["seed"]}
+    return CalibratedLinearClassifier(**{**params, **changes})
+
+
+def _two_stage(cfg: dict[str, Any], stage2: Any) -> Any:
+    from pipeline.two_stage import TwoStageClassifier
+
+    return TwoStageClassifier(gate_label="unrelated", estimator=stage2, gate_estimator=_linear(cfg))
+
+
+def _boosted(cfg: dict[str, Any], n_dense: int, *, C: float | None = None, **options: Any) -> Any:
+    from pipeline.two_stage import BoostedStage
+
+    linear = _linear(cfg) if C is None else _linear(cfg, C=C)
+    options.setdefault("random_state", cfg["evaluation"]["seed"])
+    return _two_stage(cfg, BoostedStage(estimator=linear, dense_columns=n_dense, **options))
+
+
+def variants(n_dense: int) -> dict[str, Callable[[dict[str, Any]], Any]]:
+    """Variant name -> the classifier step to fit over the baseline's feature blocks.
+
+    ``n_dense``: how many of the last feature columns are the dense relation and similarity values.
+    Variants named "... story folds" are fitted with each train pair's story as ``groups``, so
+    that their inner (out-of-fold) folds keep stories apart as the dev split does; "... body
+    folds" with its Body ID (``Piece.story`` as :func:`read_fnc1` sets it).
+    """
+    from pipeline.two_stage import BiasedStage
+
+    return {
+        "stage 2 C = 0.25 (stage 1 C = 1)":
+            lambda cfg: _two_stage(cfg, _linear(cfg, C=0.25)),
+        "stage 2 boosted (linear out-of-fold logits + relation/similarity values)":
+            lambda cfg: _boosted(cfg, n_dense),
+        "stage 2 boosted, disagree bias tuned by inner CV":
+            lambda cfg: _boosted(cfg, n_dense, tune_bias=True),
+        "stage 2 linear, disagree bias tuned by inner CV":
+            lambda cfg: _two_stage(cfg, BiasedStage(_linear(cfg), random_state=cfg["evaluation"]["seed"])),
+        "stage 2 boosted over linear C = 0.25":
+            lambda cfg: _boosted(cfg, n_dense, C=0.25),
+        "stage 2 boosted over linear C = 0.25, disagree bias tuned by inner CV":
+            lambda cfg: _boosted(cfg, n_dense, C=0.25, tune_bias=True),
+        "stage 2 boosted over linear C = 0.25, trees without class weights, bias tuned by inner CV":
+            lambda cfg: _boosted(cfg, n_dense, C=0.25, class_weight=None, tune_bias=True),
+        "stage 2 boosted over linear C = 0.25 (seed 1 for folds and trees)":
+            lambda cfg: _boosted(cfg, n_dense, C=0.25, random_state=1),
+        "stage 2 boosted over linear C = 0.25 (seed 2 for folds and trees)":
+            lambda cfg: _boosted(cfg, n_dense, C=0.25, random_state=2),
+        "stage 2 boosted over linear C = 0.25, trees of 31 leaves, learning rate 0.1":
+            lambda cfg: _boosted(cfg, n_dense, C=0.25, max_leaf_nodes=31, learning_rate=0.1),
+        "stage 2 boosted, story folds":
+            lambda cfg: _boosted(cfg, n_dense),
+        "stage 2 boosted, disagree bias tuned by inner CV, story folds":
+            lambda cfg: _boosted(cfg, n_dense, tune_bias=True),
+        "stage 2 boosted over linear C = 0.25, story folds":
+            lambda cfg: _boosted(cfg, n_dense, C=0.25),
+        "stage 2 boosted over linear C = 0.25, disagree bias tuned by inner CV, story folds":
+            lambda cfg: _boosted(cfg, n_dense, C=0.25, tune_bias=True),
+        "stage 2 boosted over linear C = 0.25, disagree bias tuned by inner CV, body folds":
+            lambda cfg: _boosted(cfg, n_dense, C=0.25, tune_bias=True),
+        "stage 2 linear, disagree bias tuned by inner CV, story folds":
+            lambda cfg: _two_stage(cfg, BiasedStage(_linear(cfg), random_state=cfg["evaluation"]["seed"])),
+    }
+
+
+def scores(metrics: dict[str, Any]) -> list[Any]:
+    """A table row's numbers: FNC score (%), macro-F1, per-class F1."""
+    score, best = fnc_score(metrics["labels"], metrics["confusion"])
+    return [f"{100.0 * score / best:.2f}", metrics["macro_f1"], *(metrics["per_class"][lab]["f1"] for lab in LABELS)]
+
+
+def run(names: list[str] | None = None, scratch: str | None = None) -> list[list[Any]]:
+    """Train the baseline and each variant on the train side, score on the dev side; table rows."""
+    folder = require_data("fnc1", "train_stances.csv", "train_bodies.csv")
+    import joblib
+
+    from pipeline.config import load_config
+
+    cfg = load_config(CONFIGS / "fnc1.toml")
+    if scratch and Path(scratch).exists():
+        rows, n_dense, x_train, y_train, x_dev, y_dev = joblib.load(scratch)
+    else:
+        rows, n_dense, x_train, y_train, x_dev, y_dev = _baseline(folder, cfg)
+        if scratch:
+            joblib.dump((rows, n_dense, x_train, y_train, x_dev, y_dev), scratch)
+    print(f"{rows[0]}", flush=True)
+    from pipeline.corpus.adapters import read_fnc1
+    from pipeline.evaluate import classification_metrics
+
+    train_pieces, _, groups = story_split(list(read_fnc1(folder, splits=("train",))))
+    if [p.labels[TASK] for p in train_pieces] != list(y_train):
+        raise RuntimeError(f"{scratch} holds another split: delete it and run again")
+
+    for name, build in variants(n_dense).items():
+        if names and not any(n in name for n in names):
+            continue
+        start = time.perf_counter()
+        grouped = {"groups": groups} if name.endswith("story folds") else {}
+        if name.endswith("body folds"):  # what `framing train` has: read_fnc1's story is the Body ID
+            grouped = {"groups": [p.story for p in train_pieces]}
+        clf = build(cfg).fit(x_train, y_train, **grouped)
+        metrics = classification_metrics(y_dev, clf.predict(x_dev).tolist(), LABELS, n_boot=0)
+        rows.append([name, *scores(metrics)])
+        print(f"{rows[-1]}  ({time.perf_counter() - start:.0f} s)", flush=True)
+    return rows
+
+
+def _baseline(folder: Path, cfg: dict[str, Any]) -> tuple:
+    """configs/fnc1.toml trained and scored through the project's own code; its feature matrices."""
+    from pipeline.corpus.adapters import read_fnc1
+    from pipeline.evaluate import evaluate_model
+    from pipeline.features import prepare_samples
+    from pipeline.train import train
+
+    train_pieces, dev_pieces, _ = story_split(list(read_fnc1(folder, splits=("train",))))
+    print(f"dev split by story: {len(train_pieces)} train / {len(dev_pieces)} dev pairs", flush=True)
+    proc = processor()
+    start = time.perf_counter()
+    model = train(train_pieces, tasks=[TASK], config=cfg, processor=proc, evaluate=False).model
+    base = evaluate_model(model, dev_pieces, proc, tasks=[TASK], n_boot=0)[TASK]
+    rows = [[f"configs/fnc1.toml (baseline; {len(train_pieces)} / {len(dev_pieces)} pairs)", *scores(base)]]
+    print(f"baseline: {time.perf_counter() - start:.0f} s", flush=True)
+    union = model.tasks[TASK].named_steps["features"]
+    blocks = dict(union.transformer_list)
+    # The dense values are the last blocks of the union: relation (21 values), then similarity.
+    if [name for name, _ in union.transformer_list][-2:] != ["relation", "similarity"]:
+        raise RuntimeError("expected the relation and similarity blocks last in the feature union")
+    n_dense = len(blocks["relation"].get_feature_names_out()) + len(blocks["similarity"].get_feature_names_out())
+    x_train = union.transform(prepare_samples(train_pieces, proc, max_tokens=model.max_tokens))
+    x_dev = union.transform(prepare_samples(dev_pieces, proc, max_tokens=model.max_tokens))
+    return (rows, n_dense, x_train, [p.labels[TASK] for p in train_pieces],
+            x_dev, [p.labels[TASK] for p in dev_pieces])
+
+
+def main() -> None:
+    """Run the variants named on the command line (substrings; default all) and print the table."""
+    args = sys.argv[1:]
+    scratch = None
+    if args[:1] == ["--scratch"]:
+        scratch, args = args[1], args[2:]
+    rows = run(args or None, scratch)
+    print(table(["variant (dev split of train)", "FNC score", "macro-F1", *LABELS], rows))
+    print(json.dumps(rows))
+
+
+if __name__ == "__main__":
+    main()
