@@ -52,8 +52,8 @@ def stories(pieces: list) -> list[str]:
     return ["\t".join(find(("body", p.meta["body_id"]))) for p in pieces]
 
 
-def story_split(pieces: list, *, dev_share: float = DEV_SHARE, seed: int = SEED) -> tuple[list, list, list[str]]:
-    """``(train, dev, train stories)``: whole stories on one side, about ``dev_share`` of the pairs on dev."""
+def story_split(pieces: list, *, dev_share: float = DEV_SHARE, seed: int = SEED) -> tuple[list, list]:
+    """``(train, dev)``: whole stories on one side, about ``dev_share`` of the pairs on dev."""
     story = stories(pieces)
     sizes = Counter(story)
     order = sorted(sizes)
@@ -64,9 +64,8 @@ def story_split(pieces: list, *, dev_share: float = DEV_SHARE, seed: int = SEED)
             break
         dev.add(name)
         taken += sizes[name]
-    train = [i for i, name in enumerate(story) if name not in dev]
-    return ([pieces[i] for i in train], [p for p, name in zip(pieces, story) if name in dev],
-            [story[i] for i in train])
+    return ([p for p, name in zip(pieces, story) if name not in dev],
+            [p for p, name in zip(pieces, story) if name in dev])
 
 
 def _linear(cfg: dict[str, Any], **changes: Any):
@@ -84,57 +83,32 @@ def _two_stage(cfg: dict[str, Any], stage2: Any) -> Any:
     return TwoStageClassifier(gate_label="unrelated", estimator=stage2, gate_estimator=_linear(cfg))
 
 
-def _boosted(cfg: dict[str, Any], n_dense: int, *, C: float | None = None, **options: Any) -> Any:
+def _boosted(cfg: dict[str, Any], n_dense: int, *, C: float, **options: Any) -> Any:
     from pipeline.two_stage import BoostedStage
 
-    linear = _linear(cfg) if C is None else _linear(cfg, C=C)
     options.setdefault("random_state", cfg["evaluation"]["seed"])
-    return _two_stage(cfg, BoostedStage(estimator=linear, dense_columns=n_dense, **options))
+    return _two_stage(cfg, BoostedStage(estimator=_linear(cfg, C=C), dense_columns=n_dense, **options))
 
 
 def variants(n_dense: int) -> dict[str, Callable[[dict[str, Any]], Any]]:
     """Variant name -> the classifier step to fit over the baseline's feature blocks.
 
     ``n_dense``: how many of the last feature columns are the dense relation and similarity values.
-    Variants named "... story folds" are fitted with each train pair's story as ``groups``, so
-    that their inner (out-of-fold) folds keep stories apart as the dev split does; "... body
-    folds" with its Body ID (``Piece.story`` as :func:`read_fnc1` sets it).
+    Stage 1 is the config's (linear, C = 1) in every variant.
     """
-    from pipeline.two_stage import BiasedStage
-
     return {
-        "stage 2 C = 0.25 (stage 1 C = 1)":
+        "stage 2 linear, C = 1 (the config before the boosted stage)":
+            lambda cfg: _two_stage(cfg, _linear(cfg, C=1.0)),
+        "stage 2 linear, C = 0.25":
             lambda cfg: _two_stage(cfg, _linear(cfg, C=0.25)),
-        "stage 2 boosted (linear out-of-fold logits + relation/similarity values)":
-            lambda cfg: _boosted(cfg, n_dense),
-        "stage 2 boosted, disagree bias tuned by inner CV":
-            lambda cfg: _boosted(cfg, n_dense, tune_bias=True),
-        "stage 2 linear, disagree bias tuned by inner CV":
-            lambda cfg: _two_stage(cfg, BiasedStage(_linear(cfg), random_state=cfg["evaluation"]["seed"])),
-        "stage 2 boosted over linear C = 0.25":
-            lambda cfg: _boosted(cfg, n_dense, C=0.25),
-        "stage 2 boosted over linear C = 0.25, disagree bias tuned by inner CV":
-            lambda cfg: _boosted(cfg, n_dense, C=0.25, tune_bias=True),
-        "stage 2 boosted over linear C = 0.25, trees without class weights, bias tuned by inner CV":
-            lambda cfg: _boosted(cfg, n_dense, C=0.25, class_weight=None, tune_bias=True),
+        "stage 2 boosted over linear C = 1":
+            lambda cfg: _boosted(cfg, n_dense, C=1.0),
         "stage 2 boosted over linear C = 0.25 (seed 1 for folds and trees)":
             lambda cfg: _boosted(cfg, n_dense, C=0.25, random_state=1),
         "stage 2 boosted over linear C = 0.25 (seed 2 for folds and trees)":
             lambda cfg: _boosted(cfg, n_dense, C=0.25, random_state=2),
         "stage 2 boosted over linear C = 0.25, trees of 31 leaves, learning rate 0.1":
             lambda cfg: _boosted(cfg, n_dense, C=0.25, max_leaf_nodes=31, learning_rate=0.1),
-        "stage 2 boosted, story folds":
-            lambda cfg: _boosted(cfg, n_dense),
-        "stage 2 boosted, disagree bias tuned by inner CV, story folds":
-            lambda cfg: _boosted(cfg, n_dense, tune_bias=True),
-        "stage 2 boosted over linear C = 0.25, story folds":
-            lambda cfg: _boosted(cfg, n_dense, C=0.25),
-        "stage 2 boosted over linear C = 0.25, disagree bias tuned by inner CV, story folds":
-            lambda cfg: _boosted(cfg, n_dense, C=0.25, tune_bias=True),
-        "stage 2 boosted over linear C = 0.25, disagree bias tuned by inner CV, body folds":
-            lambda cfg: _boosted(cfg, n_dense, C=0.25, tune_bias=True),
-        "stage 2 linear, disagree bias tuned by inner CV, story folds":
-            lambda cfg: _two_stage(cfg, BiasedStage(_linear(cfg), random_state=cfg["evaluation"]["seed"])),
     }
 
 
@@ -162,7 +136,7 @@ def run(names: list[str] | None = None, scratch: str | None = None) -> list[list
     from pipeline.corpus.adapters import read_fnc1
     from pipeline.evaluate import classification_metrics
 
-    train_pieces, _, groups = story_split(list(read_fnc1(folder, splits=("train",))))
+    train_pieces, _ = story_split(list(read_fnc1(folder, splits=("train",))))
     if [p.labels[TASK] for p in train_pieces] != list(y_train):
         raise RuntimeError(f"{scratch} holds another split: delete it and run again")
 
@@ -170,10 +144,7 @@ def run(names: list[str] | None = None, scratch: str | None = None) -> list[list
         if names and not any(n in name for n in names):
             continue
         start = time.perf_counter()
-        grouped = {"groups": groups} if name.endswith("story folds") else {}
-        if name.endswith("body folds"):  # what `framing train` has: read_fnc1's story is the Body ID
-            grouped = {"groups": [p.story for p in train_pieces]}
-        clf = build(cfg).fit(x_train, y_train, **grouped)
+        clf = build(cfg).fit(x_train, y_train)
         metrics = classification_metrics(y_dev, clf.predict(x_dev).tolist(), LABELS, n_boot=0)
         rows.append([name, *scores(metrics)])
         print(f"{rows[-1]}  ({time.perf_counter() - start:.0f} s)", flush=True)
@@ -187,7 +158,7 @@ def _baseline(folder: Path, cfg: dict[str, Any]) -> tuple:
     from pipeline.features import prepare_samples
     from pipeline.train import train
 
-    train_pieces, dev_pieces, _ = story_split(list(read_fnc1(folder, splits=("train",))))
+    train_pieces, dev_pieces = story_split(list(read_fnc1(folder, splits=("train",))))
     print(f"dev split by story: {len(train_pieces)} train / {len(dev_pieces)} dev pairs", flush=True)
     proc = processor()
     start = time.perf_counter()

@@ -10,16 +10,18 @@ import joblib
 import numpy as np
 from scipy import sparse
 from sklearn.base import clone
-from sklearn.pipeline import Pipeline
+from sklearn.pipeline import FeatureUnion, Pipeline
 
 from . import errors
 from .classifier import CalibratedLinearClassifier
-from .features import Sample, build_features
-from .two_stage import TwoStageClassifier
+from .features import RELATION_NAMES, Sample, build_features
+from .two_stage import BoostedStage, TwoStageClassifier
 
 
 # classifier.kind: "linear" reads the feature blocks; "finetune" reads the text itself (pipeline/finetune.py).
 MODEL_KINDS = ("linear", "finetune")
+# classifier.stage2 (with gate_label): the second stage's model (pipeline/two_stage.py).
+STAGE2_KINDS = ("linear", "boosted")
 
 
 def build_task_pipeline(config: dict[str, Any], *, use_target: bool, n_samples: int) -> Pipeline:
@@ -48,15 +50,40 @@ def build_task_pipeline(config: dict[str, Any], *, use_target: bool, n_samples: 
             calibration_fraction=tune["calibration_fraction"], use_target=use_target,
             random_state=config["evaluation"]["seed"],
         ))])
-    linear = CalibratedLinearClassifier(
-        C=clf["C"], class_weight=clf["class_weight"] or None, max_iter=clf["max_iter"],
-        calibration_folds=clf["calibration_folds"], random_state=config["evaluation"]["seed"],
-    )
-    return Pipeline([
-        ("features", build_features(config, use_target=use_target, n_samples=n_samples)),
-        # With a gate label: that label against the rest first, the other labels among the rest next.
-        ("clf", TwoStageClassifier(gate_label=clf["gate_label"], estimator=linear) if clf.get("gate_label") else linear),
-    ])
+    seed = config["evaluation"]["seed"]
+
+    def linear(C: float) -> CalibratedLinearClassifier:
+        return CalibratedLinearClassifier(C=C, class_weight=clf["class_weight"] or None, max_iter=clf["max_iter"],
+                                          calibration_folds=clf["calibration_folds"], random_state=seed)
+
+    stage2 = clf.get("stage2", "linear")
+    if stage2 not in STAGE2_KINDS:
+        raise errors.ConfigError(f"classifier.stage2 must be one of {list(STAGE2_KINDS)}, got {stage2!r}.")
+    if stage2 != "linear" and not clf.get("gate_label"):
+        raise errors.ConfigError(f"classifier.stage2 = {stage2!r} is the second of two stages: set "
+                                 "classifier.gate_label too (or stage2 = \"linear\").")
+    features = build_features(config, use_target=use_target, n_samples=n_samples)
+    model: Any = linear(clf["C"])
+    if clf.get("gate_label"):  # that label against the rest first, the other labels among the rest next
+        second = linear(clf.get("stage2_C") or clf["C"])
+        if stage2 == "boosted":
+            second = BoostedStage(estimator=second, dense_columns=dense_width(features), random_state=seed)
+        model = TwoStageClassifier(gate_label=clf["gate_label"], estimator=second, gate_estimator=model)
+    return Pipeline([("features", features), ("clf", model)])
+
+
+def dense_width(features: FeatureUnion) -> int:
+    """How many of the last columns of ``features`` are the dense relation and similarity values
+    (what :class:`~pipeline.two_stage.BoostedStage` reads beside the linear model)."""
+    width = 0
+    for name, block in reversed(features.transformer_list):
+        if name == "relation":
+            width += len(RELATION_NAMES)
+        elif name == "similarity":
+            width += len(block.get_feature_names_out())
+        else:
+            break
+    return width
 
 
 # Feature blocks that read neither labels nor targets. train() fits them once on every piece and

@@ -10,10 +10,7 @@ weights computed there. The probabilities combine as P(gate) = p1 and P(k) = (1 
 
 Stage 2 can be non-linear: :class:`BoostedStage` stacks gradient-boosted trees on the linear
 model's out-of-fold probabilities and the dense relation values (as FNC-1's winner, Talos,
-did), and can shift its class scores by offsets chosen on out-of-fold scores
-(:func:`tune_bias`). Both read out-of-fold predictions of the training rows; give ``fit`` the
-rows' stories as ``groups`` so that those folds keep stories apart, else they are optimistic
-(FNC-1 dev split: the offsets then cost the disagree class instead of helping it).
+did with trees over its features).
 """
 
 from __future__ import annotations
@@ -25,14 +22,13 @@ from scipy import sparse
 from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold, cross_val_predict
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
 from . import errors
 from .classifier import CalibratedLinearClassifier, fit_temperature, full_scores
-
 
 _NOT_LINEAR = (
     "this model classifies in two stages (classifier.gate_label is set), so its probabilities are not "
@@ -62,13 +58,8 @@ class TwoStageClassifier(ClassifierMixin, BaseEstimator):
         self.estimator = estimator
         self.gate_estimator = gate_estimator
 
-    def fit(self, X: Any, y: Any, groups: Any = None) -> TwoStageClassifier:
-        """Fit stage 1 on all rows (gate label or not), stage 2 on the rows of the other labels.
-
-        Args:
-            groups: Optional story of each row, passed on (for its rows) to a stage 2 whose
-                ``fit`` takes ``groups`` (:class:`BoostedStage`, :class:`BiasedStage`).
-        """
+    def fit(self, X: Any, y: Any) -> TwoStageClassifier:
+        """Fit stage 1 on all rows (gate label or not), stage 2 on the rows of the other labels."""
         X, y = validate_data(self, X, y, accept_sparse="csr")
         check_classification_targets(y)
         self.classes_ = np.unique(y)
@@ -84,10 +75,7 @@ class TwoStageClassifier(ClassifierMixin, BaseEstimator):
             gate = clone(self.gate_estimator if self.gate_estimator is not None else base)
             self.gate_ = gate.fit(X, gated)
         # With one other label stage 2 has nothing to learn: its probability is 1.
-        extra = {}
-        if groups is not None and has_fit_parameter(base, "groups"):
-            extra["groups"] = np.asarray(groups)[~gated]
-        self.stage_ = clone(base).fit(X[~gated], y[~gated], **extra) if len(rest) >= 2 else None
+        self.stage_ = clone(base).fit(X[~gated], y[~gated]) if len(rest) >= 2 else None
         self.rest_classes_ = rest
         return self
 
@@ -123,7 +111,7 @@ class TwoStageClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
-    def __sklearn_tags__(self):  # noqa: D105
+    def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
@@ -153,10 +141,8 @@ class BoostedStage(ClassifierMixin, BaseEstimator):
         l2_regularization: L2 penalty on leaf values.
         class_weight: ``"balanced"`` (default), ``None`` or a dict, as for the linear model.
         early_stopping: Hold out 10% of the rows to stop boosting when their loss stops improving.
-        calibration_folds: Folds for the out-of-fold tree scores that the temperature (and
-            the bias) are fitted on; 0 or 1 switches both off.
-        tune_bias: Also add to each class's score the offset that maximises the macro-F1 of
-            the out-of-fold scores (see :func:`tune_bias`).
+        calibration_folds: Folds for the out-of-fold tree scores that the temperature is
+            fitted on; 0 or 1 switches it off.
         random_state: Seed of the folds and of the trees.
 
     Attributes:
@@ -165,13 +151,12 @@ class BoostedStage(ClassifierMixin, BaseEstimator):
         booster_: The fitted :class:`~sklearn.ensemble.HistGradientBoostingClassifier`.
         n_iter_: Boosting iterations run.
         temperature_: Divides the trees' raw scores before the softmax.
-        bias_: Added to the calibrated scores (zeros unless ``tune_bias``).
     """
 
     def __init__(self, estimator: Any = None, dense_columns: int = 0, cv: int = 3, max_iter: int = 200,
                  learning_rate: float = 0.05, max_leaf_nodes: int = 15, min_samples_leaf: int = 20,
                  l2_regularization: float = 1.0, class_weight: Any = "balanced", early_stopping: bool = True,
-                 calibration_folds: int = 3, tune_bias: bool = False, random_state: int = 0) -> None:
+                 calibration_folds: int = 3, random_state: int = 0) -> None:
         self.estimator = estimator
         self.dense_columns = dense_columns
         self.cv = cv
@@ -183,16 +168,10 @@ class BoostedStage(ClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
         self.early_stopping = early_stopping
         self.calibration_folds = calibration_folds
-        self.tune_bias = tune_bias
         self.random_state = random_state
 
-    def fit(self, X: Any, y: Any, groups: Any = None) -> BoostedStage:
-        """Fit the linear model, then the trees on its out-of-fold probabilities and the dense columns.
-
-        Args:
-            groups: Optional story of each row: the folds then keep each story on one side, so
-                that out-of-fold scores are as good as on new stories, not on rows of stories seen.
-        """
+    def fit(self, X: Any, y: Any) -> BoostedStage:
+        """Fit the linear model, then the trees on its out-of-fold probabilities and the dense columns."""
         X, y = validate_data(self, X, y, accept_sparse="csr")
         check_classification_targets(y)
         self.classes_, encoded = np.unique(y, return_inverse=True)
@@ -207,25 +186,21 @@ class BoostedStage(ClassifierMixin, BaseEstimator):
         smallest = int(np.bincount(encoded).min())
         folds = min(self.cv, smallest)
         if folds >= 2:
-            oof = cross_val_predict(clone(linear), X, encoded, cv=_folds(folds, self.random_state, groups),
-                                    groups=groups, method="predict_proba")
+            oof = cross_val_predict(clone(linear), X, encoded, method="predict_proba",
+                                    cv=StratifiedKFold(folds, shuffle=True, random_state=self.random_state))
         else:  # a class too rare to split: in-sample probabilities (optimistic, but defined)
             oof = clone(linear).fit(X, encoded).predict_proba(X)
         self.linear_ = clone(linear).fit(X, y)
         Z = self._stack(oof, X)
         self.temperature_ = 1.0
-        self.bias_ = np.zeros(len(self.classes_))
         folds = min(self.calibration_folds, smallest)
         # The trees are small: OpenMP threads only contend for the cores (measured 4x slower
         # fits on 2 busy cores), so one thread.
         with threadpool_limits(limits=1, user_api="openmp"):
             if folds >= 2:
-                cv = _folds(folds, self.random_state, groups)
-                scores = full_scores(cross_val_predict(self._booster(len(Z)), Z, encoded, cv=cv, groups=groups,
-                                                        method="decision_function"))
-                self.temperature_ = fit_temperature(scores, encoded)
-                if self.tune_bias:
-                    self.bias_ = tune_bias(scores / self.temperature_, encoded)
+                cv = StratifiedKFold(folds, shuffle=True, random_state=self.random_state)
+                scores = cross_val_predict(self._booster(len(Z)), Z, encoded, cv=cv, method="decision_function")
+                self.temperature_ = fit_temperature(full_scores(scores), encoded)
             self.booster_ = self._booster(len(Z)).fit(Z, encoded)
         self.n_iter_ = self.booster_.n_iter_
         return self
@@ -251,7 +226,7 @@ class BoostedStage(ClassifierMixin, BaseEstimator):
         stacked = self._stack(self.linear_.predict_proba(X), X)
         with threadpool_limits(limits=1, user_api="openmp"):
             scores = self.booster_.decision_function(stacked)
-        return full_scores(scores) / self.temperature_ + self.bias_
+        return full_scores(scores) / self.temperature_
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Calibrated class probabilities, columns in the order of ``classes_``."""
@@ -262,119 +237,7 @@ class BoostedStage(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         return self.classes_[np.argmax(self.logits(X), axis=1)]
 
-    def __sklearn_tags__(self):  # noqa: D105
+    def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
-
-
-class BiasedStage(ClassifierMixin, BaseEstimator):
-    """A classifier whose class scores are shifted by offsets chosen on its out-of-fold probabilities.
-
-    Class weights make a rare class (FNC-1's disagree) as costly to miss as the others, which
-    is not the same as the decision that maximises its F1. Here the offsets (a prior shift on
-    the log-probabilities) are chosen by :func:`tune_bias` on out-of-fold predictions of the
-    training rows, so no held-out data is spent on them.
-
-    Args:
-        estimator: The classifier (cloned); default :class:`CalibratedLinearClassifier`.
-        cv: Folds for the out-of-fold probabilities (fewer when a class is rarer; below 2: no shift).
-        random_state: Seed of the folds.
-
-    Attributes:
-        classes_: The labels, sorted.
-        estimator_: The classifier fitted on all rows.
-        bias_: Added to the log-probabilities of ``estimator_``.
-    """
-
-    def __init__(self, estimator: Any = None, cv: int = 3, random_state: int = 0) -> None:
-        self.estimator = estimator
-        self.cv = cv
-        self.random_state = random_state
-
-    def fit(self, X: Any, y: Any, groups: Any = None) -> BiasedStage:
-        """Fit the classifier on all rows and the offsets on its out-of-fold probabilities.
-
-        Args:
-            groups: Optional story of each row; the folds keep each story on one side.
-        """
-        X, y = validate_data(self, X, y, accept_sparse="csr")
-        check_classification_targets(y)
-        self.classes_, encoded = np.unique(y, return_inverse=True)
-        if len(self.classes_) < 2:
-            raise ValueError(
-                f"needs samples of at least 2 classes; the data contains only one class: {self.classes_[0]!r}"
-            )
-        base = self.estimator if self.estimator is not None else CalibratedLinearClassifier()
-        self.bias_ = np.zeros(len(self.classes_))
-        folds = min(self.cv, int(np.bincount(encoded).min()))
-        if folds >= 2:
-            oof = cross_val_predict(clone(base), X, encoded, cv=_folds(folds, self.random_state, groups),
-                                    groups=groups, method="predict_proba")
-            self.bias_ = tune_bias(np.log(np.clip(oof, 1e-9, 1.0)), encoded)
-        self.estimator_ = clone(base).fit(X, y)
-        return self
-
-    def logits(self, X: Any) -> np.ndarray:
-        """Shifted log-probabilities, one column per class."""
-        check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse="csr", reset=False)
-        return np.log(np.clip(self.estimator_.predict_proba(X), 1e-9, 1.0)) + self.bias_
-
-    def predict_proba(self, X: Any) -> np.ndarray:
-        """The classifier's probabilities with the prior shift, columns in the order of ``classes_``."""
-        return softmax(self.logits(X), axis=1)
-
-    def predict(self, X: Any) -> np.ndarray:
-        """The most probable class of each row."""
-        check_is_fitted(self)
-        return self.classes_[np.argmax(self.logits(X), axis=1)]
-
-    def __sklearn_tags__(self):  # noqa: D105
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        return tags
-
-
-def _folds(n: int, seed: int, groups: Any) -> StratifiedKFold | StratifiedGroupKFold:
-    """Stratified folds; by group when ``groups`` is given (rows of one story are alike)."""
-    if groups is None:
-        return StratifiedKFold(n, shuffle=True, random_state=seed)
-    return StratifiedGroupKFold(n, shuffle=True, random_state=seed)
-
-
-def tune_bias(scores: np.ndarray, y: np.ndarray, *, grid: np.ndarray | None = None, rounds: int = 3) -> np.ndarray:
-    """Per-class offsets to add to ``scores`` so that their argmax has the best macro-F1 on ``y``.
-
-    Coordinate ascent over ``grid`` (default -2 to 2 in steps of 0.1), one class at a time, the
-    first class fixed at 0; ties keep the offset nearest 0, so an offset moves only when it helps.
-
-    Args:
-        scores: Out-of-fold scores (log-probabilities or logits), one column per class.
-        y: The classes as column indices.
-    """
-    grid = np.round(np.arange(-2.0, 2.0001, 0.1), 10) if grid is None else np.asarray(grid)
-    grid = grid[np.argsort(np.abs(grid), kind="stable")]
-    labels = np.arange(scores.shape[1])
-    bias = np.zeros(scores.shape[1])
-
-    n = len(labels)
-
-    def score(b: np.ndarray) -> float:  # macro-F1 from the confusion matrix (f1_score is 100x slower)
-        confusion = np.bincount(y * n + np.argmax(scores + b, axis=1), minlength=n * n).reshape(n, n)
-        hits = np.diag(confusion)
-        return float(np.mean(2 * hits / np.maximum(confusion.sum(0) + confusion.sum(1), 1)))
-
-    best = score(bias)
-    for _ in range(rounds):
-        moved = False
-        for k in labels[1:]:
-            for value in grid:
-                trial = bias.copy()
-                trial[k] = value
-                result = score(trial)
-                if result > best + 1e-12:
-                    best, bias, moved = result, trial, True
-        if not moved:
-            break
-    return bias

@@ -7,13 +7,13 @@ import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from pipeline.classifier import CalibratedLinearClassifier
-from pipeline.two_stage import BiasedStage, BoostedStage, TwoStageClassifier, tune_bias
+from pipeline.two_stage import BoostedStage, TwoStageClassifier
 
 
 @parametrize_with_checks([TwoStageClassifier(), TwoStageClassifier(gate_label=0),
                           TwoStageClassifier(gate_label=1, estimator=CalibratedLinearClassifier(calibration_folds=0)),
                           BoostedStage(max_iter=20), BoostedStage(dense_columns=1, max_iter=20),
-                          BiasedStage(), TwoStageClassifier(gate_label=0, estimator=BoostedStage(max_iter=20))])
+                          TwoStageClassifier(gate_label=0, estimator=BoostedStage(max_iter=20))])
 def test_sklearn_contract(estimator, check):
     check(estimator)
 
@@ -100,7 +100,7 @@ class TestBoostedStage:
         clf = BoostedStage(dense_columns=2).fit(X, y)
         proba = clf.predict_proba(X)
         np.testing.assert_allclose(proba.sum(axis=1), 1.0)
-        assert clf.temperature_ > 0 and clf.bias_.tolist() == [0.0, 0.0, 0.0] and clf.n_iter_ >= 1
+        assert clf.temperature_ > 0 and clf.n_iter_ >= 1
         np.testing.assert_array_equal(clf.predict(X), clf.classes_[proba.argmax(axis=1)])
 
     def test_reads_the_last_columns_of_sparse_input(self):
@@ -124,57 +124,7 @@ class TestBoostedStage:
         assert (clf.predict(X) == y).mean() > 0.9
 
 
-    def test_tune_bias_shifts_the_calibrated_scores(self):
-        X, y = _related_data()
-        plain = BoostedStage(dense_columns=2).fit(X, y)
-        tuned = BoostedStage(dense_columns=2, tune_bias=True).fit(X, y)
-        np.testing.assert_allclose(tuned.logits(X), plain.logits(X) + tuned.bias_)
-
-
-    def test_story_groups_reach_stage_two(self):
-        X, y = _stance_data()
-        groups = np.arange(len(y)) // 10
-        seen = {}
-
-        class Recording(CalibratedLinearClassifier):
-            def fit(self, X, y, groups=None):
-                seen["groups"] = groups
-                return super().fit(X, y)
-
-        clf = TwoStageClassifier(estimator=Recording()).fit(X, y, groups=groups)
-        np.testing.assert_array_equal(seen["groups"], groups[y != "unrelated"])
-        boosted = TwoStageClassifier(estimator=BoostedStage(dense_columns=4)).fit(X, y, groups=groups)
-        assert (boosted.predict(X) == y).mean() > 0.9 and (clf.predict(X) == y).mean() > 0.9
-
-
-class TestBias:
-    def test_tune_bias_raises_a_rare_class_that_scores_too_low(self):
-        from sklearn.metrics import f1_score
-
-        rng = np.random.default_rng(0)
-        y = rng.choice(3, size=2000, p=[0.6, 0.1, 0.3])
-        scores = rng.normal(size=(2000, 3))
-        scores[np.arange(2000), y] += 2.0
-        scores[:, 1] -= 2.0  # the rare class is under-predicted
-        bias = tune_bias(scores, y)
-        assert bias[0] == 0.0 and bias[1] > 1.0
-        before = f1_score(y, scores.argmax(axis=1), average=None)[1]
-        assert f1_score(y, (scores + bias).argmax(axis=1), average=None)[1] > before + 0.2
-
-    def test_no_shift_when_nothing_helps(self):
-        y = np.array([0, 1, 2] * 10)
-        scores = np.eye(3)[y] * 5.0
-        np.testing.assert_array_equal(tune_bias(scores, y), [0.0, 0.0, 0.0])
-
-    def test_biased_stage_shifts_log_probabilities(self):
-        X, y = _stance_data()
-        clf = BiasedStage().fit(X, y)
-        base = clf.estimator_.predict_proba(X)
-        shifted = base * np.exp(clf.bias_)
-        np.testing.assert_allclose(clf.predict_proba(X), shifted / shifted.sum(axis=1, keepdims=True), atol=1e-8)
-
-
-def _gated_model():
+def _gated_model(features=None, **classifier):
     """A two-stage stance model trained through the project's own train() on tiny pieces it writes."""
     from pipeline.config import load_config
     from pipeline.corpus import Piece
@@ -187,7 +137,8 @@ def _gated_model():
     }
     pieces = [Piece(id=f"{label}{i}", text=f"{body} Report {i}.", target="Aliens land in Mexico",
                     labels={"stance": label}) for label, body in bodies.items() for i in range(6)]
-    config = load_config(overrides={"classifier": {"gate_label": "unrelated", "calibration_folds": 0}})
+    config = load_config(overrides={"classifier": {"gate_label": "unrelated", "calibration_folds": 0, **classifier},
+                                    "features": features or {}})
     return train(pieces, config=config, evaluate=False).model, pieces
 
 
@@ -208,6 +159,36 @@ class TestInTheProduct:
         assert clf.stage_.classes_.tolist() == ["agree", "disagree"]
         assert model.labels("stance") == ["agree", "disagree", "unrelated"]
 
+    def test_boosted_second_stage_reads_the_relation_and_similarity_columns(self):
+        from pipeline.features import RELATION_NAMES
+
+        model, pieces = _gated_model({"similarity": True}, stage2="boosted", stage2_C=0.25)
+        pipe = model.tasks["stance"]
+        clf = pipe.named_steps["clf"]
+        assert isinstance(clf.stage_, BoostedStage) and clf.stage_.linear_.C == 0.25 and clf.gate_.C == 4.0
+        names = pipe.named_steps["features"].get_feature_names_out()
+        dense = names[len(names) - clf.stage_.dense_columns:]
+        assert len(dense) == len(RELATION_NAMES) + 2 + 9  # 2 similarities and their 9 bins
+        assert all(n.startswith(("relation__", "similarity__")) for n in dense)
+        assert not any(n.startswith(("relation__", "similarity__")) for n in names[: len(names) - len(dense)])
+        from pipeline.features import prepare_samples
+        from pipeline.nlp import Processor
+
+        samples = prepare_samples(pieces, Processor())
+        assert list(model.tasks["stance"].predict(samples)) == [p.labels["stance"] for p in pieces]
+
+    @pytest.mark.parametrize(("classifier", "message"), [
+        ({"gate_label": "unrelated", "stage2": "forest"}, "classifier.stage2 must be one of"),
+        ({"stage2": "boosted"}, "set classifier.gate_label too"),
+    ])
+    def test_stage2_settings_are_checked(self, classifier, message):
+        from pipeline import errors
+        from pipeline.config import load_config
+        from pipeline.models import build_task_pipeline
+
+        with pytest.raises(errors.ConfigError, match=message):
+            build_task_pipeline(load_config(overrides={"classifier": classifier}), use_target=True, n_samples=100)
+
     def test_explain_refuses_clearly(self):
         from pipeline import errors
         from pipeline.explain import explain
@@ -220,14 +201,15 @@ class TestInTheProduct:
             explain(model.tasks["stance"], sample)
         assert not hasattr(model.tasks["stance"].named_steps["clf"], "coef_")
 
-    def test_skops_export_round_trip(self, models_dir, tmp_path):
+    @pytest.mark.parametrize("stage2", ["linear", "boosted"])
+    def test_skops_export_round_trip(self, models_dir, tmp_path, stage2):
         pytest.importorskip("skops")
         from pipeline.exchange import audit_types, export_model, import_model
         from pipeline.features import prepare_samples
         from pipeline.nlp import Processor
         from pipeline.persist import load_model
 
-        model, pieces = _gated_model()
+        model, pieces = _gated_model(stage2=stage2)
         file = export_model(model, tmp_path / "gated.zip")
         trusted, refused = audit_types(file)
         assert refused == [] and "pipeline.two_stage.TwoStageClassifier" in trusted
