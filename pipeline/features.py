@@ -15,13 +15,13 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from .nlp import Lexical, Processor
 # The target-aware blocks live in .relation; these names are re-exported from here.
 from .relation import (HEDGE, REFUTE, RELATION_NAMES, REPORT, RelationFeatures,  # noqa: F401
                        TargetSimilarity, content_words, relation_values)
+from .tfidf import FastTfidfVectorizer
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+\.(?:com|org|net|gov|edu|co\.uk)(?:/\S*)?", re.I)
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
@@ -234,5 +234,5 @@ def _tfidf(field: str, *, max_chars: int | None = None, **options: Any) -> Pipel
         options.update(tokenizer=str.split, token_pattern=None)
     return Pipeline([
         ("select", FieldSelector(field, max_chars=max_chars)),
-        ("tfidf", TfidfVectorizer(lowercase=False, sublinear_tf=True, dtype=np.float32, **options)),
+        ("tfidf", FastTfidfVectorizer(lowercase=False, sublinear_tf=True, dtype=np.float32, **options)),
     ])
