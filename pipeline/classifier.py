@@ -51,12 +51,7 @@ class CalibratedLinearClassifier(ClassifierMixin, BaseEstimator):
                 ``class_weight="balanced"`` the classes then get equal total *weight*.
         """
         X, y = validate_data(self, X, y, accept_sparse="csr")
-        check_classification_targets(y)
-        self.classes_, encoded = np.unique(y, return_inverse=True)
-        if len(self.classes_) < 2:
-            raise ValueError(
-                f"needs samples of at least 2 classes; the data contains only one class: {self.classes_[0]!r}"
-            )
+        self.classes_, encoded = encode_classes(y)
         class_weight, weights = self.class_weight, None
         if sample_weight is not None:
             weights = _check_sample_weight(sample_weight, X, dtype=np.float64)
@@ -140,3 +135,12 @@ def fit_temperature(scores: np.ndarray, y: np.ndarray) -> float:
     result = minimize(loss, np.zeros(1), method="L-BFGS-B", bounds=[(-3.0, 3.0)])
     return float(np.exp(result.x[0]))
 
+
+def encode_classes(y: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted classes of ``y`` and each row's class index; at least two classes, else
+    scikit-learn's ValueError."""
+    check_classification_targets(y)
+    classes, encoded = np.unique(y, return_inverse=True)
+    if len(classes) < 2:
+        raise ValueError(f"needs samples of at least 2 classes; the data contains only one class: {classes[0]!r}")
+    return classes, encoded

@@ -25,11 +25,10 @@ import numpy as np
 from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import StratifiedShuffleSplit
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from . import errors
-from .classifier import fit_temperature
+from .classifier import encode_classes, fit_temperature
 from .embeddings import model_path, prepare_torch_env, quiet_transformers, set_threads
 
 # progress(stage, total) -> advance(n), as in pipeline.train.
@@ -96,12 +95,7 @@ class FineTunedClassifier(ClassifierMixin, BaseEstimator):
         y = np.asarray(y)
         if len(X) != len(y):
             raise ValueError(f"got {len(X)} texts but {len(y)} labels; give one label per text.")
-        check_classification_targets(y)
-        self.classes_, encoded = np.unique(y, return_inverse=True)
-        if len(self.classes_) < 2:
-            raise ValueError(
-                f"needs samples of at least 2 classes; the data contains only one class: {self.classes_[0]!r}"
-            )
+        self.classes_, encoded = encode_classes(y)
         weights = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
         if self.class_weight == "balanced":
             totals = np.bincount(encoded, weights=weights, minlength=len(self.classes_))

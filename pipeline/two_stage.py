@@ -23,12 +23,11 @@ from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
 from . import errors
-from .classifier import CalibratedLinearClassifier, fit_temperature, full_scores
+from .classifier import CalibratedLinearClassifier, encode_classes, fit_temperature, full_scores
 
 _NOT_LINEAR = (
     "this model classifies in two stages (classifier.gate_label is set), so its probabilities are not "
@@ -61,12 +60,7 @@ class TwoStageClassifier(ClassifierMixin, BaseEstimator):
     def fit(self, X: Any, y: Any) -> TwoStageClassifier:
         """Fit stage 1 on all rows (gate label or not), stage 2 on the rows of the other labels."""
         X, y = validate_data(self, X, y, accept_sparse="csr")
-        check_classification_targets(y)
-        self.classes_ = np.unique(y)
-        if len(self.classes_) < 2:
-            raise ValueError(
-                f"needs samples of at least 2 classes; the data contains only one class: {self.classes_[0]!r}"
-            )
+        self.classes_, _ = encode_classes(y)
         base = self.estimator if self.estimator is not None else CalibratedLinearClassifier()
         gated = np.array([label == self.gate_label for label in y], dtype=bool)
         rest = np.unique(y[~gated])
@@ -173,12 +167,7 @@ class BoostedStage(ClassifierMixin, BaseEstimator):
     def fit(self, X: Any, y: Any) -> BoostedStage:
         """Fit the linear model, then the trees on its out-of-fold probabilities and the dense columns."""
         X, y = validate_data(self, X, y, accept_sparse="csr")
-        check_classification_targets(y)
-        self.classes_, encoded = np.unique(y, return_inverse=True)
-        if len(self.classes_) < 2:
-            raise ValueError(
-                f"needs samples of at least 2 classes; the data contains only one class: {self.classes_[0]!r}"
-            )
+        self.classes_, encoded = encode_classes(y)
         if not 0 <= self.dense_columns <= X.shape[1]:
             raise ValueError(f"dense_columns must be between 0 and the {X.shape[1]} columns of X, "
                              f"got {self.dense_columns}")

@@ -85,16 +85,6 @@ class DocTokens:
             hi += 1
         return lo, min(len(words), hi + 1)
 
-    def sentence_chars(self) -> list[tuple[int, int]]:
-        """Character spans of the doc's sentences (``(sent.start_char, sent.end_char)`` for
-        each of ``doc.sents``), or one span for the whole text without boundaries."""
-        if self.sent_bounds is None:
-            return [(0, len(self.text))]
-        n = len(self.words)
-        starts = [0] + [i for i in range(1, n) if self.sent_start[i]] if n else []
-        ends = starts[1:] + [n]
-        return [(self.idx[a], self.idx[b - 1] + len(self.words[b - 1])) for a, b in zip(starts, ends)]
-
 
 def doc_tokens(doc: Doc) -> DocTokens:
     """Read the token attributes the entity rules use from ``doc``, without making ``Token`` objects.
