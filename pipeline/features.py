@@ -21,7 +21,7 @@ from .nlp import Lexical, Processor
 # The target-aware blocks live in .relation; these names are re-exported from here.
 from .relation import (HEDGE, REFUTE, RELATION_NAMES, REPORT, RelationFeatures,  # noqa: F401
                        TargetSimilarity, content_words, relation_values)
-from .tfidf import FastTfidfVectorizer
+from .tfidf import FastTfidfVectorizer, SplitTokens
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+\.(?:com|org|net|gov|edu|co\.uk)(?:/\S*)?", re.I)
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
@@ -29,6 +29,9 @@ _HANDLE = re.compile(r"(?<!\w)@\w+")
 _DIGITS = re.compile(r"\d")
 # Cheap test for anything _URL could match: most texts have no URL, and _URL is slow to rule out.
 _MAYBE_URL = re.compile(r"https?://|www\.|\.(?:com|org|net|gov|edu|co\.uk)", re.I)
+# Cheaper still: plain substring tests on the lower-cased text, true wherever _MAYBE_URL matches
+# (a third of the time _MAYBE_URL took on AllSides articles).
+_URL_MARKERS = ("://", "www.", ".com", ".org", ".net", ".gov", ".edu", ".co.uk")
 
 
 # Bump whenever the features a piece gets change (normalisation, Sample fields, blocks):
@@ -63,6 +66,9 @@ class Sample:
 
 def normalise_tokens(tokens: str) -> str:
     """Lower-case, mask URLs, e-mails and @handles, and write every digit as 0."""
+    lower = tokens.lower()
+    if "@" not in tokens and not any(marker in lower for marker in _URL_MARKERS):
+        return _DIGITS.sub("0", lower)  # nothing to mask: most texts, and no slow regex search
     if "@" in tokens:
         tokens = _EMAIL.sub("<email>", tokens)  # before URLs: "a@b.org" also looks like a domain
     if _MAYBE_URL.search(tokens):
@@ -206,7 +212,7 @@ def build_features(config: dict[str, Any], *, use_target: bool, n_samples: int) 
     if feats.get("min_sources", 0) > 1 and not small:
         words.steps.insert(0, ("spread", SourceSpread(feats["min_sources"])))
     if feats.get("word_tokens_only"):  # word n-grams skip punctuation and one-character tokens
-        words.named_steps["tfidf"].set_params(tokenizer=None, token_pattern=r"\S*\w\w\S*")
+        words.named_steps["tfidf"].set_params(tokenizer=SplitTokens(r"\w\w"))
     blocks: list[tuple[str, Any]] = [("words", words)]
     lo, hi = feats["char_ngrams"]
     if hi > 0:

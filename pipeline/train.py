@@ -93,18 +93,23 @@ def train(pieces: Iterable[Piece], *, tasks: list[str] | None = None, config: di
     info = {
         "spacy_model": dict(zip(("name", "version"), model_id(processor.model).split("=="))),
         "config": config,
-        "corpus": {"size": len(pieces), "hash": corpus_hash(pieces), "stats": stats.to_record()},
+        "corpus": {"size": len(pieces), "hash": corpus_hash(pieces, stats.text_hashes), "stats": stats.to_record()},
         "tasks": task_info,
         "metrics": evaluation,
     }
     return TrainResult(FramingModel(tasks=fitted, info=info), evaluation, notes)
 
 
-def corpus_hash(pieces: list[Piece]) -> str:
-    """SHA-256 over every piece's id, normalised text, target and labels, in a stable order."""
+def corpus_hash(pieces: list[Piece], text_hashes: list[str] | None = None) -> str:
+    """SHA-256 over every piece's id, normalised text, target and labels, in a stable order.
+
+    ``text_hashes``: each piece's :func:`text_hash`, when already computed (as ``corpus_stats`` does).
+    """
+    hashes = text_hashes if text_hashes is not None else [text_hash(p.text) for p in pieces]
     digest = hashlib.sha256()
-    for piece in sorted(pieces, key=lambda p: p.id):
-        digest.update(f"{piece.id}\0{text_hash(piece.text)}\0{piece.target}\0{sorted(piece.labels.items())}\n".encode())
+    for i in sorted(range(len(pieces)), key=lambda i: pieces[i].id):
+        piece = pieces[i]
+        digest.update(f"{piece.id}\0{hashes[i]}\0{piece.target}\0{sorted(piece.labels.items())}\n".encode())
     return digest.hexdigest()
 
 

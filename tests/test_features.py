@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from pipeline.config import load_config
-from pipeline.features import (RELATION_NAMES, Sample, SourceSpread, TargetSimilarity, build_features,
+from pipeline.features import (_DIGITS, RELATION_NAMES, Sample, SourceSpread, TargetSimilarity, build_features,
                                make_sample, normalise_tokens)
 from pipeline.nlp import Lexical
 
@@ -34,6 +34,14 @@ class TestMakeSample:
 
     def test_normalise_tokens(self):
         assert normalise_tokens("Mail a@b.org @Bob 42") == "mail <email> @user 00"
+
+    @pytest.mark.parametrize("text", ["See WWW.Example.ORG now", "HTTPS://x.y/z", "x.CO.UK", "K.EDU/a",
+                                      "plain words , 12", "dot.Com.", "e.g. U.S. 3.5", "a . com"])
+    def test_substring_shortcut_masks_what_the_url_pattern_masks(self, text):
+        from pipeline.features import _URL
+
+        expected = _DIGITS.sub("0", _URL.sub("<url>", text).lower())
+        assert normalise_tokens(text) == expected
 
 
 class TestSourceSpread:

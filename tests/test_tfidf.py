@@ -9,7 +9,7 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from pipeline import tfidf
-from pipeline.tfidf import FastTfidfVectorizer
+from pipeline.tfidf import FastTfidfVectorizer, SplitTokens
 
 
 def _documents(n: int = 600, seed: int = 0) -> list[str]:
@@ -99,3 +99,32 @@ def test_nothing_to_count_is_scikit_learns_error():
         FastTfidfVectorizer(tokenizer=str.split, token_pattern=None).fit(["", " "])
     with pytest.raises(ValueError, match="no terms remain"):
         FastTfidfVectorizer(min_df=2).fit(["one text", "another piece"])
+
+
+@pytest.mark.parametrize("ngram_range", [(1, 2), (2, 2), (1, 1)])
+def test_split_tokens_counts_as_the_equivalent_token_pattern(ngram_range, monkeypatch):
+    # "!" and "x" are left out, so "w1 ! w2" has the bigram "w1 w2" in fit and in transform
+    monkeypatch.setattr(tfidf, "CHUNK", 128)
+    docs = _documents()
+    ours = FastTfidfVectorizer(tokenizer=SplitTokens(r"\w\w"), token_pattern=None, lowercase=False,
+                               ngram_range=ngram_range, min_df=2)
+    theirs = TfidfVectorizer(token_pattern=r"\S*\w\w\S*", lowercase=False, ngram_range=ngram_range, min_df=2)
+    X, expected = ours.fit_transform(docs), theirs.fit_transform(docs)
+    assert ours.vocabulary_ == theirs.vocabulary_ and "x" not in ours.vocabulary_
+    assert abs(X - expected).max() < 1e-6
+    unseen = _documents(300, seed=1) + ["w1 ! w2", "x ! é", ""]
+    np.testing.assert_array_equal(ours.transform(unseen).toarray(), theirs.transform(unseen).toarray())
+    assert SplitTokens(r"\w\w")("a b! cd ,, éé") == ["cd", "éé"]
+
+
+def test_split_tokens_survives_pickling_and_cloning():
+    import pickle
+
+    from sklearn.base import clone
+
+    fitted = FastTfidfVectorizer(tokenizer=SplitTokens(r"\w\w"), token_pattern=None).fit(_documents(100))
+    restored = pickle.loads(pickle.dumps(fitted))
+    assert restored.tokenizer == SplitTokens(r"\w\w") and repr(restored.tokenizer) == r"SplitTokens('\\w\\w')"
+    assert clone(fitted).get_params()["tokenizer"] == fitted.tokenizer
+    np.testing.assert_array_equal(restored.transform(["w1 ! w2 x"]).toarray(),
+                                  fitted.transform(["w1 ! w2 x"]).toarray())

@@ -82,3 +82,14 @@ def test_entity_stance_extra_needs_both_files(tmp_path):
 
     with pytest.raises(errors.TrainingError, match="train.jsonl and devtest_mt.jsonl"):
         train_entity_stance_extra(tmp_path)
+
+
+def test_recorded_corpus_hash_ignores_order_and_white_space(fast_config):
+    from pipeline.train import corpus_hash
+
+    pieces = [Piece(id=str(i), text=f"{w} plan  number {i}", labels={"stance": "a" if w == "good" else "b"})
+              for i, w in enumerate(["good", "bad"] * 4)]
+    recorded = train(pieces, config=fast_config, evaluate=False).model.info["corpus"]["hash"]
+    respaced = [Piece(id=p.id, text=p.text.replace("  ", " \n"), labels=p.labels) for p in reversed(pieces)]
+    assert recorded == corpus_hash(respaced) == corpus_hash(pieces)
+    assert recorded != corpus_hash(pieces[:-1])

@@ -22,6 +22,7 @@ class CorpusStats:
     unlabelled: int = 0
     with_target: int = 0
     duplicates: list[list[str]] = field(default_factory=list)
+    text_hashes: list[str] = field(default_factory=list, repr=False)  # each piece's, in order
 
     def unlabelled_for(self, task: str) -> int:
         """How many pieces have no label for ``task``."""
@@ -56,6 +57,7 @@ def corpus_stats(pieces: Iterable[Piece]) -> CorpusStats:
         stats.stories[piece.story or "(none)"] += 1
         stats.kinds[piece.kind] += 1
         stats.with_target += piece.target is not None
-        seen[text_hash(piece.text)].append(piece.id)
+        stats.text_hashes.append(text_hash(piece.text))
+        seen[stats.text_hashes[-1]].append(piece.id)
     stats.duplicates = [ids for ids in seen.values() if len(ids) > 1]
     return stats
