@@ -10,6 +10,8 @@ scikit-learn builds the string of every n-gram occurrence and looks each up in a
 * Transform (word unigrams and bigrams, and ``char_wb`` n-grams): tokens are looked up once and
   bigrams matched as number pairs; a word's character n-grams depend on the word alone, so
   they are looked up once per distinct word and remembered.
+* Tokens: :class:`SplitTokens` keeps the white-space tokens that match a pattern; both paths
+  test each distinct token once rather than running a token regex over every text.
 
 Vocabulary, idf and counts are exactly scikit-learn's (tested against it); any other setting
 runs scikit-learn's own code.
