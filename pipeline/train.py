@@ -84,8 +84,11 @@ def train(pieces: Iterable[Piece], *, tasks: list[str] | None = None, config: di
                 evaluation[task] = _evaluate_task(cfg, [samples[i] for i in rows], labels,
                                                   [pieces[i] for i in rows], use_target, duplicate_of,
                                                   progress)
+            done = progress(f"fitting {task} on {len(rows)} pieces", 1) if progress else None
             fitted[task] = fit_task(cfg, [samples[i] for i in rows], labels, use_target=use_target, shared=shared,
                                     progress=progress)
+            if done:
+                done(1)
         except errors.TrainingError as exc:
             raise errors.TrainingError(f"task {task!r}: {exc}") from None
         task_info[task] = {"n": len(rows), "label_counts": dict(stats.labels[task].most_common()),
@@ -136,13 +139,15 @@ def _evaluate_task(cfg, samples, labels, pieces, use_target, duplicate_of, progr
     for name, groups in schemes.items():
         if name != "random" and len(set(groups)) < 2:
             continue
+        done = progress(f"cross-validating by {name}" if name != "random" else "cross-validating (random folds)",
+                        1) if progress else None
         try:
             result[name] = cross_validate(fit, predict, labels, groups, folds=folds, seed=seed,
                                           grouping=None if name == "random" else name)
         except errors.TrainingError as exc:
             result[name] = {"error": str(exc)}
-        if progress:
-            progress(f"cross-validating {name}", 1)(1)
+        if done:
+            done(1)
     for name, gap in shortcut_gaps(result).items():
         result[name]["shortcut_gap"] = gap
     return result

@@ -93,3 +93,29 @@ def test_recorded_corpus_hash_ignores_order_and_white_space(fast_config):
     respaced = [Piece(id=p.id, text=p.text.replace("  ", " \n"), labels=p.labels) for p in reversed(pieces)]
     assert recorded == corpus_hash(respaced) == corpus_hash(pieces)
     assert recorded != corpus_hash(pieces[:-1])
+
+
+def test_progress_names_each_long_stage_before_it_runs(fast_config, monkeypatch):
+    import sys
+
+    module = sys.modules["pipeline.train"]  # the package exports a function of the same name
+    real_fit = module.fit_task
+    monkeypatch.setattr(module, "fit_task", lambda *a, **k: events.append(("fit", "", 0)) or real_fit(*a, **k))
+    pieces = [Piece(id=str(i), text=f"{w} plan number {i}", source=f"s{i % 4}", story=f"t{i % 2}",
+                    labels={"stance": "support" if w == "good" else "oppose"})
+              for i, w in enumerate(["good", "bad"] * 12)]
+    events = []
+
+    def progress(stage, total):
+        events.append(("start", stage, total))
+        return lambda n=1: events.append(("advance", stage, n))
+
+    train(pieces, config=fast_config, progress=progress)
+    stages = [stage for kind, stage, _ in events if kind == "start"]
+    assert stages[0] == "tokenising" and stages[-1] == "fitting stance on 24 pieces"
+    assert {"cross-validating by source", "cross-validating by story", "cross-validating (random folds)"} <= set(stages)
+    for stage in stages[1:]:  # each stage is started, then advanced once when its work is done
+        assert events.index(("start", stage, 1)) < events.index(("advance", stage, 1))
+    final_fit = len(events) - 1 - events[::-1].index(("fit", "", 0))
+    assert events[final_fit - 1] == ("start", "fitting stance on 24 pieces", 1)
+    assert events[final_fit + 1] == ("advance", "fitting stance on 24 pieces", 1)
