@@ -67,8 +67,7 @@ def build_task_pipeline(config: dict[str, Any], *, use_target: bool, n_samples: 
     if clf.get("gate_label"):  # that label against the rest first, the other labels among the rest next
         second = linear(clf.get("stage2_C") or clf["C"])
         if stage2 == "boosted":
-            second = BoostedStage(estimator=second, dense_columns=dense_width(features),
-                                  n_seeds=clf.get("stage2_seeds", 1), random_state=seed)
+            second = BoostedStage(estimator=second, dense_columns=dense_width(features), random_state=seed)
         model = TwoStageClassifier(gate_label=clf["gate_label"], estimator=second, gate_estimator=model)
     return Pipeline([("features", features), ("clf", model)])
 

@@ -15,7 +15,6 @@ did with trees over its features).
 
 from __future__ import annotations
 
-from numbers import Integral
 from typing import Any
 
 import numpy as np
@@ -138,24 +137,20 @@ class BoostedStage(ClassifierMixin, BaseEstimator):
         early_stopping: Hold out 10% of the rows to stop boosting when their loss stops improving.
         calibration_folds: Folds for the out-of-fold tree scores that the temperature is
             fitted on; 0 or 1 switches it off.
-        n_seeds: Fit this many trees (each on out-of-fold probabilities from its own folds, with
-            its own seed ``random_state + i``) and average their probabilities: the seed alone
-            moves FNC-1 dev scores by about 0.2 points, and the average of three beat each of
-            them (docs/benchmarks.md).
         random_state: Seed of the folds and of the trees.
 
     Attributes:
         classes_: The labels, sorted.
         linear_: The linear model fitted on all rows.
-        boosters_: The fitted :class:`~sklearn.ensemble.HistGradientBoostingClassifier` of each seed.
-        temperatures_: Divides each one's raw scores before its softmax.
-        booster_, temperature_, n_iter_: The first seed's trees, temperature and boosting iterations.
+        booster_: The fitted :class:`~sklearn.ensemble.HistGradientBoostingClassifier`.
+        n_iter_: Boosting iterations run.
+        temperature_: Divides the trees' raw scores before the softmax.
     """
 
     def __init__(self, estimator: Any = None, dense_columns: int = 0, cv: int = 3, max_iter: int = 200,
                  learning_rate: float = 0.05, max_leaf_nodes: int = 15, min_samples_leaf: int = 20,
                  l2_regularization: float = 1.0, class_weight: Any = "balanced", early_stopping: bool = True,
-                 calibration_folds: int = 3, n_seeds: int = 1, random_state: int = 0) -> None:
+                 calibration_folds: int = 3, random_state: int = 0) -> None:
         self.estimator = estimator
         self.dense_columns = dense_columns
         self.cv = cv
@@ -167,7 +162,6 @@ class BoostedStage(ClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
         self.early_stopping = early_stopping
         self.calibration_folds = calibration_folds
-        self.n_seeds = n_seeds
         self.random_state = random_state
 
     def fit(self, X: Any, y: Any) -> BoostedStage:
@@ -177,48 +171,36 @@ class BoostedStage(ClassifierMixin, BaseEstimator):
         if not 0 <= self.dense_columns <= X.shape[1]:
             raise ValueError(f"dense_columns must be between 0 and the {X.shape[1]} columns of X, "
                              f"got {self.dense_columns}")
-        if self.n_seeds < 1:
-            raise ValueError(f"n_seeds must be at least 1, got {self.n_seeds}")
         linear = self.estimator if self.estimator is not None else CalibratedLinearClassifier()
-        self.linear_ = clone(linear).fit(X, y)
-        seeds = [self.random_state + i if isinstance(self.random_state, Integral) else self.random_state
-                 for i in range(self.n_seeds)]
-        members = [self._fit_member(linear, X, encoded, seed) for seed in seeds]
-        self.boosters_, self.temperatures_ = [b for b, _ in members], [t for _, t in members]
-        self.booster_, self.temperature_ = members[0]
-        self.n_iter_ = self.booster_.n_iter_
-        return self
-
-    def _fit_member(self, linear: Any, X: Any, encoded: np.ndarray,
-                    seed: int | None) -> tuple[HistGradientBoostingClassifier, float]:
-        """Trees (and their temperature) on the linear model's out-of-fold probabilities from folds of ``seed``."""
         smallest = int(np.bincount(encoded).min())
         folds = min(self.cv, smallest)
         if folds >= 2:
             oof = cross_val_predict(clone(linear), X, encoded, method="predict_proba",
-                                    cv=StratifiedKFold(folds, shuffle=True, random_state=seed))
+                                    cv=StratifiedKFold(folds, shuffle=True, random_state=self.random_state))
         else:  # a class too rare to split: in-sample probabilities (optimistic, but defined)
             oof = clone(linear).fit(X, encoded).predict_proba(X)
+        self.linear_ = clone(linear).fit(X, y)
         Z = self._stack(oof, X)
-        temperature = 1.0
+        self.temperature_ = 1.0
         folds = min(self.calibration_folds, smallest)
         # The trees are small: OpenMP threads only contend for the cores (measured 4x slower
         # fits on 2 busy cores), so one thread.
         with threadpool_limits(limits=1, user_api="openmp"):
             if folds >= 2:
-                cv = StratifiedKFold(folds, shuffle=True, random_state=seed)
-                scores = cross_val_predict(self._booster(len(Z), seed), Z, encoded, cv=cv,
-                                           method="decision_function")
-                temperature = fit_temperature(full_scores(scores), encoded)
-            return self._booster(len(Z), seed).fit(Z, encoded), temperature
+                cv = StratifiedKFold(folds, shuffle=True, random_state=self.random_state)
+                scores = cross_val_predict(self._booster(len(Z)), Z, encoded, cv=cv, method="decision_function")
+                self.temperature_ = fit_temperature(full_scores(scores), encoded)
+            self.booster_ = self._booster(len(Z)).fit(Z, encoded)
+        self.n_iter_ = self.booster_.n_iter_
+        return self
 
-    def _booster(self, n_rows: int, seed: int | None) -> HistGradientBoostingClassifier:
+    def _booster(self, n_rows: int) -> HistGradientBoostingClassifier:
         return HistGradientBoostingClassifier(
             learning_rate=self.learning_rate, max_iter=self.max_iter, max_leaf_nodes=self.max_leaf_nodes,
             min_samples_leaf=min(self.min_samples_leaf, max(1, n_rows // 10)),
             l2_regularization=self.l2_regularization, class_weight=self.class_weight,
             early_stopping=bool(self.early_stopping) and n_rows >= 100, validation_fraction=0.1,
-            n_iter_no_change=20, random_state=seed)
+            n_iter_no_change=20, random_state=self.random_state)
 
     def _stack(self, proba: np.ndarray, X: Any) -> np.ndarray:
         """The trees' input: log-probabilities of the linear model, then the dense columns of ``X``."""
@@ -227,19 +209,13 @@ class BoostedStage(ClassifierMixin, BaseEstimator):
         return np.hstack([np.log(np.clip(proba, 1e-9, 1.0)), dense.astype(np.float64)])
 
     def logits(self, X: Any) -> np.ndarray:
-        """Calibrated scores, one column per class (also for two classes): with one seed its
-        trees' scaled scores, with several the log of their averaged probabilities."""
+        """Calibrated scores, one column per class (also for two classes)."""
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse="csr", reset=False)
         stacked = self._stack(self.linear_.predict_proba(X), X)
-        # Models saved before n_seeds existed hold one booster_ and temperature_.
-        members = list(zip(getattr(self, "boosters_", [self.booster_]),
-                           getattr(self, "temperatures_", [self.temperature_])))
         with threadpool_limits(limits=1, user_api="openmp"):
-            scores = [full_scores(booster.decision_function(stacked)) / t for booster, t in members]
-        if len(scores) == 1:
-            return scores[0]
-        return np.log(np.mean([softmax(z, axis=1) for z in scores], axis=0))
+            scores = self.booster_.decision_function(stacked)
+        return full_scores(scores) / self.temperature_
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Calibrated class probabilities, columns in the order of ``classes_``."""

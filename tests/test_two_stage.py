@@ -13,7 +13,6 @@ from pipeline.two_stage import BoostedStage, TwoStageClassifier
 @parametrize_with_checks([TwoStageClassifier(), TwoStageClassifier(gate_label=0),
                           TwoStageClassifier(gate_label=1, estimator=CalibratedLinearClassifier(calibration_folds=0)),
                           BoostedStage(max_iter=20), BoostedStage(dense_columns=1, max_iter=20),
-                          BoostedStage(max_iter=10, n_seeds=2),
                           TwoStageClassifier(gate_label=0, estimator=BoostedStage(max_iter=20))])
 def test_sklearn_contract(estimator, check):
     check(estimator)
@@ -112,38 +111,6 @@ class TestBoostedStage:
         sparse_fit = BoostedStage(dense_columns=2, calibration_folds=0).fit(sparse.csr_matrix(X), y)
         np.testing.assert_allclose(sparse_fit.predict_proba(sparse.csr_matrix(X)), dense.predict_proba(X))
 
-    def test_several_seeds_average_their_members_probabilities(self):
-        from scipy.special import softmax
-
-        X, y = _related_data()
-        Xt, _ = _related_data(seed=1)
-        one = BoostedStage(dense_columns=2, random_state=5).fit(X, y)
-        three = BoostedStage(dense_columns=2, random_state=5, n_seeds=3).fit(X, y)
-        assert len(three.boosters_) == len(three.temperatures_) == 3
-        # the first member is the one-seed model; the others differ (own folds and trees)
-        assert three.temperature_ == one.temperature_ and three.n_iter_ == one.n_iter_
-        member_proba = []
-        for i in range(3):
-            single = BoostedStage(dense_columns=2, random_state=5 + i).fit(X, y)
-            member_proba.append(single.predict_proba(Xt))
-        assert not np.allclose(member_proba[0], member_proba[1])
-        np.testing.assert_allclose(three.predict_proba(Xt), np.mean(member_proba, axis=0), rtol=1e-6, atol=1e-9)
-        np.testing.assert_allclose(softmax(three.logits(Xt), axis=1), three.predict_proba(Xt))
-        np.testing.assert_array_equal(three.predict(Xt), three.classes_[three.predict_proba(Xt).argmax(axis=1)])
-
-    def test_a_model_saved_before_n_seeds_still_predicts(self):
-        X, y = _related_data()
-        clf = BoostedStage(dense_columns=2).fit(X, y)
-        expected = clf.predict_proba(X)
-        for name in ("boosters_", "temperatures_", "n_seeds"):
-            delattr(clf, name)
-        np.testing.assert_allclose(clf.predict_proba(X), expected)
-
-    def test_n_seeds_below_one_is_a_clear_error(self):
-        X, y = _related_data(60)
-        with pytest.raises(ValueError, match="n_seeds must be at least 1"):
-            BoostedStage(n_seeds=0).fit(X, y)
-
     def test_dense_columns_out_of_range_is_a_clear_error(self):
         X, y = _related_data(60)
         with pytest.raises(ValueError, match="dense_columns"):
@@ -195,11 +162,10 @@ class TestInTheProduct:
     def test_boosted_second_stage_reads_the_relation_and_similarity_columns(self):
         from pipeline.features import RELATION_NAMES
 
-        model, pieces = _gated_model({"similarity": True}, stage2="boosted", stage2_C=0.25, stage2_seeds=2)
+        model, pieces = _gated_model({"similarity": True}, stage2="boosted", stage2_C=0.25)
         pipe = model.tasks["stance"]
         clf = pipe.named_steps["clf"]
         assert isinstance(clf.stage_, BoostedStage) and clf.stage_.linear_.C == 0.25 and clf.gate_.C == 4.0
-        assert clf.stage_.n_seeds == 2 and len(clf.stage_.boosters_) == 2
         names = pipe.named_steps["features"].get_feature_names_out()
         dense = names[len(names) - clf.stage_.dense_columns:]
         assert len(dense) == len(RELATION_NAMES) + 2 + 9  # 2 similarities and their 9 bins
