@@ -131,16 +131,11 @@ class FastTfidfVectorizer(TfidfVectorizer):
             return None
         index, unigram_column, bigram_codes, bigram_columns = tables
         analyse, accept = self._analyse_tokens()
-        lengths, flat = [], []
-        for doc in documents:
-            tokens = analyse(doc)
-            lengths.append(len(tokens))
-            flat.extend(tokens)
+        flat, lengths = _flatten(documents, analyse)
         distinct = dict.fromkeys(flat)
         if any(" " in t for t in distinct):
             return None
-        ids, row_of = _number(flat, lengths, {t: index.get(t, -1) if accept is None or accept(t) else DROPPED
-                                              for t in distinct})
+        ids, row_of = _number(flat, lengths, distinct, lambda t: index.get(t, -1), accept)
         rows, columns = [], []
         if self.ngram_range[0] == 1:
             known = ids >= 0
@@ -256,14 +251,8 @@ def _number_chunk(documents: list[Any], analyse: Any, accept: Any,
                   ids: dict[str, int]) -> tuple[np.ndarray, np.ndarray, int]:
     """The token numbers of a chunk of documents (numbering new tokens in ``ids``), each
     token's row, and the number of documents."""
-    lengths, flat = [], []
-    for doc in documents:
-        tokens = analyse(doc)
-        lengths.append(len(tokens))
-        flat.extend(tokens)
-    token_ids, row_of = _number(flat, lengths, {
-        t: ids.setdefault(t, len(ids)) if accept is None or accept(t) else DROPPED for t in dict.fromkeys(flat)
-    })
+    flat, lengths = _flatten(documents, analyse)
+    token_ids, row_of = _number(flat, lengths, dict.fromkeys(flat), lambda t: ids.setdefault(t, len(ids)), accept)
     return token_ids, row_of, len(documents)
 
 
@@ -286,10 +275,24 @@ def _count_chunk(token_ids: np.ndarray, row_of: np.ndarray, n_docs: int,
     return unique, counts
 
 
-def _number(flat: list[str], lengths: list[int], number: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
-    """Each token's number (``number`` holds every distinct token once; a map over its lookup
-    runs in C) and its document's row, leaving out the tokens numbered ``DROPPED``."""
-    ids = np.fromiter(map(number.__getitem__, flat), dtype=np.int64, count=len(flat))
+def _flatten(documents: list[Any], analyse: Any) -> tuple[list[str], list[int]]:
+    """The tokens of all ``documents`` in one list, and how many each document has."""
+    flat: list[str] = []
+    lengths = []
+    for doc in documents:
+        tokens = analyse(doc)
+        lengths.append(len(tokens))
+        flat.extend(tokens)
+    return flat, lengths
+
+
+def _number(flat: list[str], lengths: list[int], distinct: dict[str, Any], number: Any,
+            accept: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Each token's number and its document's row, without the tokens ``accept`` fails (None:
+    none fails). ``number`` and ``accept`` are called once per token of ``distinct`` (every
+    token of ``flat``, once), then every occurrence is mapped in C (a map over a dict's lookup)."""
+    numbers = {t: number(t) if accept is None or accept(t) else DROPPED for t in distinct}
+    ids = np.fromiter(map(numbers.__getitem__, flat), dtype=np.int64, count=len(flat))
     row_of = np.repeat(np.arange(len(lengths)), lengths)
     kept = ids != DROPPED
     if not kept.all():

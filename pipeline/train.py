@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,11 +85,9 @@ def train(pieces: Iterable[Piece], *, tasks: list[str] | None = None, config: di
                 evaluation[task] = _evaluate_task(cfg, [samples[i] for i in rows], labels,
                                                   [pieces[i] for i in rows], use_target, duplicate_of,
                                                   progress)
-            done = progress(f"fitting {task} on {len(rows)} pieces", 1) if progress else None
-            fitted[task] = fit_task(cfg, [samples[i] for i in rows], labels, use_target=use_target, shared=shared,
-                                    progress=progress)
-            if done:
-                done(1)
+            with _stage(progress, f"fitting {task} on {len(rows)} pieces"):
+                fitted[task] = fit_task(cfg, [samples[i] for i in rows], labels, use_target=use_target,
+                                        shared=shared, progress=progress)
         except errors.TrainingError as exc:
             raise errors.TrainingError(f"task {task!r}: {exc}") from None
         task_info[task] = {"n": len(rows), "label_counts": dict(stats.labels[task].most_common()),
@@ -101,6 +100,15 @@ def train(pieces: Iterable[Piece], *, tasks: list[str] | None = None, config: di
         "metrics": evaluation,
     }
     return TrainResult(FramingModel(tasks=fitted, info=info), evaluation, notes)
+
+
+@contextmanager
+def _stage(progress: ProgressFactory | None, name: str) -> Iterator[None]:
+    """A one-step progress stage shown while the body runs and advanced when it completes."""
+    done = progress(name, 1) if progress else None
+    yield
+    if done:
+        done(1)
 
 
 def corpus_hash(pieces: list[Piece], text_hashes: list[str] | None = None) -> str:
@@ -139,15 +147,13 @@ def _evaluate_task(cfg, samples, labels, pieces, use_target, duplicate_of, progr
     for name, groups in schemes.items():
         if name != "random" and len(set(groups)) < 2:
             continue
-        done = progress(f"cross-validating by {name}" if name != "random" else "cross-validating (random folds)",
-                        1) if progress else None
-        try:
-            result[name] = cross_validate(fit, predict, labels, groups, folds=folds, seed=seed,
-                                          grouping=None if name == "random" else name)
-        except errors.TrainingError as exc:
-            result[name] = {"error": str(exc)}
-        if done:
-            done(1)
+        stage = f"cross-validating by {name}" if name != "random" else "cross-validating (random folds)"
+        with _stage(progress, stage):
+            try:
+                result[name] = cross_validate(fit, predict, labels, groups, folds=folds, seed=seed,
+                                              grouping=None if name == "random" else name)
+            except errors.TrainingError as exc:
+                result[name] = {"error": str(exc)}
     for name, gap in shortcut_gaps(result).items():
         result[name]["shortcut_gap"] = gap
     return result

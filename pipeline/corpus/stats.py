@@ -57,7 +57,8 @@ def corpus_stats(pieces: Iterable[Piece]) -> CorpusStats:
         stats.stories[piece.story or "(none)"] += 1
         stats.kinds[piece.kind] += 1
         stats.with_target += piece.target is not None
-        stats.text_hashes.append(text_hash(piece.text))
-        seen[stats.text_hashes[-1]].append(piece.id)
+        digest = text_hash(piece.text)
+        stats.text_hashes.append(digest)
+        seen[digest].append(piece.id)
     stats.duplicates = [ids for ids in seen.values() if len(ids) > 1]
     return stats
