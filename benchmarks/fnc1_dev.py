@@ -179,6 +179,7 @@ def _baseline(folder: Path, cfg: dict[str, Any]) -> tuple:
     from pipeline.corpus.adapters import read_fnc1
     from pipeline.evaluate import evaluate_model
     from pipeline.features import prepare_samples
+    from pipeline.models import dense_width
     from pipeline.train import train
 
     train_pieces, dev_pieces = story_split(list(read_fnc1(folder, splits=("train",))))
@@ -190,11 +191,9 @@ def _baseline(folder: Path, cfg: dict[str, Any]) -> tuple:
     rows = [[f"configs/fnc1.toml (baseline; {len(train_pieces)} / {len(dev_pieces)} pairs)", *scores(base)]]
     print(f"baseline: {time.perf_counter() - start:.0f} s", flush=True)
     union = model.tasks[TASK].named_steps["features"]
-    blocks = dict(union.transformer_list)
-    # The dense values are the last blocks of the union: relation (21 values), then similarity.
-    if [name for name, _ in union.transformer_list][-2:] != ["relation", "similarity"]:
-        raise RuntimeError("expected the relation and similarity blocks last in the feature union")
-    n_dense = len(blocks["relation"].get_feature_names_out()) + len(blocks["similarity"].get_feature_names_out())
+    n_dense = dense_width(union)  # the relation, similarity (and target-embedding) values, last
+    if not n_dense:
+        raise RuntimeError("expected the dense relation and similarity blocks last in the feature union")
     x_train = union.transform(prepare_samples(train_pieces, proc, max_tokens=model.max_tokens))
     x_dev = union.transform(prepare_samples(dev_pieces, proc, max_tokens=model.max_tokens))
     return (rows, n_dense, x_train, [p.labels[TASK] for p in train_pieces],

@@ -9,6 +9,7 @@ and every parameter stays addressable as ``features__words__tfidf__min_df``.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -54,6 +55,8 @@ class Sample:
         near: Tokens of the sentences that mention a content word of the target.
         relation: Dense text-target relation features (see :data:`RELATION_NAMES`).
         group: The piece's source (outlet); lets ``min_sources`` drop outlet fingerprints.
+        sentences: With a target: the text's sentences (title first), normalised tokens
+            space-joined; what the target-embedding block compares the target with.
     """
 
     text: str
@@ -61,6 +64,7 @@ class Sample:
     near: str = ""
     relation: tuple[float, ...] = (0.0,) * len(RELATION_NAMES)
     group: str = ""
+    sentences: tuple[str, ...] = ()
 
 
 
@@ -95,7 +99,10 @@ def make_sample(body: Lexical, title: Lexical | None = None, target: Lexical | N
         sentences.insert(0, head)
     near = " ".join(w for s in sentences if content.intersection(s) for w in s)
     relation = relation_values(target_words, sentences, head + words[:max_tokens])
-    return Sample(text, " ".join(target_words), near, relation)
+    # Interned: in pair data (FNC-1) one body comes with dozens of targets, and its sentences are
+    # then held once, not once per pair.
+    return Sample(text, " ".join(target_words), near, relation,
+                  sentences=tuple(sys.intern(" ".join(s)) for s in sentences))
 
 
 def prepare_samples(pieces: list[Any], processor: Processor, *, max_tokens: int = 1000,
@@ -221,6 +228,12 @@ def build_features(config: dict[str, Any], *, use_target: bool, n_samples: int) 
         if feats.get("min_sources", 0) > 1 and not small:
             chars.steps.insert(0, ("spread", SourceSpread(feats["min_sources"])))
         blocks.append(("chars", chars))
+    if feats.get("embeddings"):
+        from .embeddings import SentenceEmbeddings  # optional extra: imports nothing heavy until used
+
+        blocks.append(("embeddings", SentenceEmbeddings(feats["embeddings"])))
+    # The target-aware blocks come last: their dense values are the last columns, which a
+    # boosted second stage reads directly (pipeline.models.dense_width).
     if use_target and feats["target_features"]:
         blocks.append(("near", _tfidf("near", ngram_range=(1, 1), min_df=1 if small else 2)))
         blocks.append(("relation", RelationFeatures()))
@@ -228,10 +241,10 @@ def build_features(config: dict[str, Any], *, use_target: bool, n_samples: int) 
             # Not lead_tokens / lsa_components: on the FNC-1 competition test set (new stories) they
             # cost 4.6 FNC points (unrelated F1 0.974 -> 0.950), though they helped on a train split.
             blocks.append(("similarity", TargetSimilarity()))
-    if feats.get("embeddings"):
-        from .embeddings import SentenceEmbeddings  # optional extra: imports nothing heavy until used
+        if feats.get("target_embeddings"):
+            from .embeddings import TargetEmbeddingSimilarity
 
-        blocks.append(("embeddings", SentenceEmbeddings(feats["embeddings"])))
+            blocks.append(("target_embeddings", TargetEmbeddingSimilarity(feats["target_embeddings"])))
     return FeatureUnion(blocks)
 
 
