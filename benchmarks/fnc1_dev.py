@@ -191,7 +191,7 @@ def _baseline(folder: Path, cfg: dict[str, Any]) -> tuple:
     rows = [[f"configs/fnc1.toml (baseline; {len(train_pieces)} / {len(dev_pieces)} pairs)", *scores(base)]]
     print(f"baseline: {time.perf_counter() - start:.0f} s", flush=True)
     union = model.tasks[TASK].named_steps["features"]
-    n_dense = dense_width(union)  # the relation, similarity (and target-embedding) values, last
+    n_dense = dense_width(union)  # the relation and similarity values, last
     if not n_dense:
         raise RuntimeError("expected the dense relation and similarity blocks last in the feature union")
     x_train = union.transform(prepare_samples(train_pieces, proc, max_tokens=model.max_tokens))

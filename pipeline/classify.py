@@ -140,8 +140,7 @@ class Framer:
 def _uses_torch(model: FramingModel) -> bool:
     """Whether a task of ``model`` runs PyTorch (the ``embeddings`` extra): an embeddings block or a
     fine-tuned encoder. Such models are not forked into worker processes."""
-    return any("features" not in pipe.named_steps
-               or {"embeddings", "target_embeddings"} & set(pipe.named_steps["features"].named_transformers)
+    return any("features" not in pipe.named_steps or "embeddings" in pipe.named_steps["features"].named_transformers
                for pipe in model.tasks.values())
 
 

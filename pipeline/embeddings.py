@@ -86,105 +86,20 @@ class SentenceEmbeddings(TransformerMixin, BaseEstimator):
         texts = [" ".join(str(getattr(s, self.field)).split()[: self.max_words]) for s in X]
         if not texts:
             return np.zeros((0, getattr(self, "n_features_out_", 0)), dtype=np.float32)
-        return embed_texts(self.model, texts, batch_size=self.batch_size, n_threads=self.n_threads,
-                           encoder=self.encoder)
-
-
-class TargetEmbeddingSimilarity(TransformerMixin, BaseEstimator):
-    """How close in meaning a piece's target is to its sentences, by a sentence encoder.
-
-    TF-IDF similarity (:class:`~pipeline.relation.TargetSimilarity`) sees shared words only; a
-    headline and a body that tell the same story in other words ("police chief quits" / "the
-    commissioner resigned") look unrelated to it. This block embeds the target and each of the
-    first ``max_sentences`` sentences of the text once (a body that comes with many targets, as
-    in FNC-1, is embedded once) and gives six cosines per sample, the values of
-    :data:`TARGET_EMBEDDING_NAMES`: the closest sentence, the mean of the three closest, the first
-    sentence (the title, when the piece has one), the mean over sentences, the sentences' mean
-    vector, and the closest of the first three. Samples without a target or sentences get zeros.
-    Nothing is learned; the encoder is loaded by name and never pickled.
-
-    Args:
-        model: A name of :data:`PACKAGED_MODELS`, or a folder holding a sentence-transformers model.
-        max_sentences: Compare with the first N sentences only.
-        max_words: Embed the first N words of each sentence and of the target.
-        batch_size: Texts per forward pass.
-        n_threads: PyTorch threads; None: every core.
-        encoder: A function from a list of texts to a (texts x dimensions) array, used instead
-            of loading ``model`` (tests inject a stub).
-    """
-
-    def __init__(self, model: str = "all-MiniLM-L6-v2", *, max_sentences: int = 40, max_words: int = 64,
-                 batch_size: int = 64, n_threads: int | None = None, encoder: Encoder | None = None) -> None:
-        self.model = model
-        self.max_sentences = max_sentences
-        self.max_words = max_words
-        self.batch_size = batch_size
-        self.n_threads = n_threads
-        self.encoder = encoder
-
-    def fit(self, X: Sequence[Any], y: Any = None) -> TargetEmbeddingSimilarity:
-        """Check that the encoder loads (nothing is learned)."""
-        embed_texts(self.model, ["check"], batch_size=1, n_threads=self.n_threads, encoder=self.encoder)
-        self.n_features_out_ = len(TARGET_EMBEDDING_NAMES)
-        return self
-
-    def transform(self, X: Sequence[Any]) -> sparse.csr_matrix:
-        """One row of :data:`TARGET_EMBEDDING_NAMES` cosines per sample."""
-        cut = self.max_words
-        pairs = [(" ".join(s.target.split()[:cut]), [" ".join(t.split()[:cut]) for t in s.sentences[: self.max_sentences]])
-                 for s in X]
-        pairs = [(target, sents) if target and sents else ("", []) for target, sents in pairs]
-        texts = list(dict.fromkeys(t for target, sents in pairs if target for t in (target, *sents)))
-        values = np.zeros((len(X), len(TARGET_EMBEDDING_NAMES)), dtype=np.float64)
-        if not texts:
-            return sparse.csr_matrix(values)
-        vectors = embed_texts(self.model, texts, batch_size=self.batch_size, n_threads=self.n_threads,
-                              encoder=self.encoder)
-        row = {t: i for i, t in enumerate(texts)}
-        for i, (target, sents) in enumerate(pairs):
-            if target:
-                values[i] = target_cosines(vectors[row[target]], vectors[[row[t] for t in sents]])
-        return sparse.csr_matrix(values)
-
-    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        """The :data:`TARGET_EMBEDDING_NAMES`."""
-        return np.asarray(TARGET_EMBEDDING_NAMES, dtype=object)
-
-
-TARGET_EMBEDDING_NAMES = ("emb_sim_best", "emb_sim_top3", "emb_sim_first", "emb_sim_mean", "emb_sim_centroid",
-                          "emb_sim_lead3")
-
-
-def target_cosines(target: np.ndarray, sentences: np.ndarray) -> tuple[float, ...]:
-    """The :data:`TARGET_EMBEDDING_NAMES` values of one unit target vector and its sentences' unit vectors."""
-    cos = sentences @ target
-    top = np.sort(cos)[::-1][:3]
-    centroid = _unit(sentences.mean(axis=0, keepdims=True))[0]
-    return (float(top[0]), float(top.mean()), float(cos[0]), float(cos.mean()), float(centroid @ target),
-            float(cos[:3].max()))
-
-
-def embed_texts(model: str, texts: list[str], *, batch_size: int = 64, n_threads: int | None = None,
-                encoder: Encoder | None = None) -> np.ndarray:
-    """Unit-length vectors of ``texts`` from the encoder ``model``, each distinct text embedded once.
-
-    The model is loaded once per process; vectors are kept in this process's cache (CV folds and
-    pair data, where one body comes with many headlines, embed the same texts again). With
-    ``encoder``, that function is called instead and nothing is cached.
-    """
-    if encoder is not None:
-        return _unit(np.asarray(encoder(texts), dtype=np.float32).reshape(len(texts), -1))
-    todo = list(dict.fromkeys(t for t in texts if (model, t) not in _CACHE))
-    if todo:
-        if len(_CACHE) + len(todo) > _CACHE_MAX:
-            _CACHE.clear()
-            todo = list(dict.fromkeys(texts))
-        encode = _ENCODERS.get(model) or _load(model)
-        _ENCODERS[model] = encode
-        set_threads(n_threads)
-        new = _unit(np.asarray(encode(todo, batch_size=batch_size), dtype=np.float32))
-        _CACHE.update(((model, t), v) for t, v in zip(todo, new))
-    return np.stack([_CACHE[model, t] for t in texts])
+        if self.encoder is not None:
+            return _unit(np.asarray(self.encoder(texts), dtype=np.float32).reshape(len(texts), -1))
+        key = self.model  # texts are already cut to max_words
+        todo = list(dict.fromkeys(t for t in texts if (key, t) not in _CACHE))
+        if todo:
+            if len(_CACHE) + len(todo) > _CACHE_MAX:
+                _CACHE.clear()
+                todo = list(dict.fromkeys(texts))
+            encode = _ENCODERS.get(self.model) or _load(self.model)
+            _ENCODERS[self.model] = encode
+            set_threads(self.n_threads)
+            new = _unit(np.asarray(encode(todo, batch_size=self.batch_size), dtype=np.float32))
+            _CACHE.update(((key, t), v) for t, v in zip(todo, new))
+        return np.stack([_CACHE[key, t] for t in texts])
 
 
 def clear_cache() -> None:

