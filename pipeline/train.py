@@ -66,8 +66,8 @@ def train(pieces: Iterable[Piece], *, tasks: list[str] | None = None, config: di
     advance = progress("tokenising", len(pieces)) if progress else None
     samples = prepare_samples(pieces, processor, max_tokens=config["features"]["max_tokens"],
                               progress=advance)
-    duplicate_of = {}
-    for group in stats.duplicates:
+    duplicate_of = {}  # copies, and pieces that share a text with other targets, stay on one side in CV
+    for group in stats.shared_texts:
         for pid in group:
             duplicate_of[pid] = group[0]
     linear = [t for t in tasks if task_config(config, t)["classifier"]["kind"] == "linear"]

@@ -57,6 +57,26 @@ def test_duplicates_are_reported(fast_config):
     assert any("duplicate" in note for note in result.warnings)
 
 
+def test_pair_data_is_not_called_duplicate_but_its_texts_stay_together(fast_config, monkeypatch):
+    """One text with several targets (FNC-1 bodies, NewsMTSC sentences): no warning, one CV group."""
+    import importlib
+
+    train_module = importlib.import_module("pipeline.train")  # the module: pipeline.train is also the function
+    pieces = [Piece(id=f"{i}-{t}", text=f"Body number {i} says {'yes' if i % 2 else 'no'} here.", target=f"claim {t}",
+                    labels={"stance": "agree" if i % 2 else "disagree"}) for i in range(10) for t in range(3)]
+    seen = {}
+
+    def spy(fit, predict, labels, groups, **kwargs):
+        seen[kwargs.get("grouping") or "random"] = list(groups)
+        raise errors.TrainingError("stop here")
+
+    monkeypatch.setattr(train_module, "cross_validate", spy)
+    result = train(pieces, config=fast_config)
+    assert not any("duplicate" in note for note in result.warnings)
+    groups = seen["random"]
+    assert len(set(groups)) == 10 and all(groups[3 * i] == groups[3 * i + 2] for i in range(10))
+
+
 def test_entity_stance_extra_is_trained_scored_and_described(tmp_path):
     from pipeline.train import train_entity_stance_extra
 

@@ -49,6 +49,9 @@ def stats_cli(
             out.print("  " + ", ".join(group), highlight=False)
     else:
         out.print("no duplicate texts")
+    if stats["texts_with_several_targets"]:
+        out.print(f"{stats['texts_with_several_targets']} text(s) come with several targets (pair data, such as a "
+                  "body with several headlines): not duplicates; cross-validation keeps each text on one side")
 
 
 class DatasetFormat(str, Enum):

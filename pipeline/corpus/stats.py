@@ -22,6 +22,8 @@ class CorpusStats:
     unlabelled: int = 0
     with_target: int = 0
     duplicates: list[list[str]] = field(default_factory=list)
+    shared_texts: list[list[str]] = field(default_factory=list)
+    several_targets: int = 0  # texts that come with more than one target
     text_hashes: list[str] = field(default_factory=list, repr=False)  # each piece's, in order
 
     def unlabelled_for(self, task: str) -> int:
@@ -40,13 +42,21 @@ class CorpusStats:
             "stories": dict(self.stories.most_common()),
             "kinds": dict(self.kinds.most_common()),
             "duplicates": self.duplicates,
+            "texts_with_several_targets": self.several_targets,
         }
 
 
 def corpus_stats(pieces: Iterable[Piece]) -> CorpusStats:
-    """Count labels per task, sources, stories and kinds, and find duplicate texts."""
+    """Count labels per task, sources, stories and kinds, and find duplicate texts.
+
+    ``duplicates`` groups pieces with the same text and the same target (or none): copies.
+    ``shared_texts`` groups pieces with the same text whatever their targets, which also
+    joins the pieces of pair data (an FNC-1 body with each of its headlines, a sentence with
+    each of its named targets): not copies, but cross-validation keeps each group on one side.
+    """
     stats = CorpusStats()
     seen: dict[str, list[str]] = defaultdict(list)
+    copies: dict[tuple[str, str | None], list[str]] = defaultdict(list)
     for piece in pieces:
         stats.pieces += 1
         for task, label in piece.labels.items():
@@ -60,5 +70,8 @@ def corpus_stats(pieces: Iterable[Piece]) -> CorpusStats:
         digest = text_hash(piece.text)
         stats.text_hashes.append(digest)
         seen[digest].append(piece.id)
-    stats.duplicates = [ids for ids in seen.values() if len(ids) > 1]
+        copies[digest, None if piece.target is None else text_hash(piece.target)].append(piece.id)
+    stats.duplicates = [ids for ids in copies.values() if len(ids) > 1]
+    stats.shared_texts = [ids for ids in seen.values() if len(ids) > 1]
+    stats.several_targets = sum(n > 1 for n in Counter(digest for digest, _ in copies).values())
     return stats

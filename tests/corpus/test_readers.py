@@ -123,3 +123,17 @@ def test_stats_find_duplicates_after_normalisation(tmp_path):
     stats = corpus_stats(read_corpus(f))
     assert stats.duplicates == [["a", "b"]]
     assert stats.unlabelled == 2 and stats.unlabelled_for("stance") == 2
+
+
+def test_a_text_with_several_targets_is_pair_data_not_a_duplicate(tmp_path):
+    f = write(tmp_path / "c.jsonl",
+              '{"id": "a", "text": "One body", "target": "Claim one"}\n'
+              '{"id": "b", "text": "one  body", "target": "Claim two"}\n'
+              '{"id": "c", "text": "One body", "target": "claim ONE"}\n'
+              '{"id": "d", "text": "Other body", "target": "Claim one"}\n')
+    stats = corpus_stats(read_corpus(f))
+    assert stats.duplicates == [["a", "c"]]  # same text, same target after normalisation
+    assert stats.shared_texts == [["a", "b", "c"]]
+    assert stats.several_targets == 1 and stats.to_record()["texts_with_several_targets"] == 1
+    pairs = corpus_stats([p for p in read_corpus(f) if p.id != "c"])
+    assert pairs.duplicates == [] and pairs.shared_texts == [["a", "b"]] and pairs.several_targets == 1
