@@ -21,7 +21,8 @@ from .evaluate import task_predictions
 from .features import Sample, normalise_tokens, prepare_samples
 from .nlp import Lexical
 
-_BLOCK_NAMES = {"words": "word", "chars": "chars", "near": "near-target word", "relation": "relation", "similarity": "target similarity"}
+_BLOCK_NAMES = {"words": "word", "chars": "chars", "near": "near-target word", "mention": "target mention",
+                "relation": "relation", "similarity": "target similarity"}
 
 
 def feature_names(pipeline: Pipeline) -> list[str]:

@@ -19,7 +19,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 from .nlp import Lexical, Processor
 # The target-aware blocks live in .relation; these names are re-exported from here.
-from .relation import (HEDGE, REFUTE, RELATION_NAMES, REPORT, RelationFeatures,  # noqa: F401
+from .relation import (HEDGE, REFUTE, RELATION_NAMES, REPORT, MentionContext, RelationFeatures,  # noqa: F401
                        TargetSimilarity, content_words, relation_values)
 from .tfidf import FastTfidfVectorizer, SplitTokens
 
@@ -229,6 +229,8 @@ def build_features(config: dict[str, Any], *, use_target: bool, n_samples: int) 
     # boosted second stage reads directly (pipeline.models.dense_width).
     if use_target and feats["target_features"]:
         blocks.append(("near", _tfidf("near", ngram_range=(1, 1), min_df=1 if small else 2)))
+        if feats.get("mention_context"):
+            blocks.append(("mention", MentionContext(min_df=1 if small else 2)))
         blocks.append(("relation", RelationFeatures()))
         if feats.get("similarity", True):
             # Not lead_tokens / lsa_components: on the FNC-1 competition test set (new stories) they

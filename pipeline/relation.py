@@ -198,3 +198,71 @@ class TargetSimilarity(TransformerMixin, BaseEstimator):
             names.append("sim_latent")
         names += [f"sim_bin_{e:g}" for e in (0.0, *self.bins)] if self.bins else []
         return np.asarray(names, dtype=object)
+
+
+class MentionContext(TransformerMixin, BaseEstimator):
+    """What surrounds the target's first mention in the text, by the entity-stance featurizer.
+
+    A sentence can be kind to one name and hard on the next ("X praised Y's plan but
+    mocked Z"): the bag of words is the same for both targets, and the overlap values
+    barely differ. This block finds the target in the sentences that mention it (the whole
+    target, else its first content word) and gives the features that
+    :class:`~pipeline.entities.features.TargetFeaturizer` gives an entity mention there: the
+    words left and right by distance, its clause, lexicon valences weighted by distance and
+    flipped by negation, quotation. Samples whose target is not found get an empty row.
+
+    Args:
+        window: Tokens left and right of the mention that get positional features.
+        min_df: Keep a sparse feature only if at least this many training samples have it.
+    """
+
+    def __init__(self, window: int = 5, min_df: int = 2) -> None:
+        self.window = window
+        self.min_df = min_df
+
+    def fit(self, X: Any, y: Any = None) -> MentionContext:
+        """Learn the featurizer's vocabulary from the mentions found in ``X``."""
+        from .entities.features import TargetFeaturizer
+
+        found = [m for m in map(mention, X) if m is not None]
+        self.featurizer_ = TargetFeaturizer(window=self.window, min_df=self.min_df, mention_words=False).fit(found)
+        return self
+
+    def transform(self, X: Any) -> sparse.csr_matrix:
+        """One row of mention features per sample (empty where the target is not found)."""
+        spans = [mention(s) for s in X]
+        rows = np.asarray([i for i, m in enumerate(spans) if m is not None], dtype=np.int64)
+        shape = (len(X), self.featurizer_.n_features_out_)
+        if not len(rows):
+            return sparse.csr_matrix(shape)
+        found = self.featurizer_.transform([spans[i] for i in rows]).tocoo()
+        return sparse.csr_matrix((found.data, (rows[found.row], found.col)), shape=shape)
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """``mention__`` names of the featurizer's sparse features, then its dense lexicon values."""
+        from .entities.features import _DENSE
+
+        names = sorted(self.featurizer_.vocabulary_, key=self.featurizer_.vocabulary_.get)
+        return np.asarray([*names, *_DENSE], dtype=object)
+
+
+def mention(sample: Any) -> tuple[str, int, int] | None:
+    """``(sentences, start, end)``: the target's first mention in the sample's near-target sentences.
+
+    The whole target is looked for first, then its first content word found there; None when the
+    sample has no target or the sentences do not mention it.
+    """
+    text, target = sample.near, sample.target
+    if not text or not target:
+        return None
+    padded = f" {text} "
+    at = padded.find(f" {target} ")
+    if at >= 0:
+        return text, at, at + len(target)
+    for word in target.split():
+        if word in STOP_WORDS or not any(c.isalnum() for c in word):
+            continue
+        at = padded.find(f" {word} ")
+        if at >= 0:
+            return text, at, at + len(word)
+    return None

@@ -67,3 +67,91 @@ class TestTargetSimilarityExtras:
             delattr(old, attr)
         assert old.transform(X).shape == (2, 2 + len(old.bins) + 1)
         assert np.isfinite(old.transform(X).toarray()).all()
+
+
+class TestMention:
+    def test_whole_target_first_then_its_first_content_word_found(self):
+        from pipeline.relation import mention
+
+        near = "the mayor praised sam lee , but the council mocked the plan ."
+        assert mention(Sample("x", target="sam lee", near=near)) == (near, 18, 25)
+        # "the" is a stop word; "budget" is absent; "council" is found
+        assert mention(Sample("x", target="the budget council", near=near)) == (near, 36, 43)
+        assert near[18:25] == "sam lee" and near[36:43] == "council"
+        assert mention(Sample("x", target="nobody here", near=near)) is None
+        assert mention(Sample("x", target="", near=near)) is None
+        assert mention(Sample("x", target="sam", near="")) is None
+
+    def test_matches_whole_tokens_only(self):
+        from pipeline.relation import mention
+
+        assert mention(Sample("x", target="lee", near="fleet of lee .")) == ("fleet of lee .", 9, 12)
+
+
+class TestMentionContext:
+    SENTENCE = "anna praised the plan , but ben mocked it ."
+
+    def test_two_targets_of_one_sentence_get_different_rows(self):
+        from pipeline.relation import MentionContext
+
+        samples = [Sample("x", target=t, near=self.SENTENCE) for t in ("anna", "ben", "anna", "ben")]
+        block = MentionContext(min_df=1).fit(samples)
+        matrix = block.transform(samples + [Sample("x", target="zoe", near=self.SENTENCE)]).toarray()
+        assert matrix.shape == (5, block.featurizer_.n_features_out_) == (5, len(block.get_feature_names_out()))
+        assert not np.array_equal(matrix[0], matrix[1]) and np.array_equal(matrix[0], matrix[2])
+        assert not matrix[4].any()  # target not in the sentence: an empty row
+        names = block.get_feature_names_out()
+        anna = {n for n, v in zip(names, matrix[0]) if v}
+        assert any("praised" in n for n in anna) and not any("anna" in n for n in anna)  # no per-name prior
+
+    def test_no_mention_anywhere(self):
+        from pipeline.relation import MentionContext
+
+        samples = [Sample("x"), Sample("y", target="zoe", near="nothing here .")]
+        block = MentionContext().fit(samples)
+        assert block.transform(samples).nnz == 0 and block.transform(samples).shape[0] == 2
+
+    def test_init_only_stores_parameters(self):
+        from sklearn.base import clone
+
+        from pipeline.relation import MentionContext
+
+        block = MentionContext(window=3, min_df=4)
+        assert clone(block).get_params() == {"window": 3, "min_df": 4}
+        assert not [k for k in vars(block) if k.endswith("_")]
+
+    def test_the_task_model_tells_two_targets_of_one_sentence_apart(self):
+        """Trained on some names, it labels others by what the sentence does to each; without
+        the block both targets of a sentence get the same label."""
+        from pipeline.config import load_config
+        from pipeline.corpus import Piece
+        from pipeline.features import prepare_samples
+        from pipeline.models import fit_task
+        from pipeline.nlp import Processor
+
+        templates = ["{a} praised the new plan , but {b} mocked it .",
+                     "{b} attacked the deal while {a} welcomed it .",
+                     "{a} won wide support for the bill , and {b} lost the vote ."]
+        names = ["Anna", "Ben", "Carla", "Dev", "Ema", "Femi", "Gus", "Hana", "Ivo", "Jun", "Kai", "Lia"]
+
+        def pieces(pairs):
+            out = []
+            for k, (a, b) in enumerate(pairs):
+                text = templates[k % len(templates)].format(a=a, b=b)
+                out += [Piece(id=f"{a}{k}", text=text, target=a, labels={"sentiment": "positive"}),
+                        Piece(id=f"{b}{k}", text=text, target=b, labels={"sentiment": "negative"})]
+            return out
+
+        train = pieces([(a, b) for a in names[:6] for b in names[6:9] if a != b])
+        test = pieces([(a, b) for a, b in zip(names[9:] + names[:3], names[3:6] + names[9:])])
+        proc = Processor()
+        x_train, x_test = prepare_samples(train, proc), prepare_samples(test, proc)
+        gold = [p.labels["sentiment"] for p in test]
+        accuracy = {}
+        for on in (True, False):
+            config = load_config(overrides={"features": {"mention_context": on, "char_ngrams": [0, 0]},
+                                            "classifier": {"calibration_folds": 0}})
+            model = fit_task(config, x_train, [p.labels["sentiment"] for p in train], use_target=True)
+            assert ("mention" in model.named_steps["features"].named_transformers) == on
+            accuracy[on] = np.mean(model.predict(x_test) == np.asarray(gold))
+        assert accuracy[True] == 1.0 and accuracy[False] <= 0.5
