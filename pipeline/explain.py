@@ -35,6 +35,10 @@ def feature_names(pipeline: Pipeline) -> list[str]:
     for raw in _features(pipeline).get_feature_names_out():
         block, _, name = str(raw).partition("__")
         kind = _BLOCK_NAMES.get(block, block)
+        if block == "mention":  # the entity featurizer's codes (Rn=mocked) as phrases
+            from .entities.features import describe_feature
+
+            name = describe_feature(name)
         names.append(f"{kind}: {name!r}" if block == "chars" else f"{kind}: {name}")
     return names
 

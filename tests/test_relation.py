@@ -154,4 +154,10 @@ class TestMentionContext:
             model = fit_task(config, x_train, [p.labels["sentiment"] for p in train], use_target=True)
             assert ("mention" in model.named_steps["features"].named_transformers) == on
             accuracy[on] = np.mean(model.predict(x_test) == np.asarray(gold))
+            if on:  # explanations read the mention features as phrases, not the featurizer's codes
+                from pipeline.explain import feature_names
+
+                mentions = [n for n in feature_names(model) if n.startswith("target mention: ")]
+                assert 'target mention: "praised" after it' in mentions
+                assert not [n for n in mentions if "=" in n]
         assert accuracy[True] == 1.0 and accuracy[False] <= 0.5

@@ -287,3 +287,49 @@ class TargetFeaturizer(TransformerMixin, BaseEstimator):
         """Return the names of the output features, sparse ones first, then the dense ones."""
         check_is_fitted(self, "vocabulary_")
         return np.asarray(list(self.vocabulary_) + ["lex:" + d for d in _DENSE], dtype=object)
+
+
+_FLAGS = {"pronoun": "the mention is a pronoun", "possessive": "the mention is possessive",
+          "in_quote": "the mention is inside a quotation", "has_quote": "the sentence quotes someone",
+          "speaker": "the mention is the speaker (said, according to)", "neg_near": "a negation near the mention",
+          "first": "the mention opens the sentence"}
+_DISTANCE = {"1": "right {side} it", "2": "2-3 words {side} it", "4": "4-5 words {side} it"}
+_DENSE_TEXT = {"sent": "in the sentence", "clause": "in its clause", "left": "just before it",
+               "right": "just after it", "near": "weighted by nearness"}
+
+
+def describe_feature(name: str) -> str:
+    """A reader's phrase for one of :class:`TargetFeaturizer`'s feature names, e.g. ``Rn=mocked`` ->
+    ``"mocked" after it``; unknown names come back as they are."""
+    if name in _FLAGS:
+        return _FLAGS[name]
+    if name in _DENSE:
+        what, _, kind = name.rpartition("_")
+        if what == "clause":  # clause_max / clause_min
+            return f"most {'positive' if kind == 'max' else 'negative'} word in its clause"
+        return f"{'positive' if kind == 'pos' else 'negative'} words {_DENSE_TEXT[what]}"
+    key, sep, value = name.partition("=")
+    if key.startswith("x") and key[1:4] in ("own", "oth"):
+        sign = "positive" if key[4:5] == "+" else "negative"
+        aim = "aimed at the mention" if key[1:4] == "own" else "aimed at another name"
+        return f'"{value}" ({sign}, {aim})' if sep else f"{sign} words {aim}"
+    side = {"L": "before", "R": "after"}
+    if key[:1] == "x" and len(key) == 4 and key[1] in side and key[2] in _DISTANCE and not sep:  # xL1+
+        where = _DISTANCE[key[2]].format(side=side[key[1]])
+        return f"{'positive' if key[3] == '+' else 'negative'} words {where}"
+    if not sep:
+        return name
+    if key in ("Lb", "Rb"):
+        return f'"{value}" just {side[key[0]]} it'
+    if key in ("Ln", "Rn"):
+        return f'"{value}" {side[key[0]]} it'
+    if key in ("Lo", "Ro"):
+        return f'"{value}" {side[key[0]]} it, past another name'
+    if len(key) == 2 and key[0] in side and key[1] in _DISTANCE:
+        return f'"{value}" {_DISTANCE[key[1]].format(side=side[key[0]])}'
+    simple = {"u": "in the sentence", "b": "in the sentence", "c": "in its clause", "m": "in the mention"}
+    if key in simple:
+        return f'"{value.replace("<t>", "[mention]")}" {simple[key]}'
+    if key == "pos":
+        return f"mention at {int(value) * 20}-{int(value) * 20 + 20}% of the sentence"
+    return name

@@ -189,3 +189,37 @@ class TestAttachStance:
         doc = make_doc("Ana Ruiz spoke.", ("Ana Ruiz", "PERSON"))
         with pytest.raises(errors.ModelError):
             attach_stance(extract_entities(doc), doc, EntityStanceClassifier())
+
+
+class TestDescribeFeature:
+    @pytest.mark.parametrize(("name", "phrase"), [
+        ("Rn=mocked", '"mocked" after it'),
+        ("Lo=mayor", '"mayor" before it, past another name'),
+        ("L1=the", '"the" right before it'),
+        ("R2=mocked", '"mocked" 2-3 words after it'),
+        ("Lb=the new", '"the new" just before it'),
+        ("b=<t> praised", '"[mention] praised" in the sentence'),
+        ("c=budget", '"budget" in its clause'),
+        ("xown+=praised", '"praised" (positive, aimed at the mention)'),
+        ("xoth-", "negative words aimed at another name"),
+        ("xL1+", "positive words right before it"),
+        ("pos=1", "mention at 20-40% of the sentence"),
+        ("speaker", "the mention is the speaker (said, according to)"),
+        ("clause_min", "most negative word in its clause"),
+        ("near_pos", "positive words weighted by nearness"),
+        ("not a code", "not a code"),
+    ])
+    def test_phrases(self, name, phrase):
+        from pipeline.entities.features import describe_feature
+
+        assert describe_feature(name) == phrase
+
+    def test_every_feature_of_a_rich_sentence_is_described(self):
+        from pipeline.entities.features import _DENSE, describe_feature
+
+        text = 'Mayor Anna Berg said the plan was "a disaster", but Ben Hale never praised her good work.'
+        start = text.index("Ben Hale")
+        sparse, _ = sample_features(text, start, start + 8)
+        names = [*sparse, *_DENSE]
+        assert len(names) > 40
+        assert [n for n in names if describe_feature(n) == n] == []
