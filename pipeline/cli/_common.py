@@ -69,9 +69,12 @@ def csv_options(mapping: list[str] | None, labels: list[str] | None) -> CsvOptio
 
 
 # Training holds the corpus, its tokens and the n-gram matrices in memory at once. Peak
-# memory grows with the corpus text; these figures are measured (docs/reliability.md).
+# memory grows with the corpus text, steeply while the n-gram vocabularies still grow and
+# more slowly once they saturate; these figures are measured (docs/reliability.md).
 TRAIN_BASE_BYTES = 600 * 2**20
-TRAIN_BYTES_PER_TEXT_BYTE = 120
+TRAIN_BYTES_PER_TEXT_BYTE = 120  # for the first TRAIN_STEEP_BYTES of corpus
+TRAIN_STEEP_BYTES = 8 * 2**20
+TRAIN_BYTES_PER_LATER_BYTE = 40  # beyond them
 
 
 def training_memory(paths: list[Path]) -> tuple[int, int | None]:
@@ -88,7 +91,14 @@ def training_memory(paths: list[Path]) -> tuple[int, int | None]:
                     available = int(line.split()[1]) * 1024
     except OSError:
         pass
-    return TRAIN_BASE_BYTES + TRAIN_BYTES_PER_TEXT_BYTE * size, available
+    return training_bytes(size), available
+
+
+def training_bytes(corpus_bytes: int) -> int:
+    """Estimated peak memory of training on a corpus of ``corpus_bytes`` bytes (files as on disk)."""
+    steep = min(corpus_bytes, TRAIN_STEEP_BYTES)
+    return (TRAIN_BASE_BYTES + TRAIN_BYTES_PER_TEXT_BYTE * steep
+            + TRAIN_BYTES_PER_LATER_BYTE * (corpus_bytes - steep))
 
 
 def check_memory(paths: list[Path]) -> None:
@@ -106,7 +116,8 @@ def check_memory(paths: list[Path]) -> None:
     if need > available and os.environ.get("FRAMING_MEMORY_CHECK", "").lower() != "off":
         raise errors.TrainingError(
             f"the corpus needs about {need / gib:.1f} GiB of memory to train on (about "
-            f"{TRAIN_BYTES_PER_TEXT_BYTE} bytes per byte of corpus, plus {TRAIN_BASE_BYTES // 2**20} MiB), "
+            f"{TRAIN_BYTES_PER_TEXT_BYTE} bytes per byte of its first {TRAIN_STEEP_BYTES // 2**20} MiB, "
+            f"{TRAIN_BYTES_PER_LATER_BYTE} per byte beyond, plus {TRAIN_BASE_BYTES // 2**20} MiB), "
             f"but only {available / gib:.1f} GiB is available. Train on a sample of the corpus, free "
             "memory, or set FRAMING_MEMORY_CHECK=off to try anyway."
         )
