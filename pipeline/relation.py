@@ -239,11 +239,8 @@ class MentionContext(TransformerMixin, BaseEstimator):
         return sparse.csr_matrix((found.data, (rows[found.row], found.col)), shape=shape)
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        """``mention__`` names of the featurizer's sparse features, then its dense lexicon values."""
-        from .entities.features import _DENSE
-
-        names = sorted(self.featurizer_.vocabulary_, key=self.featurizer_.vocabulary_.get)
-        return np.asarray([*names, *_DENSE], dtype=object)
+        """The featurizer's names: its sparse features, then its dense lexicon values (``lex:...``)."""
+        return self.featurizer_.get_feature_names_out()
 
 
 def mention(sample: Any) -> tuple[str, int, int] | None:

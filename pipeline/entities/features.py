@@ -303,6 +303,7 @@ def describe_feature(name: str) -> str:
     ``"mocked" after it``; unknown names come back as they are."""
     if name in _FLAGS:
         return _FLAGS[name]
+    name = name.removeprefix("lex:")  # the dense lexicon values, as get_feature_names_out names them
     if name in _DENSE:
         what, _, kind = name.rpartition("_")
         if what == "clause":  # clause_max / clause_min
