@@ -43,8 +43,13 @@ STEM = 5
 
 
 def content_words(words: list[str]) -> set[str]:
-    """The words of ``words`` that carry content: not stop words, with a letter or digit."""
-    return {w for w in words if w not in STOP_WORDS and any(c.isalnum() for c in w)}
+    """The words of ``words`` that carry content (:func:`is_content_word`)."""
+    return {w for w in words if is_content_word(w)}
+
+
+def is_content_word(word: str) -> bool:
+    """Whether ``word`` carries content: not a stop word, with a letter or digit."""
+    return word not in STOP_WORDS and any(c.isalnum() for c in word)
 
 
 def relation_values(target_words: list[str], sentences: list[list[str]], words: list[str]) -> tuple[float, ...]:
@@ -256,9 +261,7 @@ def mention(sample: Any) -> tuple[str, int, int] | None:
     at = padded.find(f" {target} ")
     if at >= 0:
         return text, at, at + len(target)
-    for word in target.split():
-        if word in STOP_WORDS or not any(c.isalnum() for c in word):
-            continue
+    for word in filter(is_content_word, target.split()):
         at = padded.find(f" {word} ")
         if at >= 0:
             return text, at, at + len(word)
