@@ -66,10 +66,10 @@ def train(pieces: Iterable[Piece], *, tasks: list[str] | None = None, config: di
     advance = progress("tokenising", len(pieces)) if progress else None
     samples = prepare_samples(pieces, processor, max_tokens=config["features"]["max_tokens"],
                               progress=advance)
-    duplicate_of = {}  # copies, and pieces that share a text with other targets, stay on one side in CV
+    text_group_of = {}  # copies, and pieces that share a text with other targets, stay on one side in CV
     for group in stats.shared_texts:
         for pid in group:
-            duplicate_of[pid] = group[0]
+            text_group_of[pid] = group[0]
     linear = [t for t in tasks if task_config(config, t)["classifier"]["kind"] == "linear"]
     shared = fit_shared_blocks(config, samples) if len(linear) > 1 else None
     fitted, evaluation, task_info = {}, {}, {}
@@ -83,7 +83,7 @@ def train(pieces: Iterable[Piece], *, tasks: list[str] | None = None, config: di
         try:
             if evaluate:
                 evaluation[task] = _evaluate_task(cfg, [samples[i] for i in rows], labels,
-                                                  [pieces[i] for i in rows], use_target, duplicate_of,
+                                                  [pieces[i] for i in rows], use_target, text_group_of,
                                                   progress)
             with _stage(progress, f"fitting {task} on {len(rows)} pieces"):
                 fitted[task] = fit_task(cfg, [samples[i] for i in rows], labels, use_target=use_target,
@@ -124,7 +124,7 @@ def corpus_hash(pieces: list[Piece], text_hashes: list[str] | None = None) -> st
     return digest.hexdigest()
 
 
-def _evaluate_task(cfg, samples, labels, pieces, use_target, duplicate_of, progress) -> dict[str, Any]:
+def _evaluate_task(cfg, samples, labels, pieces, use_target, text_group_of, progress) -> dict[str, Any]:
     """Cross-validated scores: grouped by source and by story where possible, and random.
 
     Grouped schemes also get ``shortcut_gap``: the random-split macro-F1 minus theirs.
@@ -137,7 +137,7 @@ def _evaluate_task(cfg, samples, labels, pieces, use_target, duplicate_of, progr
         return model.classes_, model.predict_proba([samples[i] for i in rows])
 
     folds, seed = cfg["evaluation"]["folds"], cfg["evaluation"]["seed"]
-    ids = [duplicate_of.get(p.id, p.id) for p in pieces]  # duplicates stay together
+    ids = [text_group_of.get(p.id, p.id) for p in pieces]  # pieces that share a text stay together
     schemes = {
         "source": [p.source or "(none)" for p in pieces],
         "story": [p.story or "(none)" for p in pieces],
