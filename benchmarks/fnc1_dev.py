@@ -1,6 +1,6 @@
 """FNC-1 settings experiments on a dev split of the *train* pairs (never the competition test set).
 
-    python benchmarks/fnc1_dev.py [--scratch FILE] [VARIANT ...]
+    python benchmarks/fnc1_dev.py [--novel] [--scratch FILE] [VARIANT ...]
 
 The train pairs are split 80/20 by story: headlines and bodies joined through their related
 pairs (union-find over headline text and Body ID) form the stories, and each pair goes with its
@@ -52,8 +52,17 @@ def stories(pieces: list) -> list[str]:
     return ["\t".join(find(("body", p.meta["body_id"]))) for p in pieces]
 
 
-def story_split(pieces: list, *, dev_share: float = DEV_SHARE, seed: int = SEED) -> tuple[list, list]:
-    """``(train, dev)``: whole stories on one side, about ``dev_share`` of the pairs on dev."""
+def story_split(pieces: list, *, dev_share: float = DEV_SHARE, seed: int = SEED,
+                novel: bool = False) -> tuple[list, list]:
+    """``(train, dev)``: whole stories on one side, about ``dev_share`` of the pairs on dev.
+
+    With ``novel``, as in the competition test set, no dev headline is in any train pair either:
+    a pair goes to dev only when its headline belongs to a dev story too (a headline with no
+    related pair is its own story, drawn with the same odds), to train only when neither does,
+    and mixed pairs (a train story's headline on a dev body, or the reverse) are left out.
+    Without it, dev keeps every pair of its bodies, so every dev headline is also read in train,
+    paired as unrelated with train bodies.
+    """
     story = stories(pieces)
     sizes = Counter(story)
     order = sorted(sizes)
@@ -64,8 +73,22 @@ def story_split(pieces: list, *, dev_share: float = DEV_SHARE, seed: int = SEED)
             break
         dev.add(name)
         taken += sizes[name]
-    return ([p for p, name in zip(pieces, story) if name not in dev],
-            [p for p, name in zip(pieces, story) if name in dev])
+    on_dev = [name in dev for name in story]
+    if not novel:
+        return ([p for p, d in zip(pieces, on_dev) if not d], [p for p, d in zip(pieces, on_dev) if d])
+    headline_story = _headline_stories(pieces)
+    draw = random.Random(seed + 1)
+    lone = {h: draw.random() < dev_share for h in sorted(set(p.target.strip() for p in pieces) - set(headline_story))}
+    head_dev = [headline_story[h] in dev if h in headline_story else lone[h]
+                for h in (p.target.strip() for p in pieces)]
+    return ([p for p, d, h in zip(pieces, on_dev, head_dev) if not d and not h],
+            [p for p, d, h in zip(pieces, on_dev, head_dev) if d and h])
+
+
+def _headline_stories(pieces: list) -> dict[str, str]:
+    """Each headline with a related pair -> the story of its related bodies (as :func:`stories` names it)."""
+    named = stories(pieces)
+    return {p.target.strip(): name for p, name in zip(pieces, named) if p.labels[TASK] != "unrelated"}
 
 
 def _linear(cfg: dict[str, Any], **changes: Any):
@@ -141,7 +164,7 @@ def scores(metrics: dict[str, Any]) -> list[Any]:
     return [f"{100.0 * score / best:.2f}", metrics["macro_f1"], *(metrics["per_class"][lab]["f1"] for lab in LABELS)]
 
 
-def run(names: list[str] | None = None, scratch: str | None = None) -> list[list[Any]]:
+def run(names: list[str] | None = None, scratch: str | None = None, novel: bool = False) -> list[list[Any]]:
     """Train the baseline and each variant on the train side, score on the dev side; table rows."""
     folder = require_data("fnc1", "train_stances.csv", "train_bodies.csv")
     import joblib
@@ -152,14 +175,14 @@ def run(names: list[str] | None = None, scratch: str | None = None) -> list[list
     if scratch and Path(scratch).exists():
         rows, n_dense, x_train, y_train, x_dev, y_dev = joblib.load(scratch)
     else:
-        rows, n_dense, x_train, y_train, x_dev, y_dev = _baseline(folder, cfg)
+        rows, n_dense, x_train, y_train, x_dev, y_dev = _baseline(folder, cfg, novel)
         if scratch:
             joblib.dump((rows, n_dense, x_train, y_train, x_dev, y_dev), scratch)
     print(f"{rows[0]}", flush=True)
     from pipeline.corpus.adapters import read_fnc1
     from pipeline.evaluate import classification_metrics
 
-    train_pieces, _ = story_split(list(read_fnc1(folder, splits=("train",))))
+    train_pieces, _ = story_split(list(read_fnc1(folder, splits=("train",))), novel=novel)
     if [p.labels[TASK] for p in train_pieces] != list(y_train):
         raise RuntimeError(f"{scratch} holds another split: delete it and run again")
 
@@ -174,7 +197,7 @@ def run(names: list[str] | None = None, scratch: str | None = None) -> list[list
     return rows
 
 
-def _baseline(folder: Path, cfg: dict[str, Any]) -> tuple:
+def _baseline(folder: Path, cfg: dict[str, Any], novel: bool) -> tuple:
     """configs/fnc1.toml trained and scored through the project's own code; its feature matrices."""
     from pipeline.corpus.adapters import read_fnc1
     from pipeline.evaluate import evaluate_model
@@ -182,8 +205,8 @@ def _baseline(folder: Path, cfg: dict[str, Any]) -> tuple:
     from pipeline.models import dense_width
     from pipeline.train import train
 
-    train_pieces, dev_pieces = story_split(list(read_fnc1(folder, splits=("train",))))
-    print(f"dev split by story: {len(train_pieces)} train / {len(dev_pieces)} dev pairs", flush=True)
+    train_pieces, dev_pieces = story_split(list(read_fnc1(folder, splits=("train",))), novel=novel)
+    print(f"dev split by story{' (novel headlines)' if novel else ''}: {len(train_pieces)} train / {len(dev_pieces)} dev pairs", flush=True)
     proc = processor()
     start = time.perf_counter()
     model = train(train_pieces, tasks=[TASK], config=cfg, processor=proc, evaluate=False).model
@@ -203,10 +226,11 @@ def _baseline(folder: Path, cfg: dict[str, Any]) -> tuple:
 def main() -> None:
     """Run the variants named on the command line (substrings; default all) and print the table."""
     args = sys.argv[1:]
-    scratch = None
+    scratch, novel = None, "--novel" in args
+    args = [a for a in args if a != "--novel"]
     if args[:1] == ["--scratch"]:
         scratch, args = args[1], args[2:]
-    rows = run(args or None, scratch)
+    rows = run(args or None, scratch, novel)
     print(table(["variant (dev split of train)", "FNC score", "macro-F1", *LABELS], rows))
     print(json.dumps(rows))
 
