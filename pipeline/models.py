@@ -20,6 +20,9 @@ from .two_stage import BoostedStage, TwoStageClassifier
 
 # classifier.kind: "linear" reads the feature blocks; "finetune" reads the text itself (pipeline/finetune.py).
 MODEL_KINDS = ("linear", "finetune")
+# Threads that fit a linear model's calibration folds and final fit side by side: both cores of
+# the 2-core machines this is sized for. Each fold fit holds its own copy of the fold's rows.
+FIT_THREADS = 2
 # classifier.stage2 (with gate_label): the second stage's model (pipeline/two_stage.py).
 STAGE2_KINDS = ("linear", "boosted")
 
@@ -54,7 +57,8 @@ def build_task_pipeline(config: dict[str, Any], *, use_target: bool, n_samples: 
 
     def linear(C: float) -> CalibratedLinearClassifier:
         return CalibratedLinearClassifier(C=C, class_weight=clf["class_weight"] or None, max_iter=clf["max_iter"],
-                                          calibration_folds=clf["calibration_folds"], random_state=seed)
+                                          calibration_folds=clf["calibration_folds"], random_state=seed,
+                                          n_jobs=FIT_THREADS)
 
     stage2 = clf.get("stage2", "linear")
     if stage2 not in STAGE2_KINDS:

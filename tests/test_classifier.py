@@ -55,3 +55,26 @@ def test_sample_weight_balances_weighted_class_totals():
     np.testing.assert_allclose(balanced.coef_, plain.coef_, atol=1e-6)
     with pytest.raises(ValueError, match="2 classes"):
         CalibratedLinearClassifier().fit(X, y, sample_weight=(y == 1).astype(float))
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_threads_give_the_model_and_temperature_of_out_of_fold_scores(n_classes, weighted):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    from pipeline.classifier import fit_temperature, full_scores
+
+    X, y = make_classification(300, 20, n_informative=6, n_classes=n_classes, flip_y=0.2, random_state=2)
+    weights = np.linspace(0.5, 2.0, len(y)) if weighted else None
+    one, two = (CalibratedLinearClassifier(C=10.0, class_weight=None, calibration_folds=4, n_jobs=n)
+                .fit(X, y, sample_weight=weights) for n in (None, 2))
+    np.testing.assert_array_equal(one.coef_, two.coef_)
+    assert one.temperature_ == two.temperature_ != 1.0
+    # the same temperature as fitted on scikit-learn's out-of-fold decision values
+    params = {} if weights is None else {"sample_weight": weights}
+    scores = cross_val_predict(LogisticRegression(C=10.0, max_iter=2000), X, y, method="decision_function",
+                               cv=StratifiedKFold(4, shuffle=True, random_state=0), params=params)
+    assert fit_temperature(full_scores(scores), y) == pytest.approx(one.temperature_, rel=1e-9)
+    full = LogisticRegression(C=10.0, max_iter=2000).fit(X, y, **params)
+    np.testing.assert_allclose(one.model_.coef_, full.coef_)
