@@ -76,19 +76,14 @@ def story_split(pieces: list, *, dev_share: float = DEV_SHARE, seed: int = SEED,
     on_dev = [name in dev for name in story]
     if not novel:
         return ([p for p, d in zip(pieces, on_dev) if not d], [p for p, d in zip(pieces, on_dev) if d])
-    headline_story = _headline_stories(pieces)
+    # a related headline belongs to its bodies' story
+    headline_story = {p.target.strip(): name for p, name in zip(pieces, story) if p.labels[TASK] != "unrelated"}
     draw = random.Random(seed + 1)
     lone = {h: draw.random() < dev_share for h in sorted(set(p.target.strip() for p in pieces) - set(headline_story))}
     head_dev = [headline_story[h] in dev if h in headline_story else lone[h]
                 for h in (p.target.strip() for p in pieces)]
     return ([p for p, d, h in zip(pieces, on_dev, head_dev) if not d and not h],
             [p for p, d, h in zip(pieces, on_dev, head_dev) if d and h])
-
-
-def _headline_stories(pieces: list) -> dict[str, str]:
-    """Each headline with a related pair -> the story of its related bodies (as :func:`stories` names it)."""
-    named = stories(pieces)
-    return {p.target.strip(): name for p, name in zip(pieces, named) if p.labels[TASK] != "unrelated"}
 
 
 def _linear(cfg: dict[str, Any], **changes: Any):
