@@ -193,13 +193,13 @@ class TargetSimilarity(TransformerMixin, BaseEstimator):
         fields = [[s.target for s in X], [s.text for s in X], [s.near for s in X]]
         if getattr(self, "lead_tokens", 0):
             fields.append([" ".join(s.text.split()[: self.lead_tokens]) for s in X])
-        if getattr(self, "unseen_words", False):
-            target, *texts = self._tfidf(fields)
-        else:
-            target, *texts = (vec.transform(f) for f in fields)
+        unseen = getattr(self, "unseen_words", False)
+        target, *texts = self._tfidf(fields) if unseen else [vec.transform(f) for f in fields]
         columns = [np.asarray(target.multiply(t).sum(axis=1)).ravel() for t in texts]
         if getattr(self, "svd_", None) is not None:
-            a, b = self.svd_.transform(vec.transform(fields[0])), self.svd_.transform(vec.transform(fields[1]))
+            # the latent space was fitted on the vectorizer's columns: unseen words have none there
+            known = (vec.transform(fields[0]), vec.transform(fields[1])) if unseen else (target, texts[0])
+            a, b = self.svd_.transform(known[0]), self.svd_.transform(known[1])
             norms = np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1)
             columns.append(np.divide((a * b).sum(axis=1), norms, out=np.zeros(len(X)), where=norms > 0))
         if self.bins:
