@@ -12,7 +12,7 @@ from rich.table import Table
 
 from .. import errors
 from ..classify import Framer, batched
-from ..corpus import LoadReport
+from ..corpus import LoadReport, Piece
 from ..summary import entity_summary, story_summary
 from ._common import (Format, ResumableOutput, atomic_output, csv_options, err, make_processor, out,
                       progress_bars, report_load, stream_inputs, write_csv_rows)
@@ -66,9 +66,9 @@ def classify_cli(
     # so the HTML report is gathered while the output streams and rendered at the end.
     consumers: list = []
     collected: list[dict] = []
-    texts: dict[str, str] = {}
+    kept: dict[str, Piece] = {}
     if html is not None:
-        pieces = _remember_texts(pieces, texts, limit=REPORT_PIECES)
+        pieces = _remember_pieces(pieces, kept, limit=REPORT_PIECES)
         consumers.append(collected.extend)
     try:
         with progress_bars(quiet) as bars:
@@ -95,10 +95,16 @@ def classify_cli(
         raise
     report_load(report)
     if html is not None:
+        from ..explain import explain_pieces
         from ..report import write_classify_report
 
-        write_classify_report(html, collected, texts=texts, max_pieces=REPORT_PIECES,
-                              title=f"framing: {', '.join(inputs)}")
+        explained = list(kept.values())[:REPORT_EXPLAINED]
+        explanations = explain_pieces(framer.model, explained, framer.processor, k=5, min_confidence=min_confidence)
+        write_classify_report(html, collected, texts={i: p.text for i, p in kept.items()}, max_pieces=REPORT_PIECES,
+                              title=f"framing: {', '.join(inputs)}",
+                              explanations={p.id: ex for p, ex in zip(explained, explanations)},
+                              notes=[f"sentences are shaded in the first {REPORT_EXPLAINED} pieces only."]
+                              if len(kept) > REPORT_EXPLAINED else ())
         err.print(f"report written to {html}", highlight=False)
     if seen[0] == 0 and not (sink is not None and sink.done):
         err.print(f"[yellow]warning:[/] no pieces found in {', '.join(inputs)}; the output is empty.",
@@ -106,13 +112,14 @@ def classify_cli(
 
 
 REPORT_PIECES = 500  # pieces shown in an HTML report; its summary counts them all
+REPORT_EXPLAINED = 100  # pieces of the report whose sentences are shaded (explaining costs ~70 ms a piece)
 
 
-def _remember_texts(pieces: Iterable, texts: dict[str, str], limit: int) -> Iterator:
-    """Pass pieces through, keeping the text of the first ``limit`` for the report."""
+def _remember_pieces(pieces: Iterable, kept: dict[str, Piece], limit: int) -> Iterator:
+    """Pass pieces through, keeping the first ``limit`` for the report."""
     for piece in pieces:
-        if len(texts) < limit:
-            texts[piece.id] = piece.text
+        if len(kept) < limit:
+            kept[piece.id] = piece
         yield piece
 
 

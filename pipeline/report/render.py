@@ -14,8 +14,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..summary import story_summary
-from .markup import entity_html, label_colours, shaded_sentences
+from ..summary import entity_summary, story_summary
+from .markup import STANCE_SIGNS, entity_note, entity_spans, label_colours, piece_html, shaded_sentences
 from .plots import confusion_png, reliability_png
 
 Record = dict[str, Any]
@@ -50,13 +50,36 @@ def render_report(*, title: str, pieces: Sequence[Record] = (), evaluation: Sequ
         notes: Lines shown under the heading (warnings, what the report covers).
         model: Model metadata to show (name, created, spaCy model, corpus).
     """
+    summary_records = list(summary_records) if summary_records is not None else None
     summary = story_summary(summary_records) if summary_records is not None else {}
+    entities = _entity_rows(summary_records) if summary_records else []
     labels = {lab for by_source in summary.values() for counts in by_source.values() for lab in counts}
     labels |= {lab for p in pieces for pred in p["predictions"].values() for lab in pred["probabilities"]}
     return _environment().get_template("report.html").render(
         title=title, pieces=pieces, evaluation=evaluation, summary=summary, notes=list(notes), model=model,
-        colours=label_colours(labels), created=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        entities=entities, colours=label_colours(labels), wide_after=WIDE_AFTER, created=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     )
+
+
+WIDE_AFTER = 6  # a summary over more labels lists each source's counts in one cell instead of a column each
+
+
+def _entity_rows(records: Sequence[Record]) -> list[Record]:
+    """The entities-by-source table: who mentions whom, quoting them, with which stance."""
+    if not any(r.get("entities") for r in records):
+        return []
+    # Records read back from elsewhere may lack entity ids or carry {"start", "end"} mentions.
+    records = [{**r, "entities": [{**e, "id": e.get("id") or f"{e.get('label')}:{e.get('text')}".lower(),
+                                   "mentions": [(s["start"], s["end"]) for s in entity_spans(r.get("text") or "", [e])]}
+                                  for e in r.get("entities") or []]} for r in records]
+    rows = []
+    for row in entity_summary(records, top=25):
+        cells = []
+        for source, cell in sorted(row["by_source"].items(), key=lambda kv: (-kv[1]["pieces"], kv[0])):
+            stance = " ".join(f"{STANCE_SIGNS.get(lab, lab)}{n}" for lab, n in sorted(cell["stance"].items()))
+            cells.append({"source": source, "pieces": cell["pieces"], "quoted": cell["quoted"], "stance": stance})
+        rows.append({**row, "cells": cells})
+    return rows
 
 
 def write_html(path: str | Path, html: str) -> Path:
@@ -78,7 +101,7 @@ def write_html(path: str | Path, html: str) -> Path:
 
 
 def piece_view(record: Record, *, text: str | None = None, explanations: Mapping[str, Record] | None = None,
-               note: str | None = None) -> Record:
+               note: str | None = None, shade: str | None = None, why: bool = True) -> Record:
     """What the template shows of one classified piece.
 
     Args:
@@ -88,6 +111,9 @@ def piece_view(record: Record, *, text: str | None = None, explanations: Mapping
         text: The piece's body text.
         explanations: Task -> :func:`pipeline.explain.explain` result with sentences.
         note: A line about the piece (e.g. why it is listed).
+        shade: The task whose explanation shades the sentences of the piece's text (default:
+            ``stance`` when explained, else the first explained task).
+        why: Show each task's explanation (terms and shaded sentences) under the piece.
     """
     text = text if text is not None else record.get("text")
     entities = record.get("entities") or []
@@ -98,13 +124,20 @@ def piece_view(record: Record, *, text: str | None = None, explanations: Mapping
         views[task] = {**ex, "body_html": shaded_sentences(text or "", sentences, scale=scale),
                        "title_html": shaded_sentences(record.get("title") or "", sentences, field="title",
                                                       scale=scale)}
+    if shade is None and explanations:
+        shade = "stance" if "stance" in explanations else next(iter(explanations))
+    shading = (explanations or {}).get(shade) if shade else None
+    sentences = (shading or {}).get("sentences") or []
+    scale = max((abs(s["contribution"]) for s in sentences), default=0.0) or None
     return {
         **{k: record.get(k) for k in ("id", "kind", "source", "date", "story", "title", "target")},
         "gold": record.get("gold") or {},
         "predictions": record.get("predictions") or {},
-        "entities": entities,
-        "text_html": entity_html(text, entities) if text else None,
-        "explanations": views,
+        "entities": [{**e, "note": entity_note(e)} for e in entities],
+        "text_html": piece_html(text, entities, sentences, scale=scale) if text else None,
+        "title_html": piece_html(record.get("title") or "", None, sentences, field="title", scale=scale),
+        "shade": {"task": shade, "label": shading.get("explained_label")} if shading else None,
+        "explanations": views if why else {},
         "note": note,
     }
 

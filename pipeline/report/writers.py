@@ -13,7 +13,8 @@ Record = dict[str, Any]
 
 def write_classify_report(path: str | Path, records: Sequence[Record], *, title: str = "Classification report",
                           texts: Mapping[str, str] | None = None, notes: Sequence[str] = (),
-                          max_pieces: int | None = 500) -> Path:
+                          max_pieces: int | None = 500,
+                          explanations: Mapping[str, Mapping[str, Record]] | None = None) -> Path:
     """Write a report of classified pieces: story summary, then each piece with its entities.
 
     Args:
@@ -23,13 +24,16 @@ def write_classify_report(path: str | Path, records: Sequence[Record], *, title:
         texts: Piece id -> body text, for records that do not carry their ``text``.
         notes: Lines shown under the heading.
         max_pieces: Show at most this many pieces (None: all); the summary still counts all.
+        explanations: Piece id -> task -> explanation (``pipeline.explain.explain_pieces``):
+            the piece's sentences are shaded by their contribution to its stance (or first task).
 
     Returns:
         The path written.
     """
     records = list(records)
     shown = records[:max_pieces] if max_pieces is not None else records
-    views = [piece_view(r, text=(texts or {}).get(r["id"])) for r in shown]
+    views = [piece_view(r, text=(texts or {}).get(r["id"]), explanations=(explanations or {}).get(r["id"]), why=False)
+             for r in shown]
     notes = list(notes)
     if len(shown) < len(records):
         notes.append(f"showing the first {len(shown)} of {len(records)} pieces; the summary counts all.")

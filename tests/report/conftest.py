@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -38,13 +40,20 @@ def _install() -> str:
 
 @pytest.fixture(scope="session")
 def browser() -> str:
-    """Path of a headless-capable chromium; skips (saying why) only where none can be installed."""
+    """Path of a headless-capable chromium; skips (saying why) only where none can be installed.
+
+    Under CI (``$CI`` set; ``.ci/run`` installs chromium first) a missing browser fails instead,
+    so the browser checks cannot silently stop running.
+    """
     path = _find()
     if path is None:
         reason = _install()
         path = _find()
         if path is None:
-            pytest.skip(reason or "chromium was installed but is not on PATH")
+            message = reason or "chromium was installed but is not on PATH"
+            if os.environ.get("CI"):
+                pytest.fail(f"CI needs chromium for the report tests: {message}")
+            pytest.skip(message)
     return path
 
 
@@ -64,10 +73,35 @@ class Browser:
         assert out.exists(), done.stderr[-2000:]
         return out
 
-    def dom(self, page: Path) -> str:
-        done = self._run("--dump-dom", page.resolve().as_uri())
+    def dom(self, page: Path, size: str | None = None) -> str:
+        size_flag = (f"--window-size={size}",) if size else ()
+        done = self._run(*size_flag, "--dump-dom", page.resolve().as_uri())
         assert done.returncode == 0, done.stderr[-2000:]
         return done.stdout
+
+    def evaluate(self, page: Path, script: str, size: str = "1280,900") -> object:
+        """The JSON value of ``script`` (an expression) evaluated in ``page`` after layout.
+
+        A copy of the page gets one extra script at the end of its body, which writes the value
+        into the DOM; Chromium lays the page out in a window of ``size`` and dumps the DOM, and
+        the value is read back. The report itself carries no script.
+        """
+        probe = page.with_name(f".probe-{page.name}")
+        # Run at the end of the body: everything is parsed and styled, and reading a computed style
+        # or a scroll width makes Chromium lay the page out first.
+        code = (f"<script>(function () {{ var value = JSON.stringify({script});"
+                "var out = document.createElement('pre'); out.id = '__probe'; out.textContent = value;"
+                "document.body.appendChild(out); })();</script>")
+        probe.write_text(page.read_text("utf-8").replace("</body>", code + "</body>"), "utf-8")
+        try:
+            dom = self.dom(probe, size)
+        finally:
+            probe.unlink()
+        found = re.search(r'<pre id="__probe">(.*?)</pre>', dom, re.S)
+        assert found, dom[-2000:]
+        import html
+
+        return json.loads(html.unescape(found.group(1)))
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.evaluate import classification_metrics
 from pipeline.report import write_classify_report, write_evaluation_report, write_inspect_report
-from pipeline.report.markup import entity_html, entity_spans, shaded_sentences
+from pipeline.report.markup import entity_html, entity_spans, piece_html, shaded_sentences
 
 TEXT = "Mayor Ana Ruiz said the Harbor Bridge toll is unfair. Drivers <b>hate</b> it."
 
@@ -45,16 +45,22 @@ class TestMarkup:
     def test_entity_spans_accept_dict_and_pair_mentions_and_drop_bad_ones(self):
         ents = [{"label": "A", "mentions": [{"start": 0, "end": 4}, [2, 6], [50, 60], {"start": 5}]},
                 {"label": "B", "mentions": [(5, 8)]}, {"label": "C"}]
-        assert entity_spans("abcdefghij", ents) == [{"start": 0, "end": 4, "label": "A"},
-                                                    {"start": 5, "end": 8, "label": "B"}]
+        assert [{k: s[k] for k in ("start", "end", "label")} for s in entity_spans("abcdefghij", ents)] == [
+            {"start": 0, "end": 4, "label": "A"}, {"start": 5, "end": 8, "label": "B"}]
 
     def test_without_offsets_the_text_is_plain_and_escaped(self):
         html = str(entity_html(TEXT, record(mentions=False)["entities"]))
         assert "<mark" not in html and "&lt;b&gt;hate&lt;/b&gt;" in html
 
-    def test_with_offsets_displacy_marks_the_entities(self):
+    def test_with_offsets_the_entities_are_chips(self):
         html = str(entity_html(TEXT, record()["entities"]))
         assert html.count("<mark") == 2 and "PERSON" in html and "&lt;b&gt;" in html
+        assert "Harbor Bridge<span" in html and "</mark> toll" in html  # the text around a chip is untouched
+
+    def test_chips_and_shading_nest(self):
+        html = str(piece_html(TEXT, record()["entities"], EXPLANATION["stance"]["sentences"]))
+        assert html.count('class="sent"') == 2 and html.count("<mark") == 2
+        assert html.index('class="sent"') < html.index("<mark") < html.index("</mark> toll is unfair.</span>")
 
     def test_sentences_are_shaded_by_sign_and_size(self):
         html = str(shaded_sentences(TEXT, EXPLANATION["stance"]["sentences"]))
@@ -132,3 +138,107 @@ class TestInBrowser:
         dom = headless.dom(page)
         assert 'class="confusion"' in dom and 'class="reliability"' in dom
         assert "macro-F1" in dom and "ECE" in dom
+
+
+LONG_TEXT = ("Officials at Rekognition, Amazon's service, said Ana Ruiz was wrong. Critics disagree; "
+             "see https://example.org/" + "a-very-long-path-without-any-break-" * 6 + " for more.")
+
+
+def _at(name: str) -> list[int]:
+    return [LONG_TEXT.index(name), LONG_TEXT.index(name) + len(name)]
+
+
+def wide_record(pid: str, source: str) -> dict:
+    """A piece with fifteen frames, a long source name and entities before punctuation."""
+    frames = [f"frame_number_{i:02d}" for i in range(15)]
+    probs = {f: (0.3 if f == frames[int(pid[1:]) % 15] else 0.05) for f in frames}
+    rec = record(pid, source)
+    rec["predictions"]["frame"] = {"label": max(probs, key=probs.get), "confidence": 0.3, "probabilities": probs}
+    rec["entities"] = [
+        {"text": "Rekognition", "label": "PRODUCT", "count": 1, "mentions": [_at("Rekognition")], "quoted": False,
+         "stance": "negative", "stance_proba": {"negative": 0.8, "neutral": 0.15, "positive": 0.05}},
+        {"text": "Amazon", "label": "ORG", "count": 1, "mentions": [_at("Amazon")], "quoted": True,
+         "stance": "positive", "stance_proba": {"negative": 0.1, "neutral": 0.2, "positive": 0.7}},
+        {"text": "Ana Ruiz", "label": "PERSON", "count": 1, "mentions": [_at("Ana Ruiz")], "quoted": False,
+         "stance": "neutral", "stance_proba": {"negative": 0.2, "neutral": 0.6, "positive": 0.2}}]
+    return rec
+
+
+WIDE_EXPLANATION = {"stance": {**EXPLANATION["stance"], "sentences": [
+    {"field": "text", "start": 0, "end": LONG_TEXT.index(" Critics"), "contribution": 0.9},
+    {"field": "text", "start": LONG_TEXT.index("Critics"), "end": LONG_TEXT.index(" see"), "contribution": -0.4}]}}
+
+
+@pytest.fixture(scope="module")
+def wide_page(tmp_path_factory):
+    """A classification report with explanations, many frames and sources, long words."""
+    records = [wide_record(f"p{i}", f"The Extremely Long-Named Regional Observer and Chronicle No. {i}")
+               for i in range(15)]
+    return write_classify_report(tmp_path_factory.mktemp("wide") / "wide.html", records,
+                                 texts={r["id"]: LONG_TEXT for r in records},
+                                 explanations={r["id"]: WIDE_EXPLANATION for r in records})
+
+
+class TestReportInBrowser:
+    """What Chromium computes for the classification report at 1280 px."""
+
+    def test_sentences_are_shaded_toward_and_against(self, headless, wide_page):
+        shades = headless.evaluate(wide_page, """Array.from(document.querySelectorAll('#piece-p0 .text span.sent'))
+            .map(s => [parseFloat(s.dataset.contribution), getComputedStyle(s).backgroundColor])""")
+        assert [c for c, _ in shades] == [0.9, -0.4]
+        (_, toward), (_, against) = shades
+        assert toward == "rgba(46, 160, 67, 0.56)"  # the strongest sentence: full green
+        assert against.startswith("rgba(214, 39, 40, ") and 0.06 < float(against[:-1].split(", ")[-1]) < 0.56
+
+    def test_entity_chips_carry_stance_and_quoted(self, headless, wide_page):
+        chips = headless.evaluate(wide_page, """Array.from(document.querySelectorAll('#piece-p0 mark.entity'))
+            .map(m => [m.firstChild.textContent, m.dataset.stance, m.dataset.quoted, m.title,
+                       getComputedStyle(m).backgroundColor !== 'rgba(0, 0, 0, 0)'])""")
+        assert [c[:3] for c in chips] == [["Rekognition", "negative", "false"], ["Amazon", "positive", "true"],
+                                          ["Ana Ruiz", "neutral", "false"]]
+        assert chips[1][3] == "ORG, quoted, stance positive (0.70)" and all(c[4] for c in chips)
+
+    def test_entity_table_shows_stance_and_quoted(self, headless, wide_page):
+        rows = headless.evaluate(wide_page, """Array.from(document.querySelectorAll('#piece-p0 table.entities-table tr'))
+            .slice(1).map(r => Array.from(r.cells).map(c => c.textContent.trim()))""")
+        assert rows[1] == ["Amazon", "ORG", "1", "quoted", "positive (0.70)"]
+        assert rows[0][-1] == "negative (0.80)" and rows[0][3] == ""
+        summary = headless.evaluate(wide_page, "document.querySelector('table.entity-summary').textContent")
+        assert "quoted 1" in summary and "stance +1" in summary
+
+    def test_no_space_before_punctuation_after_a_chip(self, headless, wide_page):
+        after = headless.evaluate(wide_page, """Array.from(document.querySelectorAll('#piece-p0 mark.entity'))
+            .map(m => m.nextSibling ? m.nextSibling.textContent.slice(0, 2) : '')""")
+        assert after == [", ", "'s", " w"]
+
+    def test_nothing_is_wider_than_the_window_at_1280(self, headless, wide_page):
+        widths = headless.evaluate(wide_page, """[document.documentElement.scrollWidth, window.innerWidth,
+            document.documentElement.clientWidth,
+            Array.from(document.querySelectorAll('.card')).filter(c => c.scrollWidth > c.clientWidth).length,
+            document.querySelectorAll('.card').length]""", size="1280,900")
+        scroll, viewport, client, overflowing, cards = widths
+        assert viewport == 1280 and scroll == client <= viewport
+        assert cards > 15 and overflowing == 0  # no card needs its own scroll bar either
+
+
+def test_classify_html_shades_the_sample_page_in_the_browser(headless, tmp_path):
+    """``framing classify --html`` on the shipped page with the default model, as a user runs it."""
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    from ..conftest import ROOT
+
+    page = tmp_path / "page.html"
+    result = CliRunner().invoke(app, ["classify", str(ROOT / "corpus/roundups/facial-recognition-2020.txt"),
+                                      "--html", str(page), "-q", "-f", "jsonl", "-o", str(tmp_path / "out.jsonl")])
+    assert result.exit_code == 0, result.output
+    seen = headless.evaluate(page, """[Array.from(document.querySelectorAll('.piece .text span.sent'))
+        .map(s => getComputedStyle(s).backgroundColor),
+        document.querySelectorAll('.piece').length, document.querySelectorAll('.piece mark.entity[data-stance]').length,
+        document.documentElement.scrollWidth, document.documentElement.clientWidth, window.innerWidth]""")
+    backgrounds, pieces, chips_with_stance, scroll, viewport, window = seen
+    assert pieces == 11 and chips_with_stance > 10
+    shaded = [b for b in backgrounds if b.startswith("rgba(46, 160, 67") or b.startswith("rgba(214, 39, 40")]
+    assert len(backgrounds) > 20 and len(shaded) >= len(backgrounds) - 2  # a zero contribution stays clear
+    assert window == 1280 and scroll == viewport  # the viewport is the window less a vertical scroll bar
