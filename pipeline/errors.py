@@ -58,6 +58,12 @@ class TrainingError(FramingError, ValueError):
     """The corpus cannot train the requested task (too few labels, one class, ...)."""
 
 
+class LabelError(TrainingError):
+    """A corpus's labels look mistaken (a task name's case, a typo); ``--allow-labels`` accepts them."""
+
+    exit_code = 2
+
+
 class InputError(FramingError, ValueError):
     """An input to classify cannot be read."""
 

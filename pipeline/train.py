@@ -12,6 +12,7 @@ from typing import Any
 from . import errors
 from .config import load_config, task_config
 from .corpus import Piece, corpus_stats, text_hash
+from .corpus.labels import check_labels, label_problems
 from .evaluate import cross_validate, shortcut_gaps
 from .features import prepare_samples
 from .models import FramingModel, fit_shared_blocks, fit_task
@@ -32,7 +33,7 @@ class TrainResult:
 
 def train(pieces: Iterable[Piece], *, tasks: list[str] | None = None, config: dict[str, Any] | None = None,
           processor: Processor | None = None, evaluate: bool = True,
-          progress: ProgressFactory | None = None) -> TrainResult:
+          progress: ProgressFactory | None = None, allow_labels: bool = False) -> TrainResult:
     """Train one classifier per task on ``pieces`` and cross-validate each.
 
     Args:
@@ -42,9 +43,12 @@ def train(pieces: Iterable[Piece], *, tasks: list[str] | None = None, config: di
         processor: The spaCy processor (default: the config's model, no cache).
         evaluate: Cross-validate before the final fit (grouped by source and story, and random).
         progress: Progress-bar factory.
+        allow_labels: Train on labels that look mistaken (a task named ``Stance``, labels
+            ``oppose`` and ``opose``) instead of raising :class:`~pipeline.errors.LabelError`.
 
     Raises:
         TrainingError: When a task is absent from the corpus or cannot be trained.
+        LabelError: When labels look mistaken (see :func:`pipeline.corpus.labels.label_problems`).
     """
     config = config or load_config()
     pieces = list(pieces)
@@ -53,6 +57,10 @@ def train(pieces: Iterable[Piece], *, tasks: list[str] | None = None, config: di
     stats = corpus_stats(pieces)
     available = sorted(stats.labels)
     tasks = tasks or available
+    if not tasks:
+        raise errors.TrainingError(label_problems(pieces)[-1] + ".")
+    if not allow_labels:
+        check_labels(pieces, tasks=tasks)
     missing = [t for t in tasks if t not in stats.labels]
     if missing:
         raise errors.TrainingError(f"no piece has a label for task(s) {missing}; the corpus has {available}.")

@@ -11,6 +11,7 @@ from rich import box
 from rich.table import Table
 
 from ..config import load_config
+from ..corpus.labels import check_labels
 from ..persist import save_model
 from ..train import train, train_entity_stance_extra
 from ._common import csv_options, err, load_pieces, make_processor, out, progress_bars, report_load
@@ -35,6 +36,7 @@ def train_cli(
     entity_stance_data: Annotated[Optional[Path], typer.Option(help="NewsMTSC folder: also train the stance-toward-entities model on it (scored on its devtest_mt).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the evaluation as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+    allow_labels: Annotated[bool, typer.Option("--allow-labels", help="Train on labels that look mistaken (a column 'Stance', labels 'oppose' and 'opose') as they are.")] = False,
 ) -> None:
     """Train one classifier per task on CORPUS, cross-validate it, and save the model to --out."""
     cfg = load_config(config)
@@ -43,9 +45,12 @@ def train_cli(
     pieces, report = load_pieces(corpus, skip_invalid=skip_invalid, options=csv_options(map_, label),
                                  folder_task=folder_task)
     report_load(report)
+    if not allow_labels:
+        check_labels(pieces, tasks=task, where=", ".join(str(p) for p in corpus))
     processor = make_processor(cfg["spacy"]["model"] or None, cache_dir, no_cache, jobs)
     with progress_bars(quiet) as bars:
-        result = train(pieces, tasks=task, config=cfg, processor=processor, evaluate=not no_eval, progress=bars)
+        result = train(pieces, tasks=task, config=cfg, processor=processor, evaluate=not no_eval, progress=bars,
+                       allow_labels=allow_labels)
     if entity_stance_data is not None:
         stance_model, stance_info = train_entity_stance_extra(entity_stance_data)
         result.model.extras["entity_stance"] = stance_model

@@ -1,0 +1,39 @@
+"""``framing train`` stops on mistaken labels with one line, and ``--allow-labels`` accepts them."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+
+from ..conftest import TINY_STANCE_TEXTS
+
+runner = CliRunner()
+
+
+def test_a_capitalised_label_column_stops_training(tmp_path):
+    data = tmp_path / "data.csv"
+    data.write_text("Text,Stance\n" + "".join(f'"{t}",{y}\n' for t, y in TINY_STANCE_TEXTS), "utf-8")
+    result = runner.invoke(app, ["train", str(data), "--map", "text=Text", "--out", str(tmp_path / "m"), "-q"])
+    assert result.exit_code == 2, result.output
+    line = result.output.strip()
+    assert len(line.splitlines()) == 1 and line.startswith(f"error: {data}: column 'Stance'")
+    assert "--label Stance" in line and "rename it 'stance'" in line
+    assert not (tmp_path / "m").exists()
+
+
+def test_typos_stop_training_and_allow_labels_accepts_them(tmp_path, models_dir):
+    rows = [{"text": t, "labels": {"stance": y}} for t, y in TINY_STANCE_TEXTS]
+    rows[0]["labels"]["stance"] = "opose"
+    data = tmp_path / "data.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    out = models_dir / "typos"
+    result = runner.invoke(app, ["train", str(data), "--out", str(out), "-q", "--no-eval"])
+    assert result.exit_code == 2 and "labels 'opose' (1 pieces) and 'oppose' (3) are one edit apart" in result.output
+    assert not out.exists()
+    result = runner.invoke(app, ["train", str(data), "--out", str(out), "-q", "--no-eval", "--allow-labels"])
+    assert result.exit_code == 0, result.output
+    labels = json.loads((out / "model.json").read_text())["tasks"]["stance"]["labels"]
+    assert labels == ["opose", "oppose", "support"]
