@@ -76,6 +76,10 @@ class MissingExtraError(FramingError, ImportError):
     exit_code = 2
 
 
+class ClusterError(FramingError, RuntimeError):
+    """A Dask cluster cannot be reached, or lost a shard's work more often than it may retry."""
+
+
 # Message templates -------------------------------------------------------------------------
 # Each names what was found, what was expected, and how to fix it.
 

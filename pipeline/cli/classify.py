@@ -38,18 +38,32 @@ def classify_cli(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
     html: Annotated[Optional[Path], typer.Option("--html", help="Also write a self-contained HTML report here.")] = None,
     entity_types: Annotated[Optional[str], typer.Option(help="Comma-separated NER labels to list, e.g. PERSON,ORG,DATE (default: all but dates, times and numbers).")] = None,
+    dask: Annotated[Optional[str], typer.Option("--dask", help="Run on a Dask cluster: its scheduler (tcp://host:8786), or local / local:N for N worker processes here. Needs --format jsonl or csv and --output.")] = None,
+    shard_size: Annotated[int, typer.Option(min=1, help="With --dask: pieces per shard (one task and one part file each).")] = 1000,
+    parts_dir: Annotated[Optional[Path], typer.Option(help="With --dask: where workers write part files (default OUTPUT.parts; must be visible to the workers and here).")] = None,
 ) -> None:
     """Classify every piece of INPUTS: each task's label and probabilities, and the entities.
 
     A roundup page (.txt) is split into its article, snippets and posts first. With
     --format jsonl or csv and --output, records are flushed batch by batch to
     OUTPUT.partial, renamed to OUTPUT at the end; after an interruption, run the same
-    command with --resume to continue where it stopped.
+    command with --resume to continue where it stopped. With --dask ADDRESS the shards
+    run on a Dask cluster and the output is the same, byte for byte.
     """
     streaming = fmt in (Format.jsonl, Format.csv)
     if resume and not (streaming and output is not None):
         raise errors.ConfigError("--resume needs --format jsonl or csv and an --output file.")
     types = [t.strip().upper() for t in entity_types.split(",") if t.strip()] if entity_types else None
+    if dask is not None:
+        if html is not None:
+            raise errors.ConfigError("--html is not available with --dask; make the report from a local run.")
+        from ._dask import classify_on_cluster
+
+        return classify_on_cluster(inputs, address=dask, model=model, trust=trust, fmt=fmt, output=output,
+                                   resume=resume, entities=not no_entities, min_confidence=min_confidence,
+                                   batch_size=batch_size, entity_types=types, cache_dir=cache_dir,
+                                   no_cache=no_cache, shard_size=shard_size, parts_dir=parts_dir,
+                                   skip_invalid=skip_invalid, map_=map_, quiet=quiet)
     framer = Framer.load(model, trust=trust, entity_types=types)
     framer.processor = make_processor(framer.model.spacy_model, cache_dir, no_cache, jobs)
     report = LoadReport()

@@ -1,0 +1,60 @@
+"""``framing classify --dask``: the same records as a local run, computed on a Dask cluster."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from .. import errors
+from ..corpus import LoadReport
+from ._common import Format, _csv_text, csv_options, err, progress_bars, report_load, safe_cell, stream_inputs
+
+
+def classify_on_cluster(inputs: list[str], *, address: str, model: Path | None, trust: bool, fmt: Format,
+                        output: Path | None, resume: bool, entities: bool, min_confidence: float,
+                        batch_size: int, entity_types: list[str] | None, cache_dir: Path | None,
+                        no_cache: bool, shard_size: int, parts_dir: Path | None, skip_invalid: bool,
+                        map_: list[str] | None, quiet: bool) -> None:
+    """Stream the inputs to the cluster in shards, merge the parts into ``output``, tell how it went."""
+    if fmt not in (Format.jsonl, Format.csv) or output is None:
+        raise errors.ConfigError("--dask writes --format jsonl or csv to an --output file "
+                                 "(the workers' parts are merged into it).")
+    from ..inference.distributed import JSONL, Encoding, WorkerOptions, classify_on_dask
+    from ..persist import DEFAULT_MODEL, read_model_info
+    from .classify import csv_header
+
+    header = csv_header(list(read_model_info(model or DEFAULT_MODEL)["tasks"]))
+    encoding = JSONL if fmt is Format.jsonl else Encoding(
+        "csv", functools.partial(encode_csv, header=header), _csv_text([header]).encode("utf-8"))
+    options = WorkerOptions(entities=entities, min_confidence=min_confidence, batch_size=batch_size,
+                            entity_types=tuple(entity_types) if entity_types else None,
+                            cache_dir=str(cache_dir) if cache_dir else None, no_cache=no_cache)
+    report = LoadReport()
+    pieces = stream_inputs(inputs, skip_invalid=skip_invalid, options=csv_options(map_, None), report=report)
+    parts = parts_dir or output.with_name(output.name + ".parts")
+    try:
+        with progress_bars(quiet) as bars:
+            run = classify_on_dask(pieces, output=output, dask=address, model=model, trust=trust, options=options,
+                                   encoding=encoding, shard_size=shard_size, parts_dir=parts, resume=resume,
+                                   progress=bars)
+    except BaseException as exc:
+        report_load(report)
+        if isinstance(exc, (KeyboardInterrupt, errors.FramingError)) and parts.is_dir():
+            err.print(f"[yellow]stopped[/]: the finished shards are in {parts}; {output} was not touched. "
+                      "Run the same command with --resume to keep them.", highlight=False)
+        raise
+    report_load(report)
+    kept = f", {run.resumed} kept from an earlier run" if run.resumed else ""
+    err.print(f"{run.records} piece(s) in {len(run.shards)} shard(s){kept}, on {address}, in "
+              f"{run.seconds:.1f} s: {output}", highlight=False)
+    if run.records == 0:
+        err.print(f"[yellow]warning:[/] no pieces found in {', '.join(inputs)}; the output is empty.",
+                  highlight=False)
+
+
+def encode_csv(records: list[dict], header: list[str]) -> bytes:
+    """Records as spreadsheet-safe CSV rows, as a local ``--format csv --output`` run writes them
+    (run on the workers)."""
+    from .classify import row_cells
+
+    return _csv_text([[safe_cell(v) for v in row_cells(r, header)] for r in records]).encode("utf-8")

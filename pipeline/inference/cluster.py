@@ -1,0 +1,77 @@
+"""Reaching a Dask cluster: a scheduler address, or a local cluster of worker processes."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from .. import errors
+
+LOCAL = "local"
+CONNECT_TIMEOUT_S = 30
+DASK_EXTRA = "dask"
+
+
+def require_dask() -> None:
+    """Raise :class:`MissingExtraError` unless ``distributed`` is installed."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        raise errors.MissingExtraError(
+            "--dask needs Dask's distributed scheduler: pip install 'framing[dask]' "
+            "(the same version on the client and every worker)."
+        ) from None
+
+
+def local_workers(address: str) -> int | None:
+    """For ``local`` / ``local:N``, the number of workers (``local``: one per core); else None.
+
+    Raises:
+        ConfigError: When ``N`` is not a positive whole number.
+    """
+    if address == LOCAL:
+        return os.cpu_count() or 1
+    if not address.startswith(LOCAL + ":"):
+        return None
+    count = address[len(LOCAL) + 1:]
+    if not count.isdigit() or int(count) < 1:
+        raise errors.ConfigError(f"--dask {address}: expected local:N with N workers, e.g. local:2.")
+    return int(count)
+
+
+@contextmanager
+def connect(dask: Any) -> Iterator[Any]:
+    """A ``distributed.Client`` for ``dask``: an existing client (kept open), a scheduler address
+    (``tcp://host:8786``), or ``local`` / ``local:N``: a cluster of N single-threaded worker
+    processes on this machine, started here and stopped at the end.
+
+    Raises:
+        ClusterError: When the scheduler cannot be reached.
+    """
+    require_dask()
+    from distributed import Client, LocalCluster
+
+    if not isinstance(dask, str):
+        yield dask
+        return
+    workers = local_workers(dask)
+    if workers is not None:
+        # One thread per worker: spaCy and the models are not meant to be shared between
+        # threads, and one process per core is how a local pool uses the machine too.
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                          silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+            yield client
+        return
+    try:
+        client = Client(dask, timeout=CONNECT_TIMEOUT_S)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise errors.ClusterError(
+            f"cannot reach the Dask scheduler at {dask} ({type(exc).__name__}: {exc}). Start one with "
+            "`dask scheduler` and workers with `dask worker ADDRESS --nthreads 1`, check the address "
+            "(tcp://host:8786), or use --dask local for a cluster on this machine."
+        ) from None
+    with client:
+        yield client

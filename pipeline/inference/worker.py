@@ -1,0 +1,146 @@
+"""What runs on the Dask workers: the model, shipped and verified once per worker, and the task
+that classifies one shard into its part file."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from distributed import WorkerPlugin
+
+from .. import errors
+from ..classify import Framer, Record, batched
+from ..corpus import Piece
+from ..persist import MODEL_JSON, load_model, read_model_info, trusted_roots
+from .parts import PartInfo, write_part
+
+
+@dataclass(frozen=True)
+class WorkerOptions:
+    """What each worker is told besides the model: :meth:`Framer.classify` options and its cache."""
+
+    entities: bool = True
+    min_confidence: float = 0.0
+    batch_size: int = 512
+    entity_types: tuple[str, ...] | None = None
+    cache_dir: str | None = None
+    no_cache: bool = False
+
+
+@dataclass
+class ShardResult:
+    """One shard's outcome: records, the worker that did it, its time there and memory after it."""
+
+    index: int
+    records: int
+    worker: str | None = None
+    seconds: float = 0.0
+    rss_bytes: int | None = None
+    resumed: bool = False
+
+
+def ship_model(path: str | Path, *, trust: bool = False) -> tuple[dict[str, bytes], str]:
+    """The bytes of a model folder's files (``model.json`` and those it lists), and the SHA-256 of
+    its ``model.json``, which pins every other file's checksum: what workers check it against.
+
+    Raises:
+        UntrustedModelError: When the folder is outside the trusted folders and not ``trust``.
+        ModelError: When ``model.json`` is missing or invalid.
+    """
+    path = Path(path)
+    if not trust and not any(path.resolve().is_relative_to(root) for root in trusted_roots()):
+        raise errors.UntrustedModelError(
+            f"{path}: refusing to load a model from outside the trusted folders "
+            f"({', '.join(map(str, trusted_roots()))}); model files can run code when loaded. "
+            "If you trust its origin, pass --trust (trust=True)."
+        )
+    info = read_model_info(path)
+    names = [MODEL_JSON, *sorted(info.get("files") or {})]
+    if any(Path(name).name != name for name in names):
+        raise errors.ModelIntegrityError(f"{path / MODEL_JSON}: lists files outside the model folder.")
+    files = {name: (path / name).read_bytes() for name in names if (path / name).is_file()}
+    return files, hashlib.sha256(files[MODEL_JSON]).hexdigest()
+
+
+_MODELS: dict[str, Any] = {}  # digest -> FramingModel, in each worker process
+_local = threading.local()  # each worker thread's Framer: its doc cache connection is per thread
+
+
+class ModelPlugin(WorkerPlugin):
+    """A Dask worker plugin that writes the shipped model files on the worker, checks them, and
+    loads the model once per worker process (again on a worker that joins or restarts)."""
+
+    def __init__(self, files: dict[str, bytes], digest: str) -> None:
+        self.files = files
+        self.digest = digest
+        self.name = f"framing-model-{digest[:16]}"
+
+    def setup(self, worker: Any) -> None:
+        """Write, verify (``model.json`` against the client's digest, every file against
+        ``model.json``) and load the model."""
+        if hashlib.sha256(self.files[MODEL_JSON]).hexdigest() != self.digest:
+            raise errors.ModelIntegrityError(f"{MODEL_JSON} arrived on {worker.address} changed; not loading it.")
+        folder = Path(worker.local_directory) / self.name
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, data in self.files.items():
+            (folder / name).write_bytes(data)
+        _MODELS[self.digest] = load_model(folder, trust=True)  # verified by the checks above and in it
+
+    def teardown(self, worker: Any) -> None:
+        """Forget the model."""
+        _MODELS.pop(self.digest, None)
+
+
+def _framer(digest: str, options: WorkerOptions) -> Framer:
+    framers = getattr(_local, "framers", None)
+    if framers is None:
+        framers = _local.framers = {}
+    if (digest, options) not in framers:
+        from ..cache import DocCache
+        from ..nlp import Processor
+
+        model = _MODELS.get(digest)
+        if model is None:
+            raise errors.ClusterError("the model plugin did not run on this worker; restart the worker.")
+        cache = None if options.no_cache else DocCache(options.cache_dir)
+        processor = Processor(model.spacy_model, cache=cache, n_process=1)
+        framers[(digest, options)] = Framer(model, processor=processor, entity_types=options.entity_types,
+                                            n_process=1)
+    return framers[(digest, options)]
+
+
+def read_probe(path: str) -> str | None:
+    """The text of the probe file ``path`` as this worker sees it (None: it cannot see it)."""
+    try:
+        return Path(path).read_text("utf-8")
+    except OSError:
+        return None
+
+
+def classify_shard(index: int, pieces: list[Piece], *, digest: str, options: WorkerOptions,
+                   encode: Callable[[list[Record]], bytes], parts_dir: str | None, shard: str,
+                   run: str) -> tuple[PartInfo | list[tuple[int, bytes]], ShardResult]:
+    """Run on a worker: classify one shard into its part file, or, when ``parts_dir`` is None
+    (not shared with the client), return its encoded batches for the client to write."""
+    import psutil
+    from distributed import get_worker
+
+    start = time.perf_counter()
+    framer = _framer(digest, options)
+    records = framer.classify(pieces, entities=options.entities, batch_size=options.batch_size,
+                              min_confidence=options.min_confidence)
+    chunks: Iterator[tuple[int, bytes]] = ((len(b), encode(b)) for b in batched(records, options.batch_size))
+    if parts_dir is None:
+        info: PartInfo | list[tuple[int, bytes]] = list(chunks)
+        count = sum(n for n, _ in info)
+    else:
+        info = write_part(Path(parts_dir), index, chunks, shard=shard, run=run)
+        count = info.records
+    result = ShardResult(index, count, worker=get_worker().address, seconds=time.perf_counter() - start,
+                         rss_bytes=psutil.Process().memory_info().rss)
+    return info, result
