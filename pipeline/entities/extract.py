@@ -1,6 +1,12 @@
 """Entities of one piece: spaCy's NER spans, cleaned of news-page noise, merged, attributed.
 
-Clean-up, span by span: web tokens (URLs, e-mails, @handles, #hashtags) are never places or
+Clean-up, span by span: spaCy's spans are first cut where a name cannot run on and trimmed
+of what cannot be its edge (:mod:`~pipeline.entities.spans`: line breaks, sentence ends,
+brackets, numbers, trailing "and" / common nouns, "n’t"); a name cut in two at "and" is
+joined again and "Black and Brown people" is no organisation
+(:mod:`~pipeline.entities.coordination`); an office glued to its holder's name gives the
+holder (:mod:`~pipeline.entities.offices`); names on all-capitals lines (headlines,
+datelines) must be confirmed by the piece's ordinary text. Then: web tokens (URLs, e-mails, @handles, #hashtags) are never places or
 people; "Jane Doe on Twitter" is cut before "on"; a platform (Twitter, X, Facebook, ...) is an
 organisation, never a person; a verb glued to a name ("Follow Jane Doe") and a title glued
 to it ("Massachusetts Sen. Ed Markey", "CEO Jane Doe") come off, the title kept as the
@@ -16,10 +22,13 @@ from spacy.tokens import Doc
 
 from .. import errors
 from .attribution import is_quoted, pronoun_speakers
+from .coordination import is_modifier_pair, rejoin_coordinated
 from .merge import Mention, merge_mentions
 from .names import (ORG_SUFFIXES, PLATFORM_CUES, PLATFORMS, TITLE_SEQUENCES, TITLES, entity_id,
                     is_web_token, name_key, strip_edges)
 from .recover import platform_context, recover_mentions
+from .offices import split_office
+from .spans import caps_lines, in_ranges, is_cased, split_span
 from .tokens import DocTokens, doc_tokens
 from .types import ALL_LABELS, VALUE_LABELS, Entity
 
@@ -50,7 +59,11 @@ def extract_entities(doc: Doc, *, types: Iterable[str] | None = None) -> list[En
     keep = _labels_to_keep(doc, types)
     tokens = doc_tokens(doc)
     mentions = [m for m in _clean_mentions(doc, tokens) if m.label in keep]
-    mentions += recover_mentions(doc, mentions, keep, tokens=tokens)
+    mentions = [m for m in mentions if not is_modifier_pair(tokens.text, m)]
+    caps = _caps_lines(tokens)
+    if caps:
+        mentions = _confirmed_in_caps(mentions, caps)
+    mentions += recover_mentions(doc, mentions, keep, tokens=tokens, caps=caps)
     speakers = pronoun_speakers(doc, tokens=tokens)
     entities = []
     for group in merge_mentions(mentions):
@@ -80,9 +93,26 @@ def _labels_to_keep(doc: Doc, types: Iterable[str] | None) -> frozenset[str]:
     return wanted
 
 
+def _caps_lines(t: DocTokens) -> list[tuple[int, int]]:
+    """The all-capitals lines of a piece whose other lines are in ordinary case."""
+    if not is_cased(t):
+        return []
+    caps = caps_lines(t.text)
+    return caps if sum(b - a for a, b in caps) < 0.5 * len(t.text) else []
+
+
+def _confirmed_in_caps(mentions: list[Mention], caps: list[tuple[int, int]]) -> list[Mention]:
+    """A name in an all-capitals line is kept only when the piece also names it in ordinary
+    case: there spaCy finds mostly capitalised common words ("SOCCER", "CLUB FINED")."""
+    outside = {name_key(m.text) for m in mentions if not in_ranges(caps, m.start)}
+    return [m for m in mentions if not in_ranges(caps, m.start) or name_key(m.text) in outside]
+
+
 def _clean_mentions(doc: Doc, t: DocTokens) -> Iterator[Mention]:
-    for ent in doc.ents:
-        yield from _clean_span(doc, t, ent.start, ent.end, ent.label_)
+    cased = is_cased(t)
+    for start, end, label in rejoin_coordinated(t, [(e.start, e.end, e.label_) for e in doc.ents]):
+        for i, j in split_span(t, start, end, label, cased=cased):
+            yield from _clean_span(doc, t, i, j, label)
 
 
 def _clean_span(doc: Doc, t: DocTokens, i: int, j: int, label: str) -> Iterator[Mention]:
@@ -101,7 +131,11 @@ def _clean_span(doc: Doc, t: DocTokens, i: int, j: int, label: str) -> Iterator[
             break
     label = _fix_label(t, i, j, label)
     role = None
-    if label in _PERSONAL and j - i > 1:
+    office = split_office(t, i, j, label)
+    if office is not None:  # "Director of National Intelligence Richard Grenell"
+        i, role = office
+        label = "PERSON"
+    if label in _PERSONAL and j - i > 1 and office is None:
         i = _trim_glued(t, i, j)
         i, role, is_person = _strip_title(t, i, j, label)
         if is_person:

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from .known_types import correct_types
 from .merge import _ACRONYM_LABELS, _SURNAME_LABELS
 from .names import acronym_candidates, as_acronym, entity_id, name_key, surname_key
 from .types import Entity
@@ -72,17 +73,23 @@ class _Clusters:
         return out
 
 
-def link_entities(per_piece: list[list[Entity]]) -> list[LinkedEntity]:
+def link_entities(per_piece: list[list[Entity]], *, vote_types: bool = True) -> list[LinkedEntity]:
     """Give every entity one id across pieces, and summarise who is mentioned where.
 
     Args:
         per_piece: The entities of each piece (e.g. from
             :func:`~pipeline.entities.extract.extract_entities`), in piece order.
+        vote_types: First give each name its majority type over all pieces
+            (:func:`~pipeline.entities.known_types.correct_types`), so that "Leeds" typed a
+            place in one piece and an organisation in three is one entity. The pieces'
+            entities of one name and type are merged, in place.
 
     Returns:
         One :class:`LinkedEntity` per entity, most widely mentioned first. Each input
         entity's ``id`` is set, in place, to the id of its linked entity.
     """
+    if vote_types:
+        correct_types(per_piece)
     flat = [(p, e) for p, entities in enumerate(per_piece) for e in entities]
     clusters = _Clusters(len(flat))
     by_name: dict[tuple[str, str], int] = {}
