@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import typer
 
+from .agreement import agreement_cli
+from .annotate import annotate_cli
 from .classify import classify_cli
 from .corpus import corpus_app
 from .evaluate import evaluate_cli
 from .inspect import inspect_cli
 from .model import model_app
+from .merge_labels import merge_labels_cli
 from .split import split_cli
+from .suggest import suggest_cli
 from .train import train_cli
 
 app = typer.Typer(
@@ -24,6 +28,10 @@ app.command("classify")(classify_cli)
 app.command("evaluate")(evaluate_cli)
 app.command("inspect")(inspect_cli)
 app.command("split")(split_cli)
+app.command("suggest")(suggest_cli)
+app.command("annotate")(annotate_cli)
+app.command("agreement")(agreement_cli)
+corpus_app.command("merge-labels")(merge_labels_cli)
 app.add_typer(corpus_app, name="corpus")
 app.add_typer(model_app, name="model")
 
