@@ -1,8 +1,8 @@
 """What every benchmark script shares: finding the data, timing, the reference model, the report.
 
 Benchmarks are scripts, not tests: each trains and evaluates through the project's own code
-(:func:`pipeline.train.train`, :func:`pipeline.models.fit_task`,
-:func:`pipeline.evaluate.evaluate_model`) on one public dataset, beside a plain scikit-learn
+(:func:`pipeline.training.train.train`, :func:`pipeline.models.factory.fit_task`,
+:func:`pipeline.evaluation.evaluate.evaluate_model`) on one public dataset, beside a plain scikit-learn
 TF-IDF + LogisticRegression reference on the same split, and writes its section of
 ``docs/benchmarks.md``. Without ``../shared/data`` (``$FRAMING_DATA``) they skip cleanly.
 """
@@ -50,8 +50,8 @@ def config(name: str) -> dict[str, Any]:
 
 def processor(cache_dir: str | Path | None = None, *, n_process: int = 2):
     """A spaCy processor with a doc cache (``$FRAMING_CACHE`` or the default folder unless given)."""
-    from pipeline.cache import DocCache
-    from pipeline.nlp import Processor
+    from pipeline.nlp.cache import DocCache
+    from pipeline.nlp.processor import Processor
 
     return Processor(None, cache=DocCache(cache_dir), n_process=n_process)
 
@@ -134,11 +134,11 @@ def command() -> str:
 
 def cv_predictions(samples: list, labels: list[str], cfg: dict[str, Any], *, folds: int, seed: int,
                    use_target: bool = False) -> list[str]:
-    """Out-of-fold predictions of the project's task pipeline (:func:`pipeline.models.fit_task`)."""
+    """Out-of-fold predictions of the project's task pipeline (:func:`pipeline.models.factory.fit_task`)."""
     import numpy as np
     from sklearn.model_selection import StratifiedKFold
 
-    from pipeline.models import fit_task
+    from pipeline.models.factory import fit_task
 
     predicted = np.empty(len(labels), dtype=object)
     cv = StratifiedKFold(folds, shuffle=True, random_state=seed)

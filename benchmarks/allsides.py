@@ -35,13 +35,14 @@ SETTINGS = ("Settings (`benchmarks/configs/allsides.toml`, where each one's figu
 def run(splits: tuple[str, ...] = SPLITS) -> dict:
     """Tokenise once, then per split: fit the project's model and the reference, score both."""
     folder = require_data("allsides", "articles.jsonl.gz", "splits.tsv")
-    from pipeline.classify import Framer
+    from pipeline.inference.framer import Framer
     from pipeline.config import task_config
-    from pipeline.corpus.adapters import read_allsides
-    from pipeline.evaluate import classification_metrics
-    from pipeline.features import prepare_samples
-    from pipeline.models import FramingModel, fit_task
-    from pipeline.nlp import Processor
+    from pipeline.corpus.datasets.adapters import read_allsides
+    from pipeline.evaluation.metrics import classification_metrics
+    from pipeline.features.samples import prepare_samples
+    from pipeline.models.framing import FramingModel
+    from pipeline.models.factory import fit_task
+    from pipeline.nlp.processor import Processor
 
     pieces = list(read_allsides(folder))
     cfg = config("allsides")

@@ -31,10 +31,10 @@ def main(overrides: list[dict]) -> None:
     from sklearn.model_selection import GroupKFold
 
     from pipeline.config import load_config, task_config
-    from pipeline.corpus.adapters import read_allsides
-    from pipeline.evaluate import classification_metrics
-    from pipeline.features import prepare_samples
-    from pipeline.models import fit_task
+    from pipeline.corpus.datasets.adapters import read_allsides
+    from pipeline.evaluation.metrics import classification_metrics
+    from pipeline.features.samples import prepare_samples
+    from pipeline.models.factory import fit_task
 
     pieces = [p for p in read_allsides(folder) if p.meta["split"]["outlet"] == "train"]
     labels = np.asarray([p.labels[TASK] for p in pieces])

@@ -6,9 +6,9 @@ The train pairs are split 80/20 by story: headlines and bodies joined through th
 pairs (union-find over headline text and Body ID) form the stories, and each pair goes with its
 body's story, so no body and no related headline is on both sides. (A split by Body ID alone lets
 headlines leak and reads about 7 FNC points too high.) The first variant is configs/fnc1.toml
-as it is, trained through :func:`pipeline.train.train` and scored with
-:func:`pipeline.evaluate.evaluate_model`; the others change only the classifier step, so they
-reuse its fitted feature blocks and are scored with :func:`pipeline.evaluate.classification_metrics`.
+as it is, trained through :func:`pipeline.training.train.train` and scored with
+:func:`pipeline.evaluation.evaluate.evaluate_model`; the others change only the classifier step, so they
+reuse its fitted feature blocks and are scored with :func:`pipeline.evaluation.metrics.classification_metrics`.
 Prints one table: FNC score, macro-F1 and per-class F1 per variant. ``--scratch FILE`` keeps the
 baseline's row and feature matrices in FILE (joblib), so that a second run fits only the variants.
 """
@@ -87,7 +87,7 @@ def story_split(pieces: list, *, dev_share: float = DEV_SHARE, seed: int = SEED,
 
 
 def _linear(cfg: dict[str, Any], **changes: Any):
-    from pipeline.classifier import CalibratedLinearClassifier
+    from pipeline.models.linear import CalibratedLinearClassifier
 
     clf = cfg["classifier"]
     params = {"C": clf["C"], "class_weight": clf["class_weight"] or None, "max_iter": clf["max_iter"],
@@ -96,13 +96,13 @@ def _linear(cfg: dict[str, Any], **changes: Any):
 
 
 def _two_stage(cfg: dict[str, Any], stage2: Any) -> Any:
-    from pipeline.two_stage import TwoStageClassifier
+    from pipeline.models.two_stage import TwoStageClassifier
 
     return TwoStageClassifier(gate_label="unrelated", estimator=stage2, gate_estimator=_linear(cfg))
 
 
 def _boosted(cfg: dict[str, Any], n_dense: int, *, C: float, **options: Any) -> Any:
-    from pipeline.two_stage import BoostedStage
+    from pipeline.models.two_stage import BoostedStage
 
     options.setdefault("random_state", cfg["evaluation"]["seed"])
     return _two_stage(cfg, BoostedStage(estimator=_linear(cfg, C=C), dense_columns=n_dense, **options))
@@ -174,8 +174,8 @@ def run(names: list[str] | None = None, scratch: str | None = None, novel: bool 
         if scratch:
             joblib.dump((rows, n_dense, x_train, y_train, x_dev, y_dev), scratch)
     print(f"{rows[0]}", flush=True)
-    from pipeline.corpus.adapters import read_fnc1
-    from pipeline.evaluate import classification_metrics
+    from pipeline.corpus.datasets.adapters import read_fnc1
+    from pipeline.evaluation.metrics import classification_metrics
 
     train_pieces, _ = story_split(list(read_fnc1(folder, splits=("train",))), novel=novel)
     if [p.labels[TASK] for p in train_pieces] != list(y_train):
@@ -194,11 +194,11 @@ def run(names: list[str] | None = None, scratch: str | None = None, novel: bool 
 
 def _baseline(folder: Path, cfg: dict[str, Any], novel: bool) -> tuple:
     """configs/fnc1.toml trained and scored through the project's own code; its feature matrices."""
-    from pipeline.corpus.adapters import read_fnc1
-    from pipeline.evaluate import evaluate_model
-    from pipeline.features import prepare_samples
-    from pipeline.models import dense_width
-    from pipeline.train import train
+    from pipeline.corpus.datasets.adapters import read_fnc1
+    from pipeline.evaluation.evaluate import evaluate_model
+    from pipeline.features.samples import prepare_samples
+    from pipeline.models.factory import dense_width
+    from pipeline.training.train import train
 
     train_pieces, dev_pieces = story_split(list(read_fnc1(folder, splits=("train",))), novel=novel)
     print(f"dev split by story{' (novel headlines)' if novel else ''}: {len(train_pieces)} train / {len(dev_pieces)} dev pairs", flush=True)

@@ -41,10 +41,10 @@ def run() -> dict:
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     from pipeline.config import load_config, task_config
-    from pipeline.corpus.adapters import read_gvfc
-    from pipeline.evaluate import classification_metrics
-    from pipeline.features import prepare_samples
-    from pipeline.models import fit_task
+    from pipeline.corpus.datasets.adapters import read_gvfc
+    from pipeline.evaluation.metrics import classification_metrics
+    from pipeline.features.samples import prepare_samples
+    from pipeline.models.factory import fit_task
 
     pieces = list(read_gvfc(folder))
     labels = [p.labels[TASK] for p in pieces]
@@ -77,7 +77,7 @@ def run() -> dict:
 def _throughput(model, samples: list) -> float:
     """Samples per second through a fitted pipeline's ``predict``, every text embedded anew."""
     if "features" in model.named_steps and "embeddings" in model.named_steps["features"].named_transformers:
-        from pipeline.embeddings import clear_cache
+        from pipeline.features.embeddings import clear_cache
 
         clear_cache()
     with Timer() as t:

@@ -30,10 +30,11 @@ def run() -> dict:
     """Fit the entity-stance model, the generic task model and the reference on train; score on devtest_mt."""
     folder = require_data("newsmtsc", "train.jsonl", "devtest_mt.jsonl")
     from pipeline.config import load_config
-    from pipeline.corpus.adapters import read_newsmtsc as read_pieces
+    from pipeline.corpus.datasets.adapters import read_newsmtsc as read_pieces
     from pipeline.entities import read_newsmtsc, train_entity_stance
-    from pipeline.evaluate import classification_metrics, evaluate_model
-    from pipeline.train import train
+    from pipeline.evaluation.metrics import classification_metrics
+    from pipeline.evaluation.evaluate import evaluate_model
+    from pipeline.training.train import train
 
     train_path, test_path = folder / "train.jsonl", folder / "devtest_mt.jsonl"
     r: dict = {}
@@ -70,10 +71,10 @@ def cv() -> list[list]:
     from sklearn.model_selection import StratifiedGroupKFold
 
     from pipeline.config import task_config
-    from pipeline.corpus.adapters import read_newsmtsc as read_pieces
-    from pipeline.evaluate import classification_metrics
-    from pipeline.features import prepare_samples
-    from pipeline.models import fit_task
+    from pipeline.corpus.datasets.adapters import read_newsmtsc as read_pieces
+    from pipeline.evaluation.metrics import classification_metrics
+    from pipeline.features.samples import prepare_samples
+    from pipeline.models.factory import fit_task
 
     pieces = list(read_pieces(folder / "train.jsonl"))
     labels, groups = [p.labels[TASK] for p in pieces], [p.story for p in pieces]

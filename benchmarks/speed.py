@@ -39,7 +39,7 @@ WARM_UP = 200
 
 
 def _pieces(split: str):
-    from pipeline.corpus.adapters import read_allsides
+    from pipeline.corpus.datasets.adapters import read_allsides
 
     return [p for p in read_allsides(require_data("allsides", "articles.jsonl.gz", "splits.tsv"))
             if p.meta["split"]["outlet"] == split]
@@ -57,7 +57,7 @@ def _reference(out: dict) -> None:
 
 
 def _classify(out: dict, n: int, entities: bool) -> None:
-    from pipeline.classify import Framer
+    from pipeline.inference.framer import Framer
 
     pieces = _pieces("test")
     with Framer.load() as framer:
@@ -77,7 +77,7 @@ def child(kind: str, cache: str, result_file: str) -> None:
     elif kind == "classify-entities":
         _classify(out, ENTITY_SAMPLE, entities=True)
     elif kind.startswith("tokenise"):
-        from pipeline.nlp import Processor
+        from pipeline.nlp.processor import Processor
 
         texts = [p.text for p in _pieces("train")[:TOKENISE_SAMPLE]]
         start = time.perf_counter()
@@ -85,9 +85,9 @@ def child(kind: str, cache: str, result_file: str) -> None:
             processor.lexical(texts)
         out["rate"] = len(texts) / (time.perf_counter() - start)
     else:
-        from pipeline.cache import DocCache
-        from pipeline.nlp import Processor
-        from pipeline.train import train
+        from pipeline.nlp.cache import DocCache
+        from pipeline.nlp.processor import Processor
+        from pipeline.training.train import train
 
         with Processor(None, cache=DocCache(cache), n_process=2) as processor:
             train(_pieces("train"), tasks=["lean"], config=config("allsides"), evaluate=False, processor=processor)

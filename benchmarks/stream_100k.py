@@ -38,10 +38,11 @@ def make_corpus(path: Path, n: int) -> int:
 def make_model(path: Path) -> Path:
     sys.path.insert(0, str(ROOT))
     from pipeline.config import load_config, task_config
-    from pipeline.features import Sample
-    from pipeline.models import FramingModel, fit_task
-    from pipeline.nlp import model_id
-    from pipeline.persist import save_model
+    from pipeline.features.samples import Sample
+    from pipeline.models.framing import FramingModel
+    from pipeline.models.factory import fit_task
+    from pipeline.nlp.processor import model_id
+    from pipeline.models.persist import save_model
 
     rows = [json.loads(line) for f in sorted((ROOT / "corpus" / "sample").glob("*.jsonl"))
             for line in f.open(encoding="utf-8") if line.strip()]

@@ -17,13 +17,36 @@ __version__ = "0.1.0"
 # 7 s -> 62 s for the same fit). A value the user set is kept.
 _os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-from .classify import Framer, to_dataframe  # noqa: E402
-from .config import load_config  # noqa: E402
-from .corpus import Piece, corpus_stats, read_corpus  # noqa: E402
-from .errors import FramingError  # noqa: E402
-from .evaluate import evaluate_model  # noqa: E402
-from .persist import load_model, save_model  # noqa: E402
-from .train import train  # noqa: E402
+# The public API, imported on first use (PEP 562) so that ``import pipeline`` stays light:
+# the CLI and the corpus tools need neither spaCy nor scikit-learn.
+_API = {
+    "Framer": "pipeline.inference.framer",
+    "to_dataframe": "pipeline.inference.records",
+    "load_config": "pipeline.config",
+    "Piece": "pipeline.corpus",
+    "corpus_stats": "pipeline.corpus",
+    "read_corpus": "pipeline.corpus",
+    "FramingError": "pipeline.errors",
+    "evaluate_model": "pipeline.evaluation.evaluate",
+    "load_model": "pipeline.models.persist",
+    "save_model": "pipeline.models.persist",
+    "train": "pipeline.training.train",
+}
+
+
+def __getattr__(name: str):
+    if name in _API:
+        import importlib
+
+        value = getattr(importlib.import_module(_API[name]), name)
+        globals()[name] = value  # once imported, a plain attribute
+        return value
+    raise AttributeError(f"module 'pipeline' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_API])
+
 
 __all__ = [
     "Framer",

@@ -184,7 +184,7 @@ STANCE_ONE_CLASS = (
 
 
 # Embeddings --------------------------------------------------------------------------------
-# Templates used by pipeline/embeddings.py.
+# Templates used by pipeline/features/embeddings.py.
 
 EMBEDDINGS_EXTRA_MISSING = (
     "the encoder {model!r} (features.embeddings, or classifier.kind = \"finetune\") needs the optional "

@@ -59,8 +59,8 @@ def fast_config():
 def small_model(sample_pieces, models_dir):
     """A model trained (with calibration, without cross-validation) on every other sample piece."""
     from pipeline.config import load_config
-    from pipeline.persist import save_model
-    from pipeline.train import train
+    from pipeline.models.persist import save_model
+    from pipeline.training.train import train
 
     config = load_config(overrides={"classifier": {"calibration_folds": 3}})
     result = train(sample_pieces[::2], config=config, evaluate=False)

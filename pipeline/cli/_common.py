@@ -19,9 +19,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from .. import errors
-from ..cache import DocCache
+from ..nlp.cache import DocCache
 from ..corpus import CsvOptions, LoadReport, Piece, read_corpus
-from ..nlp import Processor
+from ..nlp.processor import Processor
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)

@@ -20,7 +20,7 @@ def classify_on_cluster(inputs: list[str], *, address: str, model: Path | None, 
         raise errors.ConfigError("--dask writes --format jsonl or csv to an --output file "
                                  "(the workers' parts are merged into it).")
     from ..inference.distributed import JSONL, Encoding, WorkerOptions, classify_on_dask
-    from ..persist import DEFAULT_MODEL, read_model_info
+    from ..models.persist import DEFAULT_MODEL, read_model_info
     from .classify import csv_header
 
     header = csv_header(list(read_model_info(model or DEFAULT_MODEL)["tasks"]))

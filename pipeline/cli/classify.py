@@ -11,9 +11,9 @@ import typer
 from rich.table import Table
 
 from .. import errors
-from ..classify import Framer, batched
+from ..inference.framer import Framer, batched
 from ..corpus import LoadReport, Piece
-from ..summary import entity_summary, story_summary
+from ..inference.summary import entity_summary, story_summary
 from ._common import (Format, ResumableOutput, atomic_output, csv_options, err, make_processor, out,
                       progress_bars, report_load, stream_inputs, write_csv_rows)
 from ._errors import handles_errors
@@ -109,7 +109,7 @@ def classify_cli(
         raise
     report_load(report)
     if html is not None:
-        from ..explain import explain_pieces
+        from ..evaluation.explain import explain_pieces
         from ..report import write_classify_report
 
         explained = list(kept.values())[:REPORT_EXPLAINED]

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from .. import errors
 from ..corpus import corpus_stats
-from ..corpus.adapters import convert
+from ..corpus.datasets.adapters import convert
 from ._common import atomic_output, csv_options, err, load_pieces, out, report_load
 from ._errors import handles_errors
 

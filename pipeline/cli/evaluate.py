@@ -9,9 +9,10 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.table import Table
 
-from ..classify import Framer
-from ..evaluate import evaluate_model, shortcut_gaps
-from ..train import corpus_hash, train
+from ..inference.framer import Framer
+from ..evaluation.evaluate import evaluate_model
+from ..evaluation.metrics import shortcut_gaps
+from ..training.train import corpus_hash, train
 from ._common import csv_options, err, load_pieces, make_processor, out, report_load
 from ._errors import handles_errors
 from .train import evaluation_table
@@ -117,7 +118,7 @@ def _print_calibration(task: str, cal: dict) -> None:
 
 def _write_report(path: Path, framer: Framer, pieces: list, results: dict, schemes: dict, limit: int,
                   notes: list[str]) -> None:
-    from ..explain import misclassified
+    from ..evaluation.explain import misclassified
     from ..report import write_evaluation_report
 
     tasks = list(results)

@@ -10,10 +10,10 @@ import typer
 from rich.table import Table
 
 from .. import errors
-from ..classify import Framer
+from ..inference.framer import Framer
 from ..corpus import LoadReport, Piece
-from ..evaluate import shortcut_gaps
-from ..explain import explain_pieces, misclassified, top_features
+from ..evaluation.metrics import shortcut_gaps
+from ..evaluation.explain import explain_pieces, misclassified, top_features
 from ._common import csv_options, err, load_pieces, make_processor, out, stream_inputs
 from ._errors import handles_errors
 from .train import evaluation_table

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from ..exchange import audit_types, export_model, import_model
-from ..persist import load_model
+from ..models.exchange import audit_types, export_model, import_model
+from ..models.persist import load_model
 from ._common import err, out
 from ._errors import handles_errors
 

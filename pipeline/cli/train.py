@@ -12,8 +12,9 @@ from rich.table import Table
 
 from ..config import load_config
 from ..corpus.labels import check_labels
-from ..persist import save_model
-from ..train import train, train_entity_stance_extra
+from ..models.persist import save_model
+from ..training.train import train
+from ..training.entity_stance import train_entity_stance_extra
 from ._common import csv_options, err, load_pieces, make_processor, out, progress_bars, report_load
 from ._errors import handles_errors
 

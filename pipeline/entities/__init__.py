@@ -8,9 +8,9 @@ its stance toward each.
 """
 
 from .extract import extract_entities
-from .features import TargetFeaturizer
+from ..features.mention import TargetFeaturizer
 from .link import LinkedEntity, link_entities
-from .newsmtsc import read_newsmtsc
+from ..corpus.datasets.newsmtsc import read_newsmtsc
 from .stance import LABELS, EntityStanceClassifier, attach_stance, train_entity_stance
 from .types import Entity
 

@@ -24,8 +24,8 @@ from .. import errors
 from .attribution import is_quoted, pronoun_speakers
 from .coordination import is_modifier_pair, rejoin_coordinated
 from .merge import Mention, merge_mentions
-from .names import (ORG_SUFFIXES, PLATFORM_CUES, PLATFORMS, TITLE_SEQUENCES, TITLES, entity_id,
-                    is_web_token, name_key, strip_edges)
+from .names import (ORG_SUFFIXES, PLATFORM_CUES, PLATFORMS, TITLE_SEQUENCES, TITLES, entity_id, is_web_token,
+                    name_key, strip_edges)
 from .recover import platform_context, recover_mentions
 from .offices import split_office
 from .spans import caps_lines, in_ranges, is_cased, split_span

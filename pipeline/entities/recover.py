@@ -18,8 +18,7 @@ from .merge import Mention
 from .spans import in_ranges
 from .tokens import DocTokens, doc_tokens
 from .types import doc_text
-from .names import (PLATFORM_CUES, PLATFORMS, acronym_candidates, as_acronym, name_key,
-                    strip_edges, surname_key)
+from .names import PLATFORM_CUES, PLATFORMS, acronym_candidates, as_acronym, name_key, strip_edges, surname_key
 
 _PAREN_ACRONYM = re.compile(r"\s*\(\s*([A-Z][A-Za-z.&]{1,9})\s*\)")
 _OPEN_PAREN = re.compile(r"\(\s*$")

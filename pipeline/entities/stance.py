@@ -1,7 +1,7 @@
 """Stance toward each entity: a target-dependent sentiment classifier and its use on a doc.
 
 :class:`EntityStanceClassifier` is a scikit-learn classifier over ``(sentence, start, end)``
-samples: :class:`~pipeline.entities.features.TargetFeaturizer` then a logistic regression,
+samples: :class:`~pipeline.features.mention.TargetFeaturizer` then a logistic regression,
 calibrated by cross-validation. :func:`attach_stance` asks it about every sentence that
 mentions an entity and averages the probabilities.
 """
@@ -21,8 +21,8 @@ from sklearn.utils.validation import check_is_fitted
 from spacy.tokens import Doc
 
 from .. import errors
-from .features import Sample, TargetFeaturizer, check_samples
-from .newsmtsc import read_newsmtsc
+from ..features.mention import Sample, TargetFeaturizer, check_samples
+from ..corpus.datasets.newsmtsc import read_newsmtsc
 from .types import Entity, doc_text
 
 LABELS = ("negative", "neutral", "positive")

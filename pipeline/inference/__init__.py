@@ -1,1 +1,2 @@
-"""Inference: classifying pieces with a trained model, on this machine or on a Dask cluster."""
+"""Inference: classifying pieces with a trained model (the Framer, output records, summaries), on this
+machine or on a Dask cluster."""

@@ -23,9 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from .. import errors
-from ..classify import Record, batched
+from .framer import batched
+from .records import Record
 from ..corpus import Piece
-from ..persist import DEFAULT_MODEL
+from ..models.persist import DEFAULT_MODEL
 from .cluster import connect, require_dask
 from .parts import PartInfo, clear_parts, complete_part, data_path, merge_parts, shard_key, write_part
 

@@ -14,9 +14,10 @@ from typing import Any
 from distributed import WorkerPlugin
 
 from .. import errors
-from ..classify import Framer, Record, batched
+from .framer import Framer, batched
+from .records import Record
 from ..corpus import Piece
-from ..persist import MODEL_JSON, load_model, read_model_info, trusted_roots
+from ..models.persist import MODEL_JSON, load_model, read_model_info, trusted_roots
 from .parts import PartInfo, write_part
 
 
@@ -101,8 +102,8 @@ def _framer(digest: str, options: WorkerOptions) -> Framer:
     if framers is None:
         framers = _local.framers = {}
     if (digest, options) not in framers:
-        from ..cache import DocCache
-        from ..nlp import Processor
+        from ..nlp.cache import DocCache
+        from ..nlp.processor import Processor
 
         model = _MODELS.get(digest)
         if model is None:

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..summary import entity_summary, story_summary
+from ..inference.summary import entity_summary, story_summary
 from .markup import STANCE_SIGNS, entity_note, entity_spans, label_colours, piece_html, shaded_sentences
 from .plots import confusion_png, reliability_png
 
@@ -109,7 +109,7 @@ def piece_view(record: Record, *, text: str | None = None, explanations: Mapping
             when ``text`` is not given. Entities are highlighted only when they carry offsets
             (``mentions``); otherwise they are listed.
         text: The piece's body text.
-        explanations: Task -> :func:`pipeline.explain.explain` result with sentences.
+        explanations: Task -> :func:`pipeline.evaluation.explain.explain` result with sentences.
         note: A line about the piece (e.g. why it is listed).
         shade: The task whose explanation shades the sentences of the piece's text (default:
             ``stance`` when explained, else the first explained task).
@@ -148,7 +148,7 @@ def evaluation_view(task: str, metrics: Record, *, schemes: Mapping[str, Record]
 
     Args:
         task: Task name.
-        metrics: :func:`pipeline.evaluate.classification_metrics` result (with calibration) whose
+        metrics: :func:`pipeline.evaluation.metrics.classification_metrics` result (with calibration) whose
             per-class table and figures are shown.
         schemes: Scheme -> metrics, for the grouped-vs-random table (default: ``metrics`` only).
         heading: Name of the scheme ``metrics`` comes from.

@@ -49,7 +49,7 @@ def write_inspect_report(path: str | Path, records: Sequence[Record], explanatio
     Args:
         path: The HTML file to write.
         records: Classification records of the pieces.
-        explanations: For each record, task -> explanation (``pipeline.explain.explain_pieces``).
+        explanations: For each record, task -> explanation (``pipeline.evaluation.explain.explain_pieces``).
         texts: Piece id -> body text, for records without ``text``.
         title: Page heading.
         notes: Lines under the heading.

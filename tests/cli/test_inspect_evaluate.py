@@ -18,8 +18,8 @@ def trained(sample_pieces, models_dir):
     from threadpoolctl import threadpool_limits
 
     from pipeline.config import load_config
-    from pipeline.persist import save_model
-    from pipeline.train import train
+    from pipeline.models.persist import save_model
+    from pipeline.training.train import train
 
     config = load_config(overrides={"classifier": {"calibration_folds": 0}, "features": {"char_ngrams": [0, 0]},
                                     "evaluation": {"folds": 3}})
@@ -84,8 +84,8 @@ class TestInspect:
 
     def test_a_model_that_is_not_linear_gets_its_summary_without_top_features(self, sample_pieces, models_dir):
         from pipeline.config import load_config
-        from pipeline.persist import save_model
-        from pipeline.train import train
+        from pipeline.models.persist import save_model
+        from pipeline.training.train import train
 
         config = load_config(overrides={"classifier": {"calibration_folds": 0, "gate_label": "neutral"},
                                         "features": {"char_ngrams": [0, 0]}})

@@ -64,7 +64,7 @@ class TestProblems:
         assert message.endswith("or pass --allow-labels to train on the labels as they are.")
 
     def test_train_refuses_unless_allowed(self):
-        from pipeline.train import train
+        from pipeline.training.train import train
 
         with pytest.raises(errors.LabelError):
             train(pieces("oppose", "support", "opose"), evaluate=False)

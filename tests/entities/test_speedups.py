@@ -11,7 +11,7 @@ import pytest
 import scipy.sparse as sp
 
 from pipeline.entities import TargetFeaturizer
-from pipeline.entities.features import sample_features
+from pipeline.features.mention import sample_features
 from pipeline.entities.merge import Group, Mention, merge_mentions
 from pipeline.entities.names import name_key
 from pipeline.entities.stance import _sentence_bounds, _sentence_of

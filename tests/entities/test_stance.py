@@ -17,9 +17,9 @@ from sklearn.exceptions import NotFittedError
 from sklearn.metrics import f1_score
 
 from pipeline import errors
-from pipeline.entities import (EntityStanceClassifier, TargetFeaturizer, attach_stance,
-                               extract_entities, read_newsmtsc, train_entity_stance)
-from pipeline.entities.features import sample_features
+from pipeline.entities import (EntityStanceClassifier, TargetFeaturizer, attach_stance, extract_entities,
+                               read_newsmtsc, train_entity_stance)
+from pipeline.features.mention import sample_features
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "newsmtsc"
 
@@ -210,12 +210,12 @@ class TestDescribeFeature:
         ("not a code", "not a code"),
     ])
     def test_phrases(self, name, phrase):
-        from pipeline.entities.features import describe_feature
+        from pipeline.features.mention import describe_feature
 
         assert describe_feature(name) == phrase
 
     def test_every_feature_of_a_rich_sentence_is_described(self):
-        from pipeline.entities.features import describe_feature
+        from pipeline.features.mention import describe_feature
 
         text = 'Mayor Anna Berg said the plan was "a disaster", but Ben Hale never praised her good work.'
         start = text.index("Ben Hale")

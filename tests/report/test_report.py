@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from pipeline.evaluate import classification_metrics
+from pipeline.evaluation.metrics import classification_metrics
 from pipeline.report import write_classify_report, write_evaluation_report, write_inspect_report
 from pipeline.report.markup import entity_html, entity_spans, piece_html, shaded_sentences
 

@@ -1,0 +1,1 @@
+"""Evaluation: metrics, scoring a model on held-out pieces, and per-prediction explanations."""

@@ -1,0 +1,303 @@
+"""Target-aware features: how a piece's text relates to its target (e.g. a body to a headline claim).
+
+:func:`relation_values` computes the dense values of :data:`RELATION_NAMES` from normalised
+tokens; :class:`RelationFeatures` and :class:`TargetSimilarity` are the feature blocks that
+``pipeline.features.union.build_features`` adds for pieces with a target. Besides overlap and
+similarity, some values read the headline *by* the body: cue words close to the headline's
+terms, and whether the sentence closest to the headline negates where the headline does not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.preprocessing import normalize
+from spacy.lang.en.stop_words import STOP_WORDS
+
+RELATION_NAMES = ("target_coverage", "target_jaccard", "target_sentence_share", "target_in_lead",
+                  "refute_near", "hedge_near", "report_near", "refute_target", "hedge_target", "question_target",
+                  # headline by body (appended, so models fitted with the first 10 keep reading those)
+                  "best_sentence_coverage", "lead_coverage", "stem_coverage", "bigram_coverage",
+                  "refute_window", "hedge_window", "report_window",
+                  "refute_best", "hedge_best", "negation_best", "negation_mismatch")
+# Cue words for a text's relation to a claim (as in the FNC-1 baseline and its entrants):
+# denial and debunking, hedging and attribution.
+REFUTE = frozenset(
+    "fake fraud hoax false deny denies denied denial not despite nope doubt doubts bogus debunk debunks "
+    "debunked refute refutes refuted retract retracts retracted untrue misleading wrong incorrect myth "
+    "rumor rumour satire satirical parody fabricated baseless never no nothing neither nor".split())
+HEDGE = frozenset(
+    "allegedly reportedly apparently purportedly claim claims claimed claiming rumored rumoured rumors "
+    "rumours unconfirmed unverified appears appear appeared seems seem may might could possibly perhaps "
+    "suggest suggests suggested believed according report reports reported purported supposedly".split())
+REPORT = frozenset("said says told confirmed confirms confirm announced stated revealed shows showed".split())
+NEGATION = frozenset("not n't no never nothing nobody none neither nor without".split())
+# Tokens either side of a headline term within which a cue word counts as aimed at the claim.
+WINDOW = 6
+LEAD_SENTENCES = 3
+STEM = 5
+
+
+def content_words(words: list[str]) -> set[str]:
+    """The words of ``words`` that carry content (:func:`is_content_word`)."""
+    return {w for w in words if is_content_word(w)}
+
+
+def is_content_word(word: str) -> bool:
+    """Whether ``word`` carries content: not a stop word, with a letter or digit."""
+    return word not in STOP_WORDS and any(c.isalnum() for c in word)
+
+
+def relation_values(target_words: list[str], sentences: list[list[str]], words: list[str]) -> tuple[float, ...]:
+    """The :data:`RELATION_NAMES` values of one text toward its target.
+
+    Args:
+        target_words: The target's normalised tokens.
+        sentences: The text's sentences (headline first when the piece has one), normalised tokens.
+        words: The text's normalised tokens as the features read them (title and cut body).
+
+    Returns:
+        One value per name of :data:`RELATION_NAMES`, each in [0, 1]; all 0 when the target has no
+        content word.
+    """
+    content = content_words(target_words)
+    if not content:
+        return (0.0,) * len(RELATION_NAMES)
+    vocab = set(words)
+    hits = [s for s in sentences if content.intersection(s)]
+    coverage = len(content & vocab) / len(content)
+    jaccard = len(content & vocab) / len(content | vocab) if vocab else 0.0
+    share = len(hits) / len(sentences) if sentences else 0.0
+    lead = float(bool(sentences) and bool(content.intersection(sentences[0])))
+    near_words = [w for s in hits for w in s]
+    cues = [_cue_rate(near_words, cue) for cue in (REFUTE, HEDGE, REPORT)]
+    target_cues = [float(bool(REFUTE.intersection(target_words))), float(bool(HEDGE.intersection(target_words))),
+                   float("?" in target_words)]
+    return (coverage, jaccard, share, lead, *cues, *target_cues, *_by_body(target_words, content, sentences, words))
+
+
+def _by_body(target_words: list[str], content: set[str], sentences: list[list[str]],
+             words: list[str]) -> list[float]:
+    """Headline-by-body values: best sentence, lead, stems, bigrams, cues near terms, negation."""
+    overlaps = [len(content.intersection(s)) / len(content) for s in sentences]
+    best = sentences[int(np.argmax(overlaps))] if sentences and max(overlaps) > 0 else []
+    lead_words = {w for s in sentences[:LEAD_SENTENCES] for w in s}
+    stems = {w[:STEM] for w in words}
+    target_stems = {w[:STEM] for w in content}
+    pairs = {(a, b) for a, b in zip(target_words, target_words[1:]) if a in content or b in content}
+    body_pairs = set(zip(words, words[1:]))
+    window = [_window_rate(words, content, cue) for cue in (REFUTE, HEDGE, REPORT)]
+    negated_target = bool(NEGATION.intersection(target_words))
+    negated_best = bool(NEGATION.intersection(best))
+    return [max(overlaps, default=0.0), len(content & lead_words) / len(content),
+            len(target_stems & stems) / len(target_stems), len(pairs & body_pairs) / len(pairs) if pairs else 0.0,
+            *window, float(bool(REFUTE.intersection(best))), float(bool(HEDGE.intersection(best))),
+            float(negated_best), float(bool(best) and negated_best != negated_target)]
+
+
+def _window_rate(words: list[str], content: set[str], cues: frozenset[str]) -> float:
+    """Share of the text's mentions of target terms with a cue word within :data:`WINDOW` tokens."""
+    is_cue = np.fromiter((w in cues for w in words), dtype=bool, count=len(words))
+    at = [i for i, w in enumerate(words) if w in content]
+    if not at or not is_cue.any():
+        return 0.0
+    # Cumulative cue counts make each window a difference of two look-ups.
+    cum = np.concatenate([[0], np.cumsum(is_cue)])
+    idx = np.asarray(at)
+    lo, hi = np.clip(idx - WINDOW, 0, len(words)), np.clip(idx + WINDOW + 1, 0, len(words))
+    return float(((cum[hi] - cum[lo]) > 0).mean())
+
+
+def _cue_rate(words: list[str], cues: frozenset[str]) -> float:
+    """Cue words per 100 words, squashed to [0, 1) so that long texts do not dominate."""
+    if not words:
+        return 0.0
+    rate = 100.0 * sum(w in cues for w in words) / len(words)
+    return rate / (1.0 + rate)
+
+
+class RelationFeatures(TransformerMixin, BaseEstimator):
+    """The dense text-target relation features of each sample, as a sparse matrix."""
+
+    def fit(self, X: Any, y: Any = None) -> RelationFeatures:
+        """Remember how many relation values there are (models saved earlier had 4, then 10)."""
+        self.n_relation_ = len(RELATION_NAMES)
+        return self
+
+    def transform(self, X: Any) -> sparse.csr_matrix:
+        """One row of :data:`RELATION_NAMES` values per sample."""
+        n = getattr(self, "n_relation_", 4)
+        values = np.zeros((len(X), n), dtype=np.float64)
+        for i, sample in enumerate(X):
+            row = sample.relation[:n]
+            values[i, : len(row)] = row
+        return sparse.csr_matrix(values)
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """The relation feature names."""
+        return np.asarray(RELATION_NAMES[: getattr(self, "n_relation_", 4)], dtype=object)
+
+
+class TargetSimilarity(TransformerMixin, BaseEstimator):
+    """TF-IDF cosine similarity between a sample's target and its text (and near-target sentences).
+
+    The similarity is also one-hot encoded in ``bins`` intervals, so that a linear model can
+    give "barely related" and "about the same thing" weights of different signs. With
+    ``lsa_components``, the cosine in a latent semantic (truncated SVD) space is added too: it
+    matches a headline and a body that tell the same story in different words.
+
+    Words that the training texts never held (a new story's names and terms) count as the
+    rarest words, rather than being dropped as a fitted vectorizer would drop them: a new
+    headline and its body share exactly such words, and without them their cosine reads as
+    unrelated.
+
+    Args:
+        bins: Upper edges of the similarity intervals (``()``: no binned copy).
+        lead_tokens: Also compare the target with the first N tokens of the text (0: off).
+        lsa_components: Dimensions of the latent space (0: off).
+        unseen_words: Weigh words unseen in training at the highest IDF (``False``: drop them).
+    """
+
+    def __init__(self, bins: tuple[float, ...] = (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.6),
+                 lead_tokens: int = 0, lsa_components: int = 0, unseen_words: bool = True) -> None:
+        self.bins = bins
+        self.lead_tokens = lead_tokens
+        self.lsa_components = lsa_components
+        self.unseen_words = unseen_words
+
+    def fit(self, X: Any, y: Any = None) -> TargetSimilarity:
+        """Learn the IDF weights (and the latent space) from the texts and the targets."""
+        self.vectorizer_ = TfidfVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False,
+                                           sublinear_tf=True, stop_words=sorted(STOP_WORDS), dtype=np.float32)
+        documents = [s.text for s in X] + list(dict.fromkeys(s.target for s in X))
+        self.vectorizer_.fit(documents)
+        # smooth_idf's weight of a word in no training document: log((1 + n) / 1) + 1
+        self.unseen_idf_ = float(np.log1p(len(documents)) + 1.0)
+        self.svd_ = None
+        if self.lsa_components:
+            # Each distinct text once: in pair data (FNC-1) every body comes with ~30 headlines.
+            unique = self.vectorizer_.transform(list(dict.fromkeys([s.text for s in X] + [s.target for s in X])))
+            k = min(self.lsa_components, unique.shape[0] - 1, unique.shape[1] - 1)
+            if k >= 1:
+                self.svd_ = TruncatedSVD(k, random_state=0).fit(unique)
+        return self
+
+    def transform(self, X: Any) -> sparse.csr_matrix:
+        """Per sample: cos(target, text), cos(target, near), [lead, latent], then the one-hot bin of the first."""
+        vec = self.vectorizer_
+        fields = [[s.target for s in X], [s.text for s in X], [s.near for s in X]]
+        if getattr(self, "lead_tokens", 0):
+            fields.append([" ".join(s.text.split()[: self.lead_tokens]) for s in X])
+        unseen = getattr(self, "unseen_words", False)
+        target, *texts = self._tfidf(fields) if unseen else [vec.transform(f) for f in fields]
+        columns = [np.asarray(target.multiply(t).sum(axis=1)).ravel() for t in texts]
+        if getattr(self, "svd_", None) is not None:
+            # the latent space was fitted on the vectorizer's columns: unseen words have none there
+            known = (vec.transform(fields[0]), vec.transform(fields[1])) if unseen else (target, texts[0])
+            a, b = self.svd_.transform(known[0]), self.svd_.transform(known[1])
+            norms = np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1)
+            columns.append(np.divide((a * b).sum(axis=1), norms, out=np.zeros(len(X)), where=norms > 0))
+        if self.bins:
+            which = np.searchsorted(np.asarray(self.bins), columns[0], side="right")
+            columns += [(which == k).astype(np.float64) for k in range(len(self.bins) + 1)]
+        return sparse.csr_matrix(np.column_stack(columns))
+
+    def _tfidf(self, fields: list[list[str]]) -> list[sparse.csr_matrix]:
+        """Unit-length TF-IDF rows of each field, over the fitted words and the words unseen in training.
+
+        The columns of unseen words are this call's own, so only products of rows of one call
+        (cosines) mean anything; each word's weight is the same whatever else the call holds.
+        """
+        vec = self.vectorizer_
+        # Each distinct document once: in pair data (FNC-1) every body comes with ~30 targets.
+        row = {doc: i for i, doc in enumerate(dict.fromkeys(doc for field in fields for doc in field))}
+        counts = CountVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False,
+                                 stop_words=vec.stop_words, dtype=np.float32)
+        try:
+            unique = counts.fit_transform(list(row)).tocsr()
+        except ValueError:  # no word at all outside the stop words: every cosine is 0
+            return [sparse.csr_matrix((len(field), 1), dtype=np.float32) for field in fields]
+        known = vec.vocabulary_
+        idf = np.array([vec.idf_[known[w]] if w in known else self.unseen_idf_ for w in counts.get_feature_names_out()],
+                       dtype=np.float32)
+        unique.data = 1.0 + np.log(unique.data)  # sublinear_tf, as the fitted vectorizer
+        weighted = normalize(unique @ sparse.diags(idf), copy=False).tocsr()
+        return [weighted[[row[doc] for doc in field]] for field in fields]
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """``sim_text``, ``sim_near``, [``sim_lead``, ``sim_latent``] and one name per bin."""
+        names = ["sim_text", "sim_near"]
+        if getattr(self, "lead_tokens", 0):
+            names.append("sim_lead")
+        if getattr(self, "svd_", None) is not None:
+            names.append("sim_latent")
+        names += [f"sim_bin_{e:g}" for e in (0.0, *self.bins)] if self.bins else []
+        return np.asarray(names, dtype=object)
+
+
+class MentionContext(TransformerMixin, BaseEstimator):
+    """What surrounds the target's first mention in the text, by the entity-stance featurizer.
+
+    A sentence can be kind to one name and hard on the next ("X praised Y's plan but
+    mocked Z"): the bag of words is the same for both targets, and the overlap values
+    barely differ. This block finds the target in the sentences that mention it (the whole
+    target, else its first content word) and gives the features that
+    :class:`~pipeline.features.mention.TargetFeaturizer` gives an entity mention there: the
+    words left and right by distance, its clause, lexicon valences weighted by distance and
+    flipped by negation, quotation. Samples whose target is not found get an empty row.
+
+    Args:
+        window: Tokens left and right of the mention that get positional features.
+        min_df: Keep a sparse feature only if at least this many training samples have it.
+    """
+
+    def __init__(self, window: int = 5, min_df: int = 2) -> None:
+        self.window = window
+        self.min_df = min_df
+
+    def fit(self, X: Any, y: Any = None) -> MentionContext:
+        """Learn the featurizer's vocabulary from the mentions found in ``X``."""
+        from .mention import TargetFeaturizer
+
+        found = [m for m in map(mention, X) if m is not None]
+        self.featurizer_ = TargetFeaturizer(window=self.window, min_df=self.min_df, mention_words=False).fit(found)
+        return self
+
+    def transform(self, X: Any) -> sparse.csr_matrix:
+        """One row of mention features per sample (empty where the target is not found)."""
+        spans = [mention(s) for s in X]
+        rows = np.asarray([i for i, m in enumerate(spans) if m is not None], dtype=np.int64)
+        shape = (len(X), self.featurizer_.n_features_out_)
+        if not len(rows):
+            return sparse.csr_matrix(shape)
+        found = self.featurizer_.transform([spans[i] for i in rows]).tocoo()
+        return sparse.csr_matrix((found.data, (rows[found.row], found.col)), shape=shape)
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """The featurizer's names: its sparse features, then its dense lexicon values (``lex:...``)."""
+        return self.featurizer_.get_feature_names_out()
+
+
+def mention(sample: Any) -> tuple[str, int, int] | None:
+    """``(sentences, start, end)``: the target's first mention in the sample's near-target sentences.
+
+    The whole target is looked for first, then its first content word found there; None when the
+    sample has no target or the sentences do not mention it.
+    """
+    text, target = sample.near, sample.target
+    if not text or not target:
+        return None
+    padded = f" {text} "
+    at = padded.find(f" {target} ")
+    if at >= 0:
+        return text, at, at + len(target)
+    for word in filter(is_content_word, target.split()):
+        at = padded.find(f" {word} ")
+        if at >= 0:
+            return text, at, at + len(word)
+    return None

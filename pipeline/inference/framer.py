@@ -1,0 +1,194 @@
+"""Classifying pieces with a trained model: the records that the CLI prints and notebooks use.
+
+>>> framer = Framer.load("models/default")          # doctest: +SKIP
+>>> framer.classify_texts(["Police should keep the tool."])[0]["predictions"]["stance"]["label"]
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import signal
+import weakref
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..nlp.cache import DocCache
+from ..corpus import Piece
+from ..entities import attach_stance, extract_entities
+from ..features.samples import prepare_samples
+from ..models.framing import FramingModel
+from ..nlp.processor import Processor
+from ..models.persist import DEFAULT_MODEL, load_model
+from .records import Record, piece_record
+
+# A batch smaller than this is classified in this process: handing it to the workers costs more
+# than it saves.
+MIN_PARALLEL = 64
+MIN_PARALLEL_ENTITIES = 16  # NER costs far more per piece
+
+
+class Framer:
+    """A loaded model ready to classify texts or pieces, one batch at a time.
+
+    Args:
+        model: A trained model.
+        processor: The spaCy processor (default: the model's spaCy model, no cache).
+        entity_types: NER labels to list (default: all but dates, times and numbers).
+        n_process: Worker processes that tokenise and score batches (default: the processor's).
+    """
+
+    def __init__(self, model: FramingModel, *, processor: Processor | None = None,
+                 entity_types: Iterable[str] | None = None, n_process: int | None = None) -> None:
+        self.model = model
+        self.processor = processor or Processor(model.spacy_model)
+        self.entity_types = tuple(entity_types) if entity_types else None
+        self.n_process = max(1, n_process or self.processor.n_process)
+        if _uses_torch(model):
+            # PyTorch's thread pool does not survive a fork, and its encoder already uses every core.
+            self.n_process = 1
+        self._pool: mp.pool.Pool | None = None
+
+    def close(self) -> None:
+        """Stop the worker processes (started on the first large batch, then kept)."""
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool = None
+        self.processor.close()
+
+    def __enter__(self) -> Framer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, *, trust: bool = False, processor: Processor | None = None,
+             entity_types: Iterable[str] | None = None) -> Framer:
+        """Load the model at ``path`` (default ``models/default``), verifying its checksums.
+
+        Args:
+            path: The model folder.
+            trust: Load even from outside the trusted folders (model files can run code).
+            processor: The spaCy processor (default: the model's spaCy model, no cache).
+            entity_types: NER labels to list (default: all but dates, times and numbers).
+        """
+        return cls(load_model(path or DEFAULT_MODEL, trust=trust), processor=processor,
+                   entity_types=entity_types)
+
+    def classify(self, pieces: Iterable[Piece], *, entities: bool = True, batch_size: int = 512,
+                 min_confidence: float = 0.0, progress: Any = None) -> Iterator[Record]:
+        """Yield one record per piece, in order, processing ``batch_size`` pieces at a time.
+
+        Args:
+            pieces: The pieces to classify.
+            entities: Also run NER and list the entities of each piece (slower).
+            batch_size: Pieces per batch; memory stays flat whatever the input size.
+            min_confidence: Below it, a prediction's label is reported as ``"uncertain"``.
+            progress: ``advance(n)`` callable, called as pieces are done.
+        """
+        for batch in batched(pieces, batch_size):
+            yield from self._classify_batch(batch, entities, min_confidence, progress)
+
+    def classify_texts(self, texts: Iterable[str], **options: Any) -> list[Record]:
+        """Classify plain strings; ids are their positions (``"0"``, ``"1"``, ...)."""
+        pieces = [Piece(id=str(i), text=t) for i, t in enumerate(texts)]
+        return list(self.classify(pieces, **options))
+
+    def _classify_batch(self, pieces: list[Piece], entities: bool, min_confidence: float,
+                        progress: Any) -> Iterator[Record]:
+        probas, found = self._analyse(pieces, entities)
+        for row, piece in enumerate(pieces):
+            predictions = {}
+            for task, matrix in probas.items():
+                labels = self.model.labels(task)
+                probs = {lab: round(float(p), 4) for lab, p in zip(labels, matrix[row])}
+                best = max(probs, key=probs.get)
+                predictions[task] = {
+                    "label": best if probs[best] >= min_confidence else "uncertain",
+                    "confidence": probs[best],
+                    "probabilities": probs,
+                }
+            yield piece_record(piece, predictions, found[row] if found is not None else None)
+        if progress:
+            progress(len(pieces))
+
+    def probabilities(self, pieces: list[Piece]) -> dict[str, np.ndarray]:
+        """Each task's probabilities for ``pieces`` (rows, in order) over its labels."""
+        return self._analyse(pieces, entities=False)[0]
+
+    def _analyse(self, pieces: list[Piece], entities: bool) -> tuple[dict[str, np.ndarray], list | None]:
+        """Probabilities, and the entity records of each piece when ``entities``.
+
+        Large batches are split over the worker processes, each of which does everything for its
+        share (tokenising, features, classifiers, NER and entity stance): all of it uses both cores.
+        """
+        if self.n_process == 1 or len(pieces) < (MIN_PARALLEL_ENTITIES if entities else MIN_PARALLEL):
+            return _analyse(self.model, self.processor, self.entity_types, pieces, entities)
+        if self._pool is None:
+            self._pool = mp.get_context("fork").Pool(self.n_process, initializer=_start_worker,
+                                                     initargs=(self.model, self.processor, self.entity_types))
+            weakref.finalize(self, self._pool.terminate)
+        size = -(-len(pieces) // (2 * self.n_process))
+        parts = self._pool.map(_analyse_in_worker, [(chunk, entities) for chunk in batched(pieces, size)])
+        probas = {task: np.vstack([part[0][task] for part in parts]) for task in self.model.tasks}
+        return probas, [found for part in parts for found in part[1]] if entities else None
+
+
+def _uses_torch(model: FramingModel) -> bool:
+    """Whether a task of ``model`` runs PyTorch (the ``embeddings`` extra): an embeddings block or a
+    fine-tuned encoder. Such models are not forked into worker processes."""
+    return any("features" not in pipe.named_steps or "embeddings" in pipe.named_steps["features"].named_transformers
+               for pipe in model.tasks.values())
+
+
+def _analyse(model: FramingModel, processor: Processor, entity_types: tuple[str, ...] | None,
+             pieces: list[Piece], entities: bool) -> tuple[dict[str, np.ndarray], list | None]:
+    probas = model.predict_proba(prepare_samples(pieces, processor, max_tokens=model.max_tokens))
+    return probas, _entity_records(model, processor, entity_types, pieces) if entities else None
+
+
+def _entity_records(model: FramingModel, processor: Processor, entity_types: tuple[str, ...] | None,
+                    pieces: list[Piece]) -> list[list[Record]]:
+    """Cleaned, merged, attributed entities of each piece, with the stance toward each when the
+    model ships an entity-stance classifier."""
+    stance_model = model.extras.get("entity_stance")
+    out = []
+    for doc in processor.docs([p.text for p in pieces]):
+        entities = extract_entities(doc, types=entity_types)
+        if stance_model is not None and entities:
+            attach_stance(entities, doc, stance_model)
+        out.append([e.to_record() for e in entities])
+    return out
+
+
+_worker: tuple[FramingModel, Processor, tuple[str, ...] | None] | None = None
+
+
+def _start_worker(model: FramingModel, processor: Processor, entity_types: tuple[str, ...] | None) -> None:
+    """Set up a worker: the model (inherited, not copied, with ``fork``) and a one-process
+    processor with its own connection to the same doc cache. Ctrl-C is left to the parent."""
+    global _worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    cache = DocCache(processor.cache.path.parent) if processor.cache is not None else None
+    _worker = (model, Processor(processor.model, cache=cache, n_process=1, batch_size=processor.batch_size),
+               entity_types)
+
+
+def _analyse_in_worker(job: tuple[list[Piece], bool]) -> tuple[dict[str, np.ndarray], list | None]:
+    assert _worker is not None
+    return _analyse(*_worker, *job)
+
+
+def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """Group ``items`` into lists of ``size`` (the last one shorter), consuming them lazily."""
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

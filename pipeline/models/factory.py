@@ -1,0 +1,171 @@
+"""One classifier per task: build, fit, predict; and the model that holds them all."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import joblib
+import numpy as np
+from sklearn.base import clone
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from .. import errors
+from .linear import CalibratedLinearClassifier
+from ..features.relation import RELATION_NAMES
+from ..features.samples import Sample
+from ..features.union import build_features
+from .two_stage import BoostedStage, TwoStageClassifier
+
+
+# classifier.kind: "linear" reads the feature blocks; "finetune" reads the text itself (pipeline/models/finetune.py).
+MODEL_KINDS = ("linear", "finetune")
+# Threads that fit a linear model's calibration folds and final fit side by side: both cores of
+# the 2-core machines this is sized for. Each fold fit holds its own copy of the fold's rows.
+FIT_THREADS = 2
+# classifier.stage2 (with gate_label): the second stage's model (pipeline/models/two_stage.py).
+STAGE2_KINDS = ("linear", "boosted")
+
+
+def build_task_pipeline(config: dict[str, Any], *, use_target: bool, n_samples: int) -> Pipeline:
+    """The scikit-learn pipeline of one task: features, then a calibrated linear classifier; or,
+    with ``classifier.kind = "finetune"``, one fine-tuned encoder that reads the samples' text.
+
+    Args:
+        config: The task's configuration (``task_config``).
+        use_target: Whether to add target-aware features.
+        n_samples: Training set size (a tiny corpus relaxes ``min_df``).
+    """
+    clf = config["classifier"]
+    if clf["kind"] not in MODEL_KINDS:
+        raise errors.ConfigError(f"classifier.kind = {clf['kind']!r}: use one of {list(MODEL_KINDS)}.")
+    if clf["kind"] == "finetune":
+        if clf.get("gate_label"):
+            raise errors.ConfigError("classifier.gate_label works with classifier.kind = \"linear\" only; "
+                                     "set gate_label = \"\" to fine-tune an encoder.")
+        from .finetune import FineTunedClassifier
+
+        tune = config["finetune"]
+        return Pipeline([("clf", FineTunedClassifier(
+            tune["model"], epochs=tune["epochs"], learning_rate=tune["learning_rate"],
+            batch_size=tune["batch_size"], max_pieces=tune["max_pieces"], weight_decay=tune["weight_decay"],
+            dropout=tune["dropout"], class_weight=clf["class_weight"] or None,
+            calibration_fraction=tune["calibration_fraction"], use_target=use_target,
+            random_state=config["evaluation"]["seed"],
+        ))])
+    seed = config["evaluation"]["seed"]
+
+    def linear(C: float) -> CalibratedLinearClassifier:
+        return CalibratedLinearClassifier(C=C, class_weight=clf["class_weight"] or None, max_iter=clf["max_iter"],
+                                          calibration_folds=clf["calibration_folds"], random_state=seed,
+                                          n_jobs=FIT_THREADS)
+
+    stage2 = clf.get("stage2", "linear")
+    if stage2 not in STAGE2_KINDS:
+        raise errors.ConfigError(f"classifier.stage2 must be one of {list(STAGE2_KINDS)}, got {stage2!r}.")
+    if stage2 != "linear" and not clf.get("gate_label"):
+        raise errors.ConfigError(f"classifier.stage2 = {stage2!r} is the second of two stages: set "
+                                 "classifier.gate_label too (or stage2 = \"linear\").")
+    features = build_features(config, use_target=use_target, n_samples=n_samples)
+    model: Any = linear(clf["C"])
+    if clf.get("gate_label"):  # that label against the rest first, the other labels among the rest next
+        second = linear(clf.get("stage2_C") or clf["C"])
+        if stage2 == "boosted":
+            second = BoostedStage(estimator=second, dense_columns=dense_width(features), random_state=seed)
+        model = TwoStageClassifier(gate_label=clf["gate_label"], estimator=second, gate_estimator=model)
+    return Pipeline([("features", features), ("clf", model)])
+
+
+def dense_width(features: FeatureUnion) -> int:
+    """How many of the last columns of ``features`` are the dense relation and similarity values
+    (what :class:`~pipeline.models.two_stage.BoostedStage` reads beside the linear model)."""
+    width = 0
+    for name, block in reversed(features.transformer_list):
+        if name == "relation":
+            width += len(RELATION_NAMES)
+        elif name == "similarity":
+            width += len(block.get_feature_names_out())
+        else:
+            break
+    return width
+
+
+# Feature blocks that read neither labels nor targets. train() fits them once on every piece and
+# gives them to each task whose settings for them agree, so that FramingModel.predict_proba
+# counts a piece's words and characters once for all tasks (it was most of classifying's time).
+SHARED_BLOCKS = ("words", "chars")
+
+
+def fit_shared_blocks(config: dict[str, Any], samples: list[Sample]) -> dict[str, Any]:
+    """Fit the label-free blocks (:data:`SHARED_BLOCKS`) of ``config`` once, on all ``samples``."""
+    union = build_features(config, use_target=False, n_samples=len(samples))
+    shared = {name: _slim(block.fit(samples)) for name, block in union.transformer_list if name in SHARED_BLOCKS}
+    stamp = uuid.uuid4().hex
+    for name, block in shared.items():
+        block.shared_key_ = f"{name}:{stamp}"  # saved with each task's copy: lets predict_proba tell they are one
+    return shared
+
+
+def source_weights(samples: list[Sample], power: float = 1.0) -> np.ndarray:
+    """Per-sample weights ``1 / n_source ** power``, scaled to mean 1.
+
+    With ``power = 1`` every source (outlet) counts as much as any other in total, so the few
+    outlets with thousands of pieces do not decide what the model learns; pieces without a
+    source count as a source of their own.
+    """
+    groups = [s.group or f"\0{i}" for i, s in enumerate(samples)]
+    _, inverse, counts = np.unique(groups, return_inverse=True, return_counts=True)
+    weights = counts[inverse].astype(np.float64) ** -power
+    return weights / weights.mean()
+
+
+def fit_task(config: dict[str, Any], samples: list[Sample], labels: list[str], *, use_target: bool,
+             shared: dict[str, Any] | None = None, progress: Any = None) -> Pipeline:
+    """Build and fit one task's pipeline.
+
+    Args:
+        shared: Blocks from :func:`fit_shared_blocks`; each one whose settings equal this task's
+            block of that name is used as it is instead of being fitted again.
+        progress: Progress-bar factory ``progress(stage, total) -> advance(n)``, for the long
+            fits (fine-tuning).
+
+    Raises:
+        TrainingError: When there are fewer than two labels or too few pieces.
+    """
+    classes, counts = np.unique(labels, return_counts=True)
+    if len(classes) < 2:
+        raise errors.TrainingError(
+            f"needs at least two different labels, found only {classes.tolist()}. "
+            "Label more pieces, or leave the task out with --task."
+        )
+    if len(labels) < 4:
+        raise errors.TrainingError(f"needs at least 4 labelled pieces, found {len(labels)}.")
+    pipeline = build_task_pipeline(config, use_target=use_target, n_samples=len(samples))
+    power = config["classifier"].get("source_weight", 0.0)
+    if power and config["classifier"].get("gate_label"):
+        raise errors.ConfigError("classifier.source_weight does not work with classifier.gate_label yet; "
+                                 "set one of them to its default (0.0 or \"\").")
+    weights = {"sample_weight": source_weights(samples, power)} if power else {}
+    if "features" not in pipeline.named_steps:  # a fine-tuned encoder reads the samples themselves
+        return pipeline.fit(samples, labels, clf__progress=progress, **{f"clf__{k}": v for k, v in weights.items()})
+    union = pipeline.named_steps["features"]
+    reuse = {name for name, block in union.transformer_list
+             if shared and name in shared and joblib.hash(clone(shared[name])) == joblib.hash(block)}
+    if not reuse:
+        pipeline.fit(samples, labels, **{f"clf__{k}": v for k, v in weights.items()})
+    else:
+        union.transformer_list = [(name, shared[name] if name in reuse else block.fit(samples, labels))
+                                  for name, block in union.transformer_list]
+        pipeline.named_steps["clf"].fit(union.transform(samples), labels, **weights)
+    for _, block in union.transformer_list:
+        _slim(block)
+    return pipeline
+
+
+def _slim(block: Any) -> Any:
+    """Drop a fitted vectoriser's ``stop_words_`` (every pruned term: only for introspection, and
+    most of the model's size)."""
+    vectorizer = getattr(block, "named_steps", {}).get("tfidf")
+    if vectorizer is not None and hasattr(vectorizer, "stop_words_"):
+        del vectorizer.stop_words_
+    return block

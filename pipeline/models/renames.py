@@ -1,0 +1,62 @@
+"""Where the classes of models saved before the regroup live now.
+
+A pickle names each object's class by module path. Models saved before the package was
+regrouped (framing 0.1.0 up to commit 29949c5) name the old flat modules (``pipeline.classifier``,
+``pipeline.features``, ``pipeline.entities.features``, ...); :func:`renamed` maps such a name
+to the class's new home, so :func:`pipeline.models.persist.load_model` still loads them.
+A name that is not in the map is returned unchanged, so new pickles are unaffected.
+"""
+
+from __future__ import annotations
+
+# Old module -> the module that holds its code now.
+OLD_MODULES = {
+    "pipeline.cache": "pipeline.nlp.cache",
+    "pipeline.nlp": "pipeline.nlp.processor",
+    "pipeline.features": "pipeline.features.samples",
+    "pipeline.tfidf": "pipeline.features.tfidf",
+    "pipeline.relation": "pipeline.features.relation",
+    "pipeline.embeddings": "pipeline.features.embeddings",
+    "pipeline.entities.features": "pipeline.features.mention",
+    "pipeline.entities.lexicon": "pipeline.lexicon",
+    "pipeline.entities.newsmtsc": "pipeline.corpus.datasets.newsmtsc",
+    "pipeline.corpus.adapters": "pipeline.corpus.datasets.adapters",
+    "pipeline.classifier": "pipeline.models.linear",
+    "pipeline.two_stage": "pipeline.models.two_stage",
+    "pipeline.finetune": "pipeline.models.finetune",
+    "pipeline.models": "pipeline.models.factory",
+    "pipeline.persist": "pipeline.models.persist",
+    "pipeline.exchange": "pipeline.models.exchange",
+    "pipeline.train": "pipeline.training.train",
+    "pipeline.evaluate": "pipeline.evaluation.evaluate",
+    "pipeline.explain": "pipeline.evaluation.explain",
+    "pipeline.classify": "pipeline.inference.framer",
+    "pipeline.summary": "pipeline.inference.summary",
+}
+# Names that a split sent to another module than the rest of their old module.
+OLD_NAMES = {
+    ("pipeline.features", "FieldSelector"): "pipeline.features.union",
+    ("pipeline.features", "SourceSpread"): "pipeline.features.union",
+    ("pipeline.features", "build_features"): "pipeline.features.union",
+    ("pipeline.models", "FramingModel"): "pipeline.models.framing",
+    ("pipeline.evaluate", "classification_metrics"): "pipeline.evaluation.metrics",
+    ("pipeline.evaluate", "calibration_metrics"): "pipeline.evaluation.metrics",
+    ("pipeline.evaluate", "shortcut_gaps"): "pipeline.evaluation.metrics",
+    ("pipeline.evaluate", "cross_validate"): "pipeline.training.cross_validation",
+    ("pipeline.classify", "piece_record"): "pipeline.inference.records",
+    ("pipeline.classify", "to_dataframe"): "pipeline.inference.records",
+    ("pipeline.train", "train_entity_stance_extra"): "pipeline.training.entity_stance",
+}
+
+
+def renamed(module: str, name: str) -> tuple[str, str]:
+    """The current ``(module, name)`` of the object a pre-regroup pickle names ``module.name``.
+
+    Args:
+        module: The module path stored in the pickle.
+        name: The (qualified) name stored in the pickle.
+    """
+    top = name.split(".", 1)[0]
+    if (module, top) in OLD_NAMES:
+        return OLD_NAMES[(module, top)], name
+    return OLD_MODULES.get(module, module), name

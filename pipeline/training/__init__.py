@@ -1,0 +1,1 @@
+"""Training: the per-task fit with cross-validated evaluation, and the entity-stance extra."""

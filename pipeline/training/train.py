@@ -1,0 +1,168 @@
+"""Training: corpus pieces in, a :class:`FramingModel` with cross-validated metrics out."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import errors
+from ..config import load_config, task_config
+from ..corpus import Piece, corpus_stats, text_hash
+from ..corpus.labels import check_labels, label_problems
+from .cross_validation import cross_validate
+from ..evaluation.metrics import shortcut_gaps
+from ..features.samples import prepare_samples
+from ..models.framing import FramingModel
+from ..models.factory import fit_shared_blocks, fit_task
+from ..nlp.processor import Processor, model_id
+
+# progress(stage, total) -> advance(n); the CLI draws bars with it, the library only calls it.
+ProgressFactory = Callable[[str, int], Callable[[int], None]]
+
+
+@dataclass
+class TrainResult:
+    """A trained model, its cross-validated evaluation, and what the caller should be told."""
+
+    model: FramingModel
+    evaluation: dict[str, dict[str, Any]]
+    warnings: list[str] = field(default_factory=list)
+
+
+def train(pieces: Iterable[Piece], *, tasks: list[str] | None = None, config: dict[str, Any] | None = None,
+          processor: Processor | None = None, evaluate: bool = True,
+          progress: ProgressFactory | None = None, allow_labels: bool = False) -> TrainResult:
+    """Train one classifier per task on ``pieces`` and cross-validate each.
+
+    Args:
+        pieces: The labelled corpus.
+        tasks: Tasks to train (default: every label column present).
+        config: Configuration (default: :func:`load_config`).
+        processor: The spaCy processor (default: the config's model, no cache).
+        evaluate: Cross-validate before the final fit (grouped by source and story, and random).
+        progress: Progress-bar factory.
+        allow_labels: Train on labels that look mistaken (a task named ``Stance``, labels
+            ``oppose`` and ``opose``) instead of raising :class:`~pipeline.errors.LabelError`.
+
+    Raises:
+        TrainingError: When a task is absent from the corpus or cannot be trained.
+        LabelError: When labels look mistaken (see :func:`pipeline.corpus.labels.label_problems`).
+    """
+    config = config or load_config()
+    pieces = list(pieces)
+    if not pieces:
+        raise errors.TrainingError("the corpus is empty: nothing to train on.")
+    stats = corpus_stats(pieces)
+    available = sorted(stats.labels)
+    tasks = tasks or available
+    if not tasks:
+        raise errors.TrainingError(label_problems(pieces)[-1] + ".")
+    if not allow_labels:
+        check_labels(pieces, tasks=tasks)
+    missing = [t for t in tasks if t not in stats.labels]
+    if missing:
+        raise errors.TrainingError(f"no piece has a label for task(s) {missing}; the corpus has {available}.")
+    processor = processor or Processor(config["spacy"]["model"] or None)
+    notes = []
+    if stats.duplicates:
+        notes.append(
+            f"{len(stats.duplicates)} group(s) of duplicate texts (e.g. {stats.duplicates[0][:3]}); "
+            "cross-validation keeps each group on one side, but consider removing them."
+        )
+    advance = progress("tokenising", len(pieces)) if progress else None
+    samples = prepare_samples(pieces, processor, max_tokens=config["features"]["max_tokens"],
+                              progress=advance)
+    text_group_of = {}  # copies, and pieces that share a text with other targets, stay on one side in CV
+    for group in stats.shared_texts:
+        for pid in group:
+            text_group_of[pid] = group[0]
+    linear = [t for t in tasks if task_config(config, t)["classifier"]["kind"] == "linear"]
+    shared = fit_shared_blocks(config, samples) if len(linear) > 1 else None
+    fitted, evaluation, task_info = {}, {}, {}
+    for task in tasks:
+        rows = [i for i, p in enumerate(pieces) if task in p.labels]
+        labels = [pieces[i].labels[task] for i in rows]
+        use_target = any(pieces[i].target for i in rows)
+        cfg = task_config(config, task)
+        if len(rows) < len(pieces):
+            notes.append(f"{task}: {len(pieces) - len(rows)} piece(s) have no {task} label and were not used for it.")
+        try:
+            if evaluate:
+                evaluation[task] = _evaluate_task(cfg, [samples[i] for i in rows], labels,
+                                                  [pieces[i] for i in rows], use_target, text_group_of,
+                                                  progress)
+            with _stage(progress, f"fitting {task} on {len(rows)} pieces"):
+                fitted[task] = fit_task(cfg, [samples[i] for i in rows], labels, use_target=use_target,
+                                        shared=shared, progress=progress)
+        except errors.TrainingError as exc:
+            raise errors.TrainingError(f"task {task!r}: {exc}") from None
+        task_info[task] = {"n": len(rows), "label_counts": dict(stats.labels[task].most_common()),
+                           "use_target": use_target}
+    info = {
+        "spacy_model": dict(zip(("name", "version"), model_id(processor.model).split("=="))),
+        "config": config,
+        "corpus": {"size": len(pieces), "hash": corpus_hash(pieces, stats.text_hashes), "stats": stats.to_record()},
+        "tasks": task_info,
+        "metrics": evaluation,
+    }
+    return TrainResult(FramingModel(tasks=fitted, info=info), evaluation, notes)
+
+
+@contextmanager
+def _stage(progress: ProgressFactory | None, name: str) -> Iterator[None]:
+    """A one-step progress stage shown while the body runs and advanced when it completes."""
+    done = progress(name, 1) if progress else None
+    yield
+    if done:
+        done(1)
+
+
+def corpus_hash(pieces: list[Piece], text_hashes: list[str] | None = None) -> str:
+    """SHA-256 over every piece's id, normalised text, target and labels, in a stable order.
+
+    ``text_hashes``: each piece's :func:`text_hash`, when already computed (as ``corpus_stats`` does).
+    """
+    hashes = text_hashes if text_hashes is not None else [text_hash(p.text) for p in pieces]
+    digest = hashlib.sha256()
+    for i in sorted(range(len(pieces)), key=lambda i: pieces[i].id):
+        piece = pieces[i]
+        digest.update(f"{piece.id}\0{hashes[i]}\0{piece.target}\0{sorted(piece.labels.items())}\n".encode())
+    return digest.hexdigest()
+
+
+def _evaluate_task(cfg, samples, labels, pieces, use_target, text_group_of, progress) -> dict[str, Any]:
+    """Cross-validated scores: grouped by source and by story where possible, and random.
+
+    Grouped schemes also get ``shortcut_gap``: the random-split macro-F1 minus theirs.
+    """
+    def fit(rows: list[int]):
+        return fit_task(cfg, [samples[i] for i in rows], [labels[i] for i in rows], use_target=use_target,
+                        progress=progress)
+
+    def predict(model, rows: list[int]):
+        return model.classes_, model.predict_proba([samples[i] for i in rows])
+
+    folds, seed = cfg["evaluation"]["folds"], cfg["evaluation"]["seed"]
+    ids = [text_group_of.get(p.id, p.id) for p in pieces]  # pieces that share a text stay together
+    schemes = {
+        "source": [p.source or "(none)" for p in pieces],
+        "story": [p.story or "(none)" for p in pieces],
+        "random": ids,
+    }
+    result: dict[str, Any] = {}
+    for name, groups in schemes.items():
+        if name != "random" and len(set(groups)) < 2:
+            continue
+        stage = f"cross-validating by {name}" if name != "random" else "cross-validating (random folds)"
+        with _stage(progress, stage):
+            try:
+                result[name] = cross_validate(fit, predict, labels, groups, folds=folds, seed=seed,
+                                              grouping=None if name == "random" else name)
+            except errors.TrainingError as exc:
+                result[name] = {"error": str(exc)}
+    for name, gap in shortcut_gaps(result).items():
+        result[name]["shortcut_gap"] = gap
+    return result

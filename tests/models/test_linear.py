@@ -1,0 +1,80 @@
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from pipeline.models.linear import CalibratedLinearClassifier
+
+
+def _expected_failures(estimator):
+    # Repeating a row is not the same as doubling its weight for the calibration folds,
+    # which split the repeated rows apart; the linear model itself passes (calibration_folds=0).
+    if estimator.calibration_folds < 2:
+        return {}
+    reason = "out-of-fold calibration splits repeated rows differently from weighted ones"
+    return {f"check_sample_weight_equivalence_on_{kind}_data": reason for kind in ("dense", "sparse")}
+
+
+@parametrize_with_checks([CalibratedLinearClassifier(), CalibratedLinearClassifier(calibration_folds=0)],
+                         expected_failed_checks=_expected_failures)
+def test_sklearn_contract(estimator, check):
+    check(estimator)
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_logits_are_exactly_linear(n_classes):
+    X, y = make_classification(200, 12, n_informative=6, n_classes=n_classes, random_state=0)
+    clf = CalibratedLinearClassifier().fit(X, y)
+    assert clf.coef_.shape == (n_classes, 12)
+    np.testing.assert_allclose(X @ clf.coef_.T + clf.intercept_, clf.logits(X), atol=1e-8)
+    np.testing.assert_allclose(clf.predict_proba(X).sum(axis=1), 1.0)
+
+
+def test_calibration_changes_confidence_not_decisions():
+    X, y = make_classification(400, 30, n_informative=4, n_classes=3, flip_y=0.3, random_state=1)
+    calibrated = CalibratedLinearClassifier(C=100.0).fit(X, y)
+    raw = CalibratedLinearClassifier(C=100.0, calibration_folds=0).fit(X, y)
+    assert np.array_equal(calibrated.predict(X), raw.predict(X))
+    assert calibrated.temperature_ > 1.0  # an overfit model is overconfident: temperature softens it
+    assert calibrated.predict_proba(X).max(axis=1).mean() < raw.predict_proba(X).max(axis=1).mean()
+
+
+def test_one_class_is_a_clear_error():
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        CalibratedLinearClassifier().fit(np.ones((4, 2)), ["a"] * 4)
+
+
+def test_sample_weight_balances_weighted_class_totals():
+    X, y = make_classification(300, 8, n_informative=5, n_classes=3, random_state=1)
+    weights = np.where(y == 0, 5.0, 1.0)
+    # "balanced" with weights equals no class weights with the weights already balanced.
+    balanced = CalibratedLinearClassifier(calibration_folds=0).fit(X, y, sample_weight=weights)
+    totals = np.bincount(y, weights=weights)
+    manual = weights * (weights.sum() / (3 * totals))[y]
+    plain = CalibratedLinearClassifier(class_weight=None, calibration_folds=0).fit(X, y, sample_weight=manual)
+    np.testing.assert_allclose(balanced.coef_, plain.coef_, atol=1e-6)
+    with pytest.raises(ValueError, match="2 classes"):
+        CalibratedLinearClassifier().fit(X, y, sample_weight=(y == 1).astype(float))
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_threads_give_the_model_and_temperature_of_out_of_fold_scores(n_classes, weighted):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    from pipeline.models.linear import fit_temperature, full_scores
+
+    X, y = make_classification(300, 20, n_informative=6, n_classes=n_classes, flip_y=0.2, random_state=2)
+    weights = np.linspace(0.5, 2.0, len(y)) if weighted else None
+    one, two = (CalibratedLinearClassifier(C=10.0, class_weight=None, calibration_folds=4, n_jobs=n)
+                .fit(X, y, sample_weight=weights) for n in (None, 2))
+    np.testing.assert_array_equal(one.coef_, two.coef_)
+    assert one.temperature_ == two.temperature_ != 1.0
+    # the same temperature as fitted on scikit-learn's out-of-fold decision values
+    params = {} if weights is None else {"sample_weight": weights}
+    scores = cross_val_predict(LogisticRegression(C=10.0, max_iter=2000), X, y, method="decision_function",
+                               cv=StratifiedKFold(4, shuffle=True, random_state=0), params=params)
+    assert fit_temperature(full_scores(scores), y) == pytest.approx(one.temperature_, rel=1e-9)
+    full = LogisticRegression(C=10.0, max_iter=2000).fit(X, y, **params)
+    np.testing.assert_allclose(one.model_.coef_, full.coef_)
