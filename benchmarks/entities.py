@@ -37,7 +37,7 @@ NEWSMTSC = ROOT.parent / "shared" / "data" / "newsmtsc"
 def extraction_benchmark(model_name: str) -> None:
     import spacy
 
-    from pipeline.nlp import resolve_model_name
+    from pipeline.nlp.processor import resolve_model_name
 
     model_name = resolve_model_name(model_name)
     nlp = spacy.load(model_name)

@@ -105,7 +105,7 @@ MECHANISMS = ("span validity (split and trim)", "all-capitals lines (confirm and
 
 
 def run_model(model: str | None, docs: list[Document], *, ablate: bool) -> dict:
-    from pipeline.nlp import load_nlp, resolve_model_name
+    from pipeline.nlp.processor import load_nlp, resolve_model_name
 
     nlp = load_nlp(model, "entities")
     t0 = time.perf_counter()

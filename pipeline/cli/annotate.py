@@ -41,7 +41,7 @@ def annotate_cli(
     (flushed to disk), with your name and the time; several annotators can share a file.
     Open the printed URL (it holds a random token: requests without it are refused).
     """
-    from ..classify import Framer
+    from ..inference.framer import Framer
     from ..labelling.codebook import read_codebook
     from ..labelling.server import AnnotationServer
     from ..labelling.session import AnnotationSession, ner_entities, retrain_framer

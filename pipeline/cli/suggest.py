@@ -54,7 +54,7 @@ def suggest_cli(
     The model's least certain pieces, spread over outlets, stories and vocabulary. Pieces
     with a TASK label in the corpus or in a --labels file are left out.
     """
-    from ..classify import Framer
+    from ..inference.framer import Framer
     from ..labelling import read_label_log, suggest
 
     pieces, report = load_pieces(corpus, skip_invalid=skip_invalid, options=csv_options(map_, None))

@@ -32,7 +32,7 @@ class AnnotationSession:
         pieces: The corpus.
         tasks: Tasks to label, the first one choosing the order.
         writer: Where labels go (its ``annotator`` is this session's annotator).
-        framer: The model that guesses and chooses (anything like :class:`~pipeline.classify.Framer`);
+        framer: The model that guesses and chooses (anything like :class:`~pipeline.inference.framer.Framer`);
             None orders by diversity alone and shows no guess.
         label_sets: Task -> its labels, for tasks the model does not know.
         codebook: Label -> definition (:func:`~pipeline.labelling.codebook.read_codebook`).
@@ -299,8 +299,8 @@ def retrain_framer(pieces: list[Piece], tasks: list[str], *, config: dict[str, A
     Raises:
         TrainingError: When no task has enough labels yet.
     """
-    from ..classify import Framer
-    from ..train import train
+    from ..inference.framer import Framer
+    from ..training.train import train
 
     trainable = []
     for task in tasks:

@@ -166,7 +166,7 @@ def suggest(pieces: Iterable[Piece], task: str, n: int = 50, *, framer: Any = No
         pieces: The corpus.
         task: The task to label (a task of the model, unless ``framer`` is None).
         n: How many pieces to suggest.
-        framer: A loaded :class:`~pipeline.classify.Framer` (anything with ``probabilities(pieces)``
+        framer: A loaded :class:`~pipeline.inference.framer.Framer` (anything with ``probabilities(pieces)``
             and ``model.labels(task)``); None chooses by diversity alone (before any model exists).
         skip: Ids not to suggest.
         uncertainty_kind: ``margin`` or ``entropy``.

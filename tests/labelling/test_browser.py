@@ -64,7 +64,7 @@ def browser(tmp_path):
 
 @pytest.fixture
 def served(tmp_path, small_model, sample_pieces):
-    from pipeline.classify import Framer
+    from pipeline.inference.framer import Framer
 
     pieces = [replace(p, labels={}) for p in sample_pieces[1::2][:40]]  # pieces the model did not see
     labels = tmp_path / "labels.jsonl"

@@ -101,7 +101,7 @@ def test_errors():
 
 
 def test_with_a_real_model(small_model, sample_pieces):
-    from pipeline.classify import Framer
+    from pipeline.inference.framer import Framer
 
     unlabelled = [Piece(**{**p.__dict__, "labels": {}}) for p in sample_pieces[1::2][:60]]
     chosen = suggest(unlabelled, "stance", 10, framer=Framer(small_model[0]))
