@@ -15,6 +15,7 @@ import multiprocessing as mp
 import signal
 import weakref
 from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -36,8 +37,9 @@ PROFILES = {
     "entities": ("tok2vec", "ner"),
 }
 # Texts longer than this are processed in chunks (split at paragraph or sentence ends) and
-# joined again, so that nothing is truncated and memory stays bounded.
-CHUNK_CHARS = 100_000
+# joined again, so that nothing is truncated and memory stays bounded (NER on one 100,000-character
+# chunk peaks at about 0.8 GB; on 20,000 at about 0.5 GB).
+CHUNK_CHARS = 20_000
 Progress = Callable[[int], None]
 SENTENCE_FINAL = frozenset(Sentencizer.default_punct_chars)
 # Part of every cache key: bump when what the cache stores for a text changes.
@@ -220,22 +222,45 @@ def _work_job(job: tuple[str, str, list[str], int]) -> list[bytes]:
 
 def _work(model: str, profile: str, texts: list[str], batch_size: int) -> Iterator[bytes]:
     nlp = load_nlp(model, profile)
-    pieces: list[tuple[str, tuple[str, int]]] = []
-    for text in texts:
-        parts = _split_long(text)
-        pieces.extend((part, (part, len(parts))) for part in parts)
+    pieces = ((part, (part, len(parts))) for text in texts for parts in [_split_long(text)] for part in parts)
     buffer: list[Doc] = []
     texts_of_buffer: list[str] = []
-    for doc, (part, n_parts) in nlp.pipe(pieces, batch_size=batch_size, as_tuples=True):
-        buffer.append(doc)
-        texts_of_buffer.append(part)
-        if len(buffer) == n_parts:
-            if profile == "lexical":
-                yield _encode_lexical(buffer, texts_of_buffer)
-            else:
-                doc = buffer[0] if n_parts == 1 else Doc.from_docs(buffer, ensure_whitespace=False)
-                yield doc.to_bytes(exclude=["tensor", "user_data"])
-            buffer, texts_of_buffer = [], []
+    # Batches are bounded in characters as well as in texts: tok2vec and NER hold every doc of a
+    # batch at once, and a long text's chunks in one batch took 6.6 GB for a 2.5 MB text.
+    for group in _char_batches(pieces, batch_size, BATCH_CHARS):
+        for doc, (part, n_parts) in nlp.pipe(group, batch_size=len(group), as_tuples=True):
+            if n_parts > 1:
+                doc.tensor = _NO_TENSOR  # not stored; a long text's chunks would otherwise keep ~0.4 KB a token
+            buffer.append(doc)
+            texts_of_buffer.append(part)
+            if len(buffer) == n_parts:
+                if profile == "lexical":
+                    yield _encode_lexical(buffer, texts_of_buffer)
+                else:
+                    doc = buffer[0] if n_parts == 1 else Doc.from_docs(buffer, ensure_whitespace=False)
+                    buffer.clear()  # release the chunks before serialising the joined doc
+                    yield doc.to_bytes(exclude=["tensor", "user_data"])
+                buffer, texts_of_buffer = [], []
+
+
+# At most this many characters go through the pipeline at once (several short texts, or one chunk).
+BATCH_CHARS = 100_000
+_NO_TENSOR = np.zeros((0, 0), dtype="float32")
+
+
+def _char_batches(items: Iterator[tuple[str, Any]], size: int, chars: int) -> Iterator[list[tuple[str, Any]]]:
+    """Group ``(text, context)`` pairs into lists of at most ``size`` items and about ``chars``
+    characters (a single longer text makes a batch of its own)."""
+    batch: list[tuple[str, Any]] = []
+    total = 0
+    for item in items:
+        if batch and (len(batch) >= size or total + len(item[0]) > chars):
+            yield batch
+            batch, total = [], 0
+        batch.append(item)
+        total += len(item[0])
+    if batch:
+        yield batch
 
 
 def _split_long(text: str) -> list[str]:
