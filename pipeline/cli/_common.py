@@ -15,16 +15,18 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from .. import errors
 from ..nlp.cache import DocCache
 from ..corpus import CsvOptions, LoadReport, Piece, read_corpus
 from ..nlp.processor import Processor
+from ._text import SafeConsole, esc
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+# stdout carries data (tables, JSON, user text): no markup and no emoji codes are read in it.
+# stderr messages use markup; the user's text in them goes through _text.esc.
+out = SafeConsole(soft_wrap=True, markup=False, emoji=False, wide_when_piped=True)
+err = SafeConsole(stderr=True, soft_wrap=True, emoji=False)
 
 
 class Format(str, Enum):
@@ -191,11 +193,11 @@ def _text_pieces(text: str, doc_id: str, where: str) -> Iterator[Piece]:
 def report_load(report: LoadReport) -> None:
     """Tell the user (on stderr) about every skipped record and ignored file."""
     for where, reason in report.skipped:
-        err.print(f"[yellow]skipped[/] {where}: {reason}", highlight=False)
+        err.print(f"[yellow]skipped[/] {esc(where)}: {esc(reason)}", highlight=False)
     if report.skipped:
         err.print(f"[yellow]{len(report.skipped)} record(s) skipped[/] (listed above).")
     for path, reason in report.ignored:
-        err.print(f"[dim]ignored {path}: {reason}[/]", highlight=False)
+        err.print(f"[dim]ignored {esc(path)}: {esc(reason)}[/]", highlight=False)
 
 
 @contextmanager
@@ -276,7 +278,7 @@ class ResumableOutput:
             self.done, self._good = scan(self.partial, self.header)
         else:
             if self.partial.exists():
-                err.print(f"[yellow]note:[/] starting anew; the unfinished {self.partial} of an earlier run "
+                err.print(f"[yellow]note:[/] starting anew; the unfinished {esc(self.partial)} of an earlier run "
                           "is overwritten (pass --resume to continue it instead).", highlight=False)
             self._good = 0
         self._handle = open(self.partial, "r+b" if self._good else "wb")

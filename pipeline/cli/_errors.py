@@ -11,6 +11,7 @@ import typer
 
 from .. import errors
 from ._common import err
+from ._text import esc
 
 
 def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -25,7 +26,7 @@ def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             try:
                 return command(*args, **kwargs)
             except errors.FramingError as exc:
-                err.print(f"[bold red]error:[/] {exc}", highlight=False)
+                err.print(f"[bold red]error:[/] {esc(exc)}", highlight=False)
                 raise typer.Exit(code=exc.exit_code) from None
             except KeyboardInterrupt:
                 err.print("[yellow]interrupted[/]: nothing half-written was left in place.")
@@ -37,11 +38,11 @@ def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
                 if exc.filename is None:
                     raise
                 # Disk full, permission denied, ...: one line naming the file, not a traceback.
-                err.print(f"[bold red]error:[/] cannot access {exc.filename}: {exc.strerror}. "
+                err.print(f"[bold red]error:[/] cannot access {esc(exc.filename)}: {esc(exc.strerror)}. "
                           "Nothing half-written was left in place of a previous file.", highlight=False)
                 raise typer.Exit(code=1) from None
             finally:
                 for warning in caught:
-                    err.print(f"[yellow]warning:[/] {warning.message}", highlight=False)
+                    err.print(f"[yellow]warning:[/] {esc(warning.message)}", highlight=False)
 
     return wrapper

@@ -17,6 +17,7 @@ from ..inference.summary import entity_summary, story_summary
 from ._common import (Format, ResumableOutput, atomic_output, csv_options, err, make_processor, out,
                       progress_bars, report_load, stream_inputs, write_csv_rows)
 from ._errors import handles_errors
+from ._text import esc, json_text
 
 
 @handles_errors
@@ -72,7 +73,7 @@ def classify_cli(
     header = csv_header(tasks)
     sink = ResumableOutput(output, fmt, header=header, resume=resume).open() if streaming and output else None
     if sink is not None and sink.done:
-        err.print(f"resuming: {len(sink.done)} piece(s) already in {sink.partial.name} are skipped.")
+        err.print(f"resuming: {len(sink.done)} piece(s) already in {esc(sink.partial.name)} are skipped.")
         pieces = (p for p in pieces if p.id not in sink.done)
     seen = [0]
     pieces = _counted(pieces, seen)
@@ -100,8 +101,8 @@ def classify_cli(
         if sink is not None:
             sink.abort()
             if isinstance(exc, (KeyboardInterrupt, errors.FramingError)) or sink.written:
-                err.print(f"[yellow]stopped[/]: {sink.written} piece(s) of this run are in {sink.partial}, "
-                          f"complete up to the last batch; {output} was not touched. Run the same command "
+                err.print(f"[yellow]stopped[/]: {sink.written} piece(s) of this run are in {esc(sink.partial)}, "
+                          f"complete up to the last batch; {esc(output)} was not touched. Run the same command "
                           "with --resume to continue.", highlight=False)
         report_load(report)
         if isinstance(exc, KeyboardInterrupt) and sink is not None:
@@ -119,9 +120,9 @@ def classify_cli(
                               explanations={p.id: ex for p, ex in zip(explained, explanations)},
                               notes=[f"sentences are shaded in the first {REPORT_EXPLAINED} pieces only."]
                               if len(kept) > REPORT_EXPLAINED else ())
-        err.print(f"report written to {html}", highlight=False)
+        err.print(f"report written to {esc(html)}", highlight=False)
     if seen[0] == 0 and not (sink is not None and sink.done):
-        err.print(f"[yellow]warning:[/] no pieces found in {', '.join(inputs)}; the output is empty.",
+        err.print(f"[yellow]warning:[/] no pieces found in {esc(', '.join(inputs))}; the output is empty.",
                   highlight=False)
 
 
@@ -155,11 +156,11 @@ def write_whole(records, fmt: Format, output: Path | None, tasks: list[str], hea
         elif fmt is Format.json:
             handle.write("[\n")
             for i, rec in enumerate(records):
-                handle.write((",\n" if i else "") + json.dumps(rec, ensure_ascii=False))
+                handle.write((",\n" if i else "") + json_text(rec))
             handle.write("\n]\n")
         elif fmt is Format.jsonl:
             for i, rec in enumerate(records, start=1):
-                handle.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                handle.write(json_text(rec) + "\n")
                 if i % 64 == 0:
                     handle.flush()
         else:

@@ -15,6 +15,7 @@ from ..corpus import corpus_stats
 from ..corpus.datasets.adapters import convert
 from ._common import atomic_output, csv_options, err, load_pieces, out, report_load
 from ._errors import handles_errors
+from ._text import esc
 
 corpus_app = typer.Typer(help="Inspect and convert corpora.", no_args_is_help=True)
 
@@ -36,7 +37,7 @@ def stats_cli(
         out.print_json(json.dumps({**stats, "load": report.to_record()}))
         return
     out.print(f"[bold]{stats['pieces']}[/] pieces; {stats['pieces_without_labels']} without any label; "
-              f"{stats['with_target']} with a target")
+              f"{stats['with_target']} with a target", markup=True)
     for task, counts in stats["tasks"].items():
         _counts(f"task {task} ({stats['unlabelled_per_task'][task]} unlabelled)", counts)
     _counts("kind", stats["kinds"])
@@ -44,7 +45,7 @@ def stats_cli(
     _counts("source", stats["sources"], limit=30)
     if stats["duplicates"]:
         out.print(f"[yellow]{len(stats['duplicates'])} group(s) of duplicate texts[/] (same text after case "
-                  "and white-space normalisation; across a train/test split they inflate scores):")
+                  "and white-space normalisation; across a train/test split they inflate scores):", markup=True)
         for group in stats["duplicates"][:20]:
             out.print("  " + ", ".join(group), highlight=False)
     else:
@@ -79,7 +80,7 @@ def convert_cli(
             labels.update(piece.labels)
         if not count:
             raise errors.CorpusError(errors.EMPTY_CORPUS.format(path=src, expected=f"{fmt.value} records"))
-    err.print(f"wrote {count} pieces ({', '.join(sorted(labels)) or 'no'} labels) to {output}", highlight=False)
+    err.print(f"wrote {count} pieces ({esc(', '.join(sorted(labels)) or 'no')} labels) to {esc(output)}", highlight=False)
 
 
 def _counts(title: str, counts: dict, limit: int = 50) -> None:

@@ -15,6 +15,7 @@ from ..evaluation.metrics import shortcut_gaps
 from ..training.train import corpus_hash, train
 from ._common import csv_options, err, load_pieces, make_processor, out, report_load
 from ._errors import handles_errors
+from ._text import esc
 from .train import evaluation_table
 
 
@@ -65,11 +66,11 @@ def evaluate_cli(
         out.print_json(json.dumps(payload))
     else:
         out.print(evaluation_table(schemes))
-        out.print(f"[dim]split rows other than 'held-out': {origin}.[/]")
+        out.print(f"[dim]split rows other than 'held-out': {esc(origin)}.[/]", markup=True)
         for name, m in results.items():
             print_metrics(name, m)
     for note in notes:
-        err.print(f"[yellow]note:[/] {note}", highlight=False)
+        err.print(f"[yellow]note:[/] {esc(note)}", highlight=False)
 
 
 def print_metrics(task: str, m: dict) -> None:
@@ -100,7 +101,7 @@ def print_metrics(task: str, m: dict) -> None:
     if "calibration" in m:
         _print_calibration(task, m["calibration"])
     for lab, n in m.get("unknown_labels", {}).items():
-        err.print(f"[yellow]note:[/] {n} piece(s) have the label {lab!r}, which the model does not know; "
+        err.print(f"[yellow]note:[/] {n} piece(s) have the label {esc(repr(lab))}, which the model does not know; "
                   "they count as errors.")
 
 

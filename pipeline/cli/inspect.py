@@ -8,6 +8,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from .. import errors
 from ..inference.framer import Framer
@@ -16,6 +17,7 @@ from ..evaluation.metrics import shortcut_gaps
 from ..evaluation.explain import explain_pieces, misclassified, top_features
 from ._common import csv_options, err, load_pieces, make_processor, out, stream_inputs
 from ._errors import handles_errors
+from ._text import esc
 from .train import evaluation_table
 
 
@@ -71,7 +73,7 @@ def inspect_cli(
         title = "Misclassified pieces, most confident first" if errors_corpus else "Why these labels"
         write_inspect_report(html, records, explanations, texts={p.id: p.text for p in shown}, title=title,
                              item_notes=notes, model=_meta(framer.model.info))
-        err.print(f"wrote {html}")
+        err.print(f"wrote {esc(html)}")
     results = [{"id": p.id, "source": p.source, "kind": p.kind, **({"note": n} if n else {}),
                 "explanations": ex} for p, ex, n in zip(shown, explanations, notes)]
     removed = page_removals(inputs or [])
@@ -89,7 +91,7 @@ def inspect_cli(
     for piece, res in zip(shown, results):
         out.rule(f"{piece.id}  {piece.kind}  {piece.source or ''}")
         if res.get("note"):
-            out.print(f"[bold red]{res['note']}[/]", highlight=False)
+            out.print(f"[bold red]{esc(res['note'])}[/]", highlight=False, markup=True)
         out.print(piece.text[:300] + ("..." if len(piece.text) > 300 else ""), highlight=False)
         for t, ex in res["explanations"].items():
             print_explanation(t, ex, top)
@@ -132,9 +134,9 @@ def print_explanation(task: str, ex: dict[str, Any], top: int) -> None:
     sentences.add_column("contribution", justify="right")
     sentences.add_column("sentence", overflow="fold")
     for s in ex.get("toward_sentences", [])[: max(1, top // 3)]:
-        sentences.add_row(f"[green]{s['contribution']:+.3f}[/]", s["text"])
+        sentences.add_row(Text(f"{s['contribution']:+.3f}", style="green"), s["text"])
     for s in ex.get("against_sentences", [])[: max(1, top // 3)]:
-        sentences.add_row(f"[red]{s['contribution']:+.3f}[/]", s["text"])
+        sentences.add_row(Text(f"{s['contribution']:+.3f}", style="red"), s["text"])
     if sentences.row_count:
         out.print(sentences)
 
@@ -161,21 +163,22 @@ def _model_summary(framer: Framer, tasks: list[str], top: int, as_json: bool, ht
                                 title=f"Model {summary['name'] or ''}: cross-validated evaluation",
                                 notes=["per-class table and figures: the first grouped split (source, else story)."],
                                 model=_meta(info))
-        err.print(f"wrote {html}")
+        err.print(f"wrote {esc(html)}")
     if as_json:
         out.print_json(json.dumps(summary))
         return
-    out.print(f"[bold]{summary['name']}[/]  created {summary['created']}  spaCy {summary['spacy_model']}")
+    out.print(f"[bold]{esc(summary['name'])}[/]  created {esc(summary['created'])}  spaCy {esc(summary['spacy_model'])}",
+              markup=True)
     out.print(f"corpus: {summary['corpus']}", highlight=False)
     out.print(f"classifier: {summary['classifier']}", highlight=False)
     if any(metrics.get(t) for t in tasks):
         out.print(evaluation_table({t: metrics[t] for t in tasks if metrics.get(t)}))
     else:
-        out.print("[dim]no cross-validated metrics: the model was trained with --no-eval.[/]")
+        out.print("[dim]no cross-validated metrics: the model was trained with --no-eval.[/]", markup=True)
     for t, s in summary["tasks"].items():
         out.rule(f"{t}: {len(s['labels'])} labels, {s['n']} training pieces {s.get('label_counts', '')}")
         if s["top_features"] is None:
-            out.print(f"[dim]no top features: {s['not_linear']}[/]", highlight=False)
+            out.print(f"[dim]no top features: {esc(s['not_linear'])}[/]", highlight=False, markup=True)
             continue
         table = Table(title=f"{t}: top features per label (weight on the calibrated logit scale)")
         table.add_column("label")

@@ -11,6 +11,7 @@ from ..models.exchange import audit_types, export_model, import_model
 from ..models.persist import load_model
 from ._common import err, out
 from ._errors import handles_errors
+from ._text import esc
 
 model_app = typer.Typer(help="Export and import models as auditable skops files.", no_args_is_help=True)
 
@@ -40,11 +41,11 @@ def import_cli(
     the file is built before every type has passed.
     """
     def show(trusted: list[str], refused: list[str]) -> None:
-        err.print(f"types in {file} beyond skops's built-in safe set:")
+        err.print(f"types in {esc(file)} beyond skops's built-in safe set:")
         for name in trusted:
-            err.print(f"  [green]trusted[/]  {name}", highlight=False)
+            err.print(f"  [green]trusted[/]  {esc(name)}", highlight=False)
         for name in refused:
-            err.print(f"  [red]refused[/]  {name}", highlight=False)
+            err.print(f"  [red]refused[/]  {esc(name)}", highlight=False)
 
     if dry_run:
         show(*audit_types(file))

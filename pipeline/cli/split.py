@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +11,7 @@ from ..corpus.roundup import split_roundup
 from ..corpus.text_io import read_text
 from ._common import out
 from ._errors import handles_errors
+from ._text import json_text
 
 
 @handles_errors
@@ -27,9 +27,9 @@ def split_cli(
         text = html_to_text(text)
     result = split_roundup(text, document_id=page.stem)
     for piece in result.pieces:
-        out.print(json.dumps(piece.to_record(), ensure_ascii=False), highlight=False, soft_wrap=True)
+        out.print(json_text(piece.to_record()), highlight=False, soft_wrap=True)
     if show_removed:
         for removal in result.removed:
-            out.print(json.dumps({"removed": removal.text, "reason": removal.reason,
-                                  "offsets": [removal.start, removal.end]}, ensure_ascii=False),
+            out.print(json_text({"removed": removal.text, "reason": removal.reason,
+                                 "offsets": [removal.start, removal.end]}),
                       highlight=False, soft_wrap=True)

@@ -17,6 +17,7 @@ from ..training.train import train
 from ..training.entity_stance import train_entity_stance_extra
 from ._common import csv_options, err, load_pieces, make_processor, out, progress_bars, report_load
 from ._errors import handles_errors
+from ._text import esc
 
 
 @handles_errors
@@ -60,7 +61,7 @@ def train_cli(
     result.model.info["corpus"]["paths"] = [str(p) for p in corpus]
     save_model(result.model, out_dir)
     for note in result.warnings:
-        err.print(f"[yellow]note:[/] {note}", highlight=False)
+        err.print(f"[yellow]note:[/] {esc(note)}", highlight=False)
     if as_json:
         out.print_json(json.dumps({"model": str(out_dir), "evaluation": result.evaluation}))
         return
