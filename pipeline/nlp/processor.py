@@ -15,9 +15,9 @@ import multiprocessing as mp
 import signal
 import weakref
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import spacy
@@ -95,7 +95,7 @@ def load_nlp(name: str | None = None, profile: str = "lexical") -> Language:
             nlp.remove_pipe(pipe_name)
     if profile != "lexical":  # the lexical profile finds sentence starts itself, see _lexical_words
         nlp.add_pipe("sentencizer")
-    nlp.max_length = CHUNK_CHARS * 20
+    nlp.max_length = 2_000_000  # texts reach the pipeline in chunks of CHUNK_CHARS; this only guards direct calls
     return nlp
 
 
