@@ -8,6 +8,7 @@ from pathlib import Path
 from .. import errors
 from ..corpus import LoadReport
 from ._common import Format, _csv_text, csv_options, err, progress_bars, report_load, safe_cell, stream_inputs
+from ._text import esc
 
 
 def classify_on_cluster(inputs: list[str], *, address: str, model: Path | None, trust: bool, fmt: Format,
@@ -40,15 +41,15 @@ def classify_on_cluster(inputs: list[str], *, address: str, model: Path | None, 
     except BaseException as exc:
         report_load(report)
         if isinstance(exc, (KeyboardInterrupt, errors.FramingError)) and parts.is_dir():
-            err.print(f"[yellow]stopped[/]: the finished shards are in {parts}; {output} was not touched. "
+            err.print(f"[yellow]stopped[/]: the finished shards are in {esc(parts)}; {esc(output)} was not touched. "
                       "Run the same command with --resume to keep them.", highlight=False)
         raise
     report_load(report)
     kept = f", {run.resumed} kept from an earlier run" if run.resumed else ""
     err.print(f"{run.records} piece(s) in {len(run.shards)} shard(s){kept}, on {address}, in "
-              f"{run.seconds:.1f} s: {output}", highlight=False)
+              f"{run.seconds:.1f} s: {esc(output)}", highlight=False)
     if run.records == 0:
-        err.print(f"[yellow]warning:[/] no pieces found in {', '.join(inputs)}; the output is empty.",
+        err.print(f"[yellow]warning:[/] no pieces found in {esc(', '.join(inputs))}; the output is empty.",
                   highlight=False)
 
 

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from ._common import err, out
 from ._errors import handles_errors
+from ._text import esc
 
 
 @handles_errors
@@ -27,18 +28,19 @@ def agreement_cli(
 
     log = read_label_log(labels, missing_ok=False)
     for problem in log.problems:
-        err.print(f"[yellow]warning:[/] {problem}", highlight=False)
+        err.print(f"[yellow]warning:[/] {esc(problem)}", highlight=False)
     report = agreement_report(log, tasks=task, annotators=annotator)
     if as_json:
         out.print_json(json.dumps({"file": str(labels), "tasks": report, "problems": log.problems}))
         return
     if not report:
-        err.print(f"{labels}: no labels in force.")
+        err.print(f"{esc(labels)}: no labels in force.")
         return
     for name, r in report.items():
-        out.print(f"[bold]{name}[/]: {r['pieces']} pieces labelled, {r['pieces_compared']} by two or more of "
-                  f"{len(r['annotators'])} annotators ({', '.join(r['annotators'])}); Krippendorff's alpha "
-                  f"{_num(r['alpha'])}, all agree on {_num(r['observed_agreement'], pct=True)}", highlight=False)
+        out.print(f"[bold]{esc(name)}[/]: {r['pieces']} pieces labelled, {r['pieces_compared']} by two or more of "
+                  f"{len(r['annotators'])} annotators ({esc(', '.join(r['annotators']))}); Krippendorff's alpha "
+                  f"{_num(r['alpha'])}, all agree on {_num(r['observed_agreement'], pct=True)}", highlight=False,
+                  markup=True)
         for pair in r["pairs"]:
             first, second = pair["annotators"]
             out.print(f"  {first} vs {second}: {pair['n']} pieces in common, Cohen's kappa {_num(pair['kappa'])}, "

@@ -13,6 +13,7 @@ import typer
 from .. import errors
 from ._common import csv_options, err, load_pieces, make_processor, out, report_load
 from ._errors import handles_errors
+from ._text import esc
 
 
 @handles_errors
@@ -65,7 +66,7 @@ def annotate_cli(
         retrain_every=retrain_every, retrain=functools.partial(retrain_framer, config=config, processor=processor),
         entities=ner_entities(processor))
     for problem in session.problems:
-        err.print(f"[yellow]warning:[/] {problem}", highlight=False)
+        err.print(f"[yellow]warning:[/] {esc(problem)}", highlight=False)
     server = AnnotationServer(session, host=host, port=port)
     out.print(f"labelling {len(pieces)} pieces for {', '.join(task)} as {writer.annotator}; labels go to {labels}",
               highlight=False)
@@ -80,7 +81,7 @@ def annotate_cli(
         pass
     finally:
         server.shutdown()
-    err.print(f"stopped; labels are in {labels}", highlight=False)
+    err.print(f"stopped; labels are in {esc(labels)}", highlight=False)
 
 
 def _login() -> str:

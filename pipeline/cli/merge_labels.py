@@ -10,6 +10,7 @@ import typer
 
 from ._common import atomic_output, csv_options, err, load_pieces, report_load
 from ._errors import handles_errors
+from ._text import esc
 
 
 @handles_errors
@@ -37,17 +38,17 @@ def merge_labels_cli(
         log.skips += part.skips
         log.problems += part.problems
     for problem in log.problems:
-        err.print(f"[yellow]warning:[/] {problem}", highlight=False)
+        err.print(f"[yellow]warning:[/] {esc(problem)}", highlight=False)
     result = merge_labels(pieces, log, tasks=task, adjudicator=adjudicator, include_unlabelled=include_unlabelled)
     with atomic_output(output) as handle:
         for piece in result.pieces:
             handle.write(json.dumps(piece.to_record(), ensure_ascii=False) + "\n")
     how = ", ".join(f"{n} {k}" for k, n in sorted(result.resolved.items())) or "none"
-    err.print(f"wrote {len(result.pieces)} pieces to {output} (labels resolved: {how}; "
+    err.print(f"wrote {len(result.pieces)} pieces to {esc(output)} (labels resolved: {esc(how)}; "
               f"{result.unlabelled} unlabelled corpus pieces left out)", highlight=False)
     for tie in result.ties:
         votes = ", ".join(f"{a}={v}" for a, v in tie["votes"].items())
-        err.print(f"[yellow]tie:[/] {tie['id']} {tie['task']} ({votes}): left without a {tie['task']} label; "
+        err.print(f"[yellow]tie:[/] {esc(tie['id'])} {esc(tie['task'])} ({esc(votes)}): left without a {esc(tie['task'])} label; "
                   "decide with --adjudicator NAME after that annotator labels it", highlight=False)
     for o in result.overridden:
         err.print(f"note: {o['id']} {o['task']}: the corpus said {o['corpus']!r}, the annotators {o['merged']!r}",

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from ._common import atomic_output, csv_options, err, load_pieces, make_processor, out, progress_bars, report_load
 from ._errors import handles_errors
+from ._text import esc
 
 
 class SuggestFormat(str, Enum):
@@ -63,7 +64,7 @@ def suggest_cli(
     for path in labels or []:
         log = read_label_log(path, missing_ok=False)
         for problem in log.problems:
-            err.print(f"[yellow]warning:[/] {problem}", highlight=False)
+            err.print(f"[yellow]warning:[/] {esc(problem)}", highlight=False)
         skip |= log.labelled_ids(task)
     framer = None
     if not no_model:
@@ -76,14 +77,14 @@ def suggest_cli(
     if framer is not None:
         framer.close()
     if not suggestions:
-        err.print(f"nothing to suggest: every piece has a {task} label.")
+        err.print(f"nothing to suggest: every piece has a {esc(task)} label.")
         return
     if fmt is SuggestFormat.jsonl or output is not None:
         with atomic_output(output) as handle:
             for s in suggestions:
                 handle.write(json.dumps(s.to_record(), ensure_ascii=False) + "\n")
         if output is not None:
-            err.print(f"wrote {len(suggestions)} suggestions to {output}", highlight=False)
+            err.print(f"wrote {len(suggestions)} suggestions to {esc(output)}", highlight=False)
         return
     table = Table(title=f"label these next for {task} ({len(suggestions)}; uncertainty 1 = the model cannot tell)")
     for column in ("rank", "id", "source", "story", "guess", "conf", "uncert", "title / text"):
