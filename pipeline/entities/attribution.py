@@ -9,6 +9,7 @@ lawyer said") are not quoted. "“...,” she said" credits the last person name
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,12 +26,13 @@ SPEECH_WORDS = frozenset(
     "explains warned warns responded responds replied replies announced announces acknowledged "
     "acknowledges admitted admits testified testifies declared declares confirmed confirms "
     "denied denies complained complains suggested suggests asked asks "
-    "predicted predicts".split()
+    "predicted predicts answered answers countered counters cautioned "
+    "cautions conceded concedes".split()
 )
 SPEECH_LEMMAS = frozenset(
     "say tell write add argue claim state note insist tweet post explain warn respond reply "
     "announce acknowledge admit testify declare confirm deny complain suggest ask "
-    "predict".split()
+    "predict answer counter caution concede".split()
 )
 # After these the entity is the one spoken to, not the speaker: "told Smith", "asked Smith".
 _TO_LISTENER = frozenset("told tells tell asked asks ask".split())
@@ -64,7 +66,10 @@ def is_quoted(doc: Doc, start: int, end: int, *, tokens: DocTokens | None = None
         return False  # inside a quotation: talked about, not talking
     if words[last:last + 1] in (["'s"], ["’s"], ["'"]):
         return False  # "Smith's lawyer said": the lawyer speaks
-    object_of = first > 0 and words[first - 1] in _PREPOSITIONS  # "critics of Smith say"
+    before = first - 1
+    while before >= 0 and (words[before] in TITLES or words[before] == "former"):
+        before -= 1  # "critics of Governor Smith say"
+    object_of = before >= 0 and words[before] in _PREPOSITIONS  # "critics of Smith say"
     return ((not object_of and _speaker_before_verb(words, last)) or _speaker_after_verb(texts, first)
             or _according_to(texts, first) or _colon_quote(words, last)
             or (tokens.has_dep and _parse_subject(span)))
@@ -93,6 +98,24 @@ def pronoun_speakers(doc: Doc, *, tokens: DocTokens | None = None) -> list[int]:
         if _speaker_before_verb(words, k + 1) or _speaker_after_verb(texts, k):
             offsets.append(tokens.idx[i])
     return offsets
+
+
+_GENDER_WORDS = {
+    "mr": "m", "mister": "m", "sir": "m", "lord": "m", "king": "m", "prince": "m", "congressman": "m",
+    "councilman": "m", "chairman": "m", "spokesman": "m", "businessman": "m", "father": "m",
+    "brother": "m", "son": "m", "husband": "m", "mrs": "f", "ms": "f", "miss": "f", "madam": "f",
+    "dame": "f", "lady": "f", "queen": "f", "princess": "f", "congresswoman": "f",
+    "councilwoman": "f", "chairwoman": "f", "spokeswoman": "f", "businesswoman": "f",
+    "mother": "f", "sister": "f", "daughter": "f", "wife": "f",
+}
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?\s+$")
+
+
+def person_gender(text: str, start: int) -> str | None:
+    """``"f"``, ``"m"`` or None: the gender the words just before a name give it ("Mrs.",
+    "Councilwoman", "his daughter"); None when they say nothing."""
+    match = _WORD_BEFORE.search(text[max(0, start - 20):start])
+    return _GENDER_WORDS.get(match.group(1).lower()) if match else None
 
 
 def _speaker_before_verb(words: Sequence[str], after: int) -> bool:

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from spacy.tokens import Doc
 
 from .. import errors
-from .attribution import is_quoted, pronoun_speakers
+from .attribution import is_quoted, person_gender, pronoun_speakers
 from .coordination import is_modifier_pair, rejoin_coordinated
 from .merge import Mention, merge_mentions
 from .names import (ORG_SUFFIXES, PLATFORM_CUES, PLATFORMS, TITLE_SEQUENCES, TITLES, entity_id, is_web_token,
@@ -77,7 +77,7 @@ def extract_entities(doc: Doc, *, types: Iterable[str] | None = None) -> list[En
             count=len(group.mentions), mentions=[(m.start, m.end) for m in group.mentions],
             aliases=sorted({m.text for m in group.mentions} - {canonical}),
             role=group.role, quoted=quoted))
-    _credit_pronoun_speakers(entities, speakers)
+    _credit_pronoun_speakers(entities, speakers, tokens.text)
     _dedupe_ids(entities)
     return entities
 
@@ -268,10 +268,16 @@ def _title_in_apposition(t: DocTokens, j: int) -> str | None:
     return None
 
 
-def _credit_pronoun_speakers(entities: list[Entity], speakers: list[int]) -> None:
-    people = [(start, ent) for ent in entities if ent.label == "PERSON" for start, _ in ent.mentions]
+def _credit_pronoun_speakers(entities: list[Entity], speakers: list[int], text: str) -> None:
+    """Credit each "“...,” she said" to the last person named before it whose gender the
+    piece gives ("Mrs.", "Councilwoman") as the pronoun's, else to the last one whose gender
+    it does not give."""
+    people = [(start, ent, person_gender(text, start)) for ent in entities if ent.label == "PERSON"
+              for start, _ in ent.mentions]
     for offset in speakers:
-        before = [(start, ent) for start, ent in people if start < offset]
+        pronoun = "f" if text[offset:offset + 3].lower() == "she" else "m"
+        before = ([(start, ent) for start, ent, gender in people if start < offset and gender == pronoun]
+                  or [(start, ent) for start, ent, gender in people if start < offset and gender is None])
         if before:
             max(before, key=lambda p: p[0])[1].quoted = True
 
