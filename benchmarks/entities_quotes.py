@@ -51,7 +51,7 @@ def score_quotes(nlp, path: Path) -> tuple[dict[str, float], list[str]]:
 
 
 def main() -> None:
-    from pipeline.nlp import load_nlp
+    from pipeline.nlp.processor import load_nlp
 
     from benchmarks._common import command, table, write_section
 
