@@ -130,8 +130,19 @@ def _post_header(text: str) -> _Header | None:
     meta: dict[str, Any] = {"platform": platform}
     if m["handle"] or m["name"].startswith("@"):
         meta["handle"] = m["handle"] or m["name"]
-    return _Header("post", m["name"], None, _with_date(meta, m["date"] or m["when"]), meta,
+    name, role = _author(m["name"])
+    if role:
+        meta["author_role"] = role
+    return _Header("post", name, None, _with_date(meta, m["date"] or m["when"]), meta,
                    m.start("text") if m["text"] is not None else len(text))
+
+
+def _author(name: str) -> tuple[str, str | None]:
+    """A post's author without the title written before the name ("Sen. Ed Markey" ->
+    "Ed Markey", role "senator"): the person is the source, the title their role (issue 22)."""
+    from ..entities.names import split_title  # plain strings; no spaCy
+
+    return split_title(name)
 
 
 def _snippet_header(text: str, *, dated_only: bool) -> _Header | None:

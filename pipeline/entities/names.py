@@ -157,3 +157,26 @@ def slugify(text: str) -> str:
 def entity_id(text: str, label: str) -> str:
     """The id of an entity named ``text`` with NER label ``label`` ("person:brad-smith")."""
     return f"{label.lower()}:{slugify(name_key(text) or text)}"
+
+
+def split_title(name: str) -> tuple[str, str | None]:
+    """Split a title or role written before a name: ``"Sen. Ed Markey"`` -> ``("Ed Markey",
+    "senator")``, ``"Councilwoman Ada Fox"`` -> ``("Ada Fox", "council member")``. A name
+    without one comes back as it is, with role None; so does a title with no name after it.
+    """
+    words = name.split()
+    lower = [w.lower() for w in words]
+    k, role = 0, None
+    while k < len(words) - 1:
+        for seq in TITLE_SEQUENCES:
+            n = len(seq)
+            if k + n < len(words) and tuple(lower[k:k + n]) == seq:
+                role = TITLES[" ".join(seq)] or role
+                k += n
+                break
+        else:
+            break
+    rest = " ".join(words[k:])
+    if not k or not rest[:1].isupper():
+        return name, None
+    return rest, role

@@ -28,6 +28,9 @@ class Entity:
         quoted: True when the piece quotes the entity (said, told, according to, quotes).
         stance: ``positive``, ``neutral`` or ``negative`` toward it, once stance is attached.
         stance_proba: Label -> probability behind ``stance``.
+        kind: ``mentioned`` (named in the text) or ``author`` (the piece's author, from its
+            header: a post's "Sen. X on Twitter"); an author not named in the text has no
+            mentions and a count of 0.
     """
 
     id: str
@@ -40,6 +43,7 @@ class Entity:
     quoted: bool = False
     stance: str | None = None
     stance_proba: dict[str, float] | None = None
+    kind: str = "mentioned"
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Entity:
@@ -48,7 +52,7 @@ class Entity:
                    count=record.get("count", 0), mentions=[(s, e) for s, e in record.get("mentions", [])],
                    aliases=list(record.get("aliases", [])), role=record.get("role"),
                    quoted=bool(record.get("quoted")), stance=record.get("stance"),
-                   stance_proba=record.get("stance_proba"))
+                   stance_proba=record.get("stance_proba"), kind=record.get("kind", "mentioned"))
 
     def to_record(self) -> dict[str, Any]:
         """Return the entity as a JSON-ready dict (offsets as lists, probabilities rounded)."""
@@ -64,6 +68,7 @@ class Entity:
             "stance": self.stance,
             "stance_proba": (None if self.stance_proba is None
                              else {k: round(float(v), 4) for k, v in self.stance_proba.items()}),
+            "kind": self.kind,
         }
 
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..nlp.cache import DocCache
 from ..corpus import Piece
-from ..entities import attach_stance, extract_entities
+from ..entities import add_author, attach_stance, extract_entities
 from ..features.samples import prepare_samples
 from ..models.framing import FramingModel
 from ..nlp.processor import Processor
@@ -156,10 +156,12 @@ def _entity_records(model: FramingModel, processor: Processor, entity_types: tup
     model ships an entity-stance classifier."""
     stance_model = model.extras.get("entity_stance")
     out = []
-    for doc in processor.docs([p.text for p in pieces]):
+    for piece, doc in zip(pieces, processor.docs([p.text for p in pieces])):
         entities = extract_entities(doc, types=entity_types)
         if stance_model is not None and entities:
             attach_stance(entities, doc, stance_model)
+        if piece.kind == "post" and (entity_types is None or "PERSON" in {t.upper() for t in entity_types}):
+            add_author(entities, piece.source, role=piece.meta.get("author_role"))
         out.append([e.to_record() for e in entities])
     return out
 

@@ -153,7 +153,7 @@ class TestPostLines:
         ("Jo Park (@jo@mastodon.social) on Mastodon: Big day.", "Jo Park", "Mastodon", "@jo@mastodon.social", None),
         ("Jo Park posted on LinkedIn on June 11, 2020: Big day.", "Jo Park", "LinkedIn", None, "2020-06-11"),
         ("Jo Park tweeted: Big day.", "Jo Park", "Twitter", None, None),
-        ("Sen. Jo de la Park on TikTok: Big day.", "Sen. Jo de la Park", "TikTok", None, None),
+        ("Sen. Jo de la Park on TikTok: Big day.", "Jo de la Park", "TikTok", None, None),
         ("Friends of the Library on Facebook: Big day.", "Friends of the Library", "Facebook", None, None),
         ("@jopark on X: Big day.", "@jopark", "X", "@jopark", None),
     ])
@@ -161,6 +161,16 @@ class TestPostLines:
         piece = _one(line)
         assert (piece.kind, piece.source, piece.date, piece.text) == ("post", source, date, "Big day.")
         assert piece.meta["platform"] == platform and piece.meta.get("handle") == handle
+
+    @pytest.mark.parametrize(("line", "source", "role"), [
+        ("Sen. Ada Quist on Twitter: Big day.", "Ada Quist", "senator"),
+        ("Councilwoman Bea Lorne wrote on Facebook: Big day.", "Bea Lorne", "council member"),
+        ("Former Gov. Cal Ames on X: Big day.", "Cal Ames", "governor"),
+        ("Friends of the Library on Facebook: Big day.", "Friends of the Library", None),
+    ])
+    def test_the_authors_title_becomes_a_role(self, line, source, role):
+        piece = _one(line)
+        assert (piece.source, piece.meta.get("author_role")) == (source, role)
 
     def test_a_date_without_year_is_kept_as_text(self):
         piece = _one("Jo Park on Twitter, June 11: Big day.")

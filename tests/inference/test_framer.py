@@ -88,3 +88,16 @@ def test_models_with_sentence_embeddings_are_scored_in_this_process(small_model)
                               info=model.info)
     assert Framer(with_torch, n_process=2).n_process == 1
     assert Framer(model, n_process=2).n_process == 2
+
+
+def test_a_posts_author_is_listed_as_its_author(small_model):
+    from pipeline.corpus.roundup import split_roundup
+
+    model, _ = small_model
+    [post] = split_roundup("Councilwoman Bea Lorne wrote on Facebook: The county should drop the contract.").pieces
+    post.id = "post-1"
+    [record] = Framer(model, n_process=1).classify([post])
+    assert record["source"] == "Bea Lorne"
+    authors = [e for e in record["entities"] if e["kind"] == "author"]
+    assert [(e["text"], e["label"], e["role"], e["count"]) for e in authors] == [
+        ("Bea Lorne", "PERSON", "council member", 0)]
