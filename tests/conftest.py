@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -66,3 +71,56 @@ def small_model(sample_pieces, models_dir):
     result = train(sample_pieces[::2], config=config, evaluate=False)
     path = save_model(result.model, models_dir / "small")
     return result.model, path
+
+
+@pytest.fixture(scope="session")
+def dask_client():
+    """A real LocalCluster: two single-threaded worker processes (restarted by their nanny)."""
+    pytest.importorskip("distributed")
+    from pipeline.inference.cluster import connect
+
+    with connect("local:2") as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def dask_cli_cluster(tmp_path_factory):
+    """A scheduler and a worker started with ``dask scheduler`` / ``dask worker`` on 127.0.0.1,
+    on a free port; both always stopped at the end."""
+    distributed = pytest.importorskip("distributed")
+    folder = tmp_path_factory.mktemp("dask-cli")
+    scheduler_file = folder / "scheduler.json"
+    dask_bin = Path(sys.executable).with_name("dask")
+    command = [str(dask_bin)] if dask_bin.exists() else [sys.executable, "-m", "dask"]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    log = open(folder / "dask.log", "wb")
+    procs = []
+    try:
+        procs.append(subprocess.Popen([*command, "scheduler", "--host", "127.0.0.1", "--port", "0",
+                                       "--no-dashboard", "--scheduler-file", str(scheduler_file)],
+                                      env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
+        deadline = time.monotonic() + 120
+        while not scheduler_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        procs.append(subprocess.Popen([*command, "worker", "--scheduler-file", str(scheduler_file), "--nthreads", "1",
+                                       "--nworkers", "1", "--no-dashboard", "--local-directory", str(folder / "w")],
+                                      env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
+        address = json.loads(scheduler_file.read_text())["address"]
+        with distributed.Client(address, timeout=60) as probe:
+            probe.wait_for_workers(1, timeout=180)
+        yield address
+    finally:
+        for proc in reversed(procs):
+            _stop(proc)
+        log.close()
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(30)
+    except ProcessLookupError:
+        pass
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()

@@ -38,6 +38,7 @@ def train_cli(
     entity_stance_data: Annotated[Optional[Path], typer.Option(help="NewsMTSC folder: also train the stance-toward-entities model on it (scored on its devtest_mt).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the evaluation as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+    dask: Annotated[Optional[str], typer.Option("--dask", help="Fit the cross-validation folds and the tasks, and tokenise, on a Dask cluster: its scheduler (tcp://host:8786), or local / local:N. The model is the same as a local run's.")] = None,
     allow_labels: Annotated[bool, typer.Option("--allow-labels", help="Train on labels that look mistaken (a column 'Stance', labels 'oppose' and 'opose') as they are.")] = False,
 ) -> None:
     """Train one classifier per task on CORPUS, cross-validate it, and save the model to --out."""
@@ -50,9 +51,16 @@ def train_cli(
     if not allow_labels:
         check_labels(pieces, tasks=task, where=", ".join(str(p) for p in corpus))
     processor = make_processor(cfg["spacy"]["model"] or None, cache_dir, no_cache, jobs)
-    with progress_bars(quiet) as bars:
-        result = train(pieces, tasks=task, config=cfg, processor=processor, evaluate=not no_eval, progress=bars,
-                       allow_labels=allow_labels)
+    if dask is not None:
+        from ..training.distributed import on_dask
+
+        with on_dask(dask, processor) as remote, progress_bars(quiet) as bars:
+            result = train(pieces, tasks=task, config=cfg, processor=remote, evaluate=not no_eval, progress=bars,
+                           allow_labels=allow_labels, n_jobs=-1)
+    else:
+        with progress_bars(quiet) as bars:
+            result = train(pieces, tasks=task, config=cfg, processor=processor, evaluate=not no_eval,
+                           progress=bars, allow_labels=allow_labels)
     if entity_stance_data is not None:
         stance_model, stance_info = train_entity_stance_extra(entity_stance_data)
         result.model.extras["entity_stance"] = stance_model

@@ -166,9 +166,7 @@ class Processor:
             progress(len(texts) - len(todo))
         fresh: dict[int, bytes] = {}
         pending: list[tuple[bytes, bytes]] = []
-        parallel = self.n_process > 1 and len(todo) >= min_parallel
-        results = _run(self.model, profile, [texts[i] for i in todo], self.batch_size,
-                       self.n_process if parallel else 1, self._workers() if parallel else None) if todo else iter(())
+        results = self._compute(profile, [texts[i] for i in todo], min_parallel) if todo else iter(())
         next_out = 0
         for i, data in zip(todo, results):
             fresh[i] = data
@@ -186,6 +184,14 @@ class Processor:
         while next_out < len(texts):
             yield cached.get(keys[next_out]) or fresh.pop(next_out)
             next_out += 1
+
+
+    def _compute(self, profile: str, texts: list[str], min_parallel: int) -> Iterator[bytes]:
+        """The serialised results for ``texts`` (none cached), in order: on this process, or on the
+        pool when there are at least ``min_parallel``. Subclasses compute them elsewhere."""
+        parallel = self.n_process > 1 and len(texts) >= min_parallel
+        return _run(self.model, profile, texts, self.batch_size, self.n_process if parallel else 1,
+                    self._workers() if parallel else None)
 
 
 def _key(profile: str, model: str, text: str) -> bytes:

@@ -23,7 +23,7 @@ PredictProba = Callable[[Any, list[int]], tuple[Sequence[str], np.ndarray]]
 
 def cross_validate(fit: Callable[[list[int]], Any], predict: PredictProba, labels: Sequence[str],
                    groups: Sequence[str] | None = None, *, folds: int = 5, seed: int = 13,
-                   grouping: str | None = None) -> dict[str, Any]:
+                   grouping: str | None = None, n_jobs: int | None = None) -> dict[str, Any]:
     """Out-of-fold predictions and probabilities, and their metrics (with calibration).
 
     Args:
@@ -36,6 +36,9 @@ def cross_validate(fit: Callable[[list[int]], Any], predict: PredictProba, label
         folds: Number of folds (fewer if there are fewer groups or rarer classes).
         seed: Shuffling and bootstrap seed.
         grouping: What the groups are (e.g. ``"source"``), named in warnings.
+        n_jobs: Fit the folds side by side through joblib (on a Dask cluster inside
+            ``joblib.parallel_config(backend="dask")``); ``fit`` and ``predict`` must then pickle.
+            None: one after the other, here.
 
     Raises:
         TrainingError: When there are too few groups or labelled rows to cross-validate.
@@ -55,11 +58,18 @@ def cross_validate(fit: Callable[[list[int]], Any], predict: PredictProba, label
         splits = StratifiedKFold(k, shuffle=True, random_state=seed).split(np.zeros(len(y)), y)
     proba = np.zeros((len(y), len(classes)))
     warnings: list[str] = []
-    for fold, (train_rows, test_rows) in enumerate(splits, start=1):
+    splits = list(splits)
+    if n_jobs is None:
+        outcomes = (_fit_predict(fit, predict, train_rows, test_rows) for train_rows, test_rows in splits)
+    else:
+        from joblib import Parallel, delayed
+
+        outcomes = iter(Parallel(n_jobs=n_jobs)(delayed(_fit_predict)(fit, predict, train_rows, test_rows)
+                                                for train_rows, test_rows in splits))
+    for fold, ((train_rows, test_rows), (model_classes, fold_proba)) in enumerate(zip(splits, outcomes), start=1):
         absent = sorted(set(y[test_rows].tolist()) - set(y[train_rows].tolist()))
         if absent:
             warnings.append(_missing_class_message(grouping, fold, k, absent, y, test_rows, groups))
-        model_classes, fold_proba = predict(fit(train_rows.tolist()), test_rows.tolist())
         columns = [classes.index(str(c)) for c in model_classes]
         proba[np.ix_(test_rows, columns)] = np.asarray(fold_proba, dtype=float)
     predicted = [classes[i] for i in proba.argmax(axis=1)]
@@ -69,6 +79,12 @@ def cross_validate(fit: Callable[[list[int]], Any], predict: PredictProba, label
         result["warnings"] = warnings
         result["warning"] = " ".join(warnings)
     return result
+
+
+def _fit_predict(fit: Callable[[list[int]], Any], predict: PredictProba, train_rows: np.ndarray,
+                 test_rows: np.ndarray) -> tuple[Sequence[str], np.ndarray]:
+    """One fold: fit on ``train_rows``, the classes and probabilities of ``test_rows``."""
+    return predict(fit(train_rows.tolist()), test_rows.tolist())
 
 
 def _missing_class_message(grouping: str | None, fold: int, k: int, absent: list[str], y: np.ndarray,

@@ -34,7 +34,8 @@ class TrainResult:
 
 def train(pieces: Iterable[Piece], *, tasks: list[str] | None = None, config: dict[str, Any] | None = None,
           processor: Processor | None = None, evaluate: bool = True,
-          progress: ProgressFactory | None = None, allow_labels: bool = False) -> TrainResult:
+          progress: ProgressFactory | None = None, allow_labels: bool = False,
+          n_jobs: int | None = None) -> TrainResult:
     """Train one classifier per task on ``pieces`` and cross-validate each.
 
     Args:
@@ -46,6 +47,10 @@ def train(pieces: Iterable[Piece], *, tasks: list[str] | None = None, config: di
         progress: Progress-bar factory.
         allow_labels: Train on labels that look mistaken (a task named ``Stance``, labels
             ``oppose`` and ``opose``) instead of raising :class:`~pipeline.errors.LabelError`.
+        n_jobs: Fit the cross-validation folds, and then the tasks, side by side through joblib:
+            on a Dask cluster inside ``joblib.parallel_config(backend="dask")`` (see
+            :func:`pipeline.training.distributed.on_dask`). None: one after the other, here.
+            The model is the same either way.
 
     Raises:
         TrainingError: When a task is absent from the corpus or cannot be trained.
@@ -81,7 +86,7 @@ def train(pieces: Iterable[Piece], *, tasks: list[str] | None = None, config: di
             text_group_of[pid] = group[0]
     linear = [t for t in tasks if task_config(config, t)["classifier"]["kind"] == "linear"]
     shared = fit_shared_blocks(config, samples) if len(linear) > 1 else None
-    fitted, evaluation, task_info = {}, {}, {}
+    fitted, evaluation, task_info, final_fits = {}, {}, {}, {}
     for task in tasks:
         rows = [i for i, p in enumerate(pieces) if task in p.labels]
         labels = [pieces[i].labels[task] for i in rows]
@@ -93,7 +98,10 @@ def train(pieces: Iterable[Piece], *, tasks: list[str] | None = None, config: di
             if evaluate:
                 evaluation[task] = _evaluate_task(cfg, [samples[i] for i in rows], labels,
                                                   [pieces[i] for i in rows], use_target, text_group_of,
-                                                  progress)
+                                                  progress, n_jobs)
+            if n_jobs is not None:
+                final_fits[task] = (cfg, [samples[i] for i in rows], labels, use_target)
+                continue
             with _stage(progress, f"fitting {task} on {len(rows)} pieces"):
                 fitted[task] = fit_task(cfg, [samples[i] for i in rows], labels, use_target=use_target,
                                         shared=shared, progress=progress)
@@ -101,6 +109,12 @@ def train(pieces: Iterable[Piece], *, tasks: list[str] | None = None, config: di
             raise errors.TrainingError(f"task {task!r}: {exc}") from None
         task_info[task] = {"n": len(rows), "label_counts": dict(stats.labels[task].most_common()),
                            "use_target": use_target}
+    if final_fits:
+        from joblib import Parallel, delayed
+
+        with _stage(progress, f"fitting {len(final_fits)} task(s) side by side"):
+            fitted = dict(zip(final_fits, Parallel(n_jobs=n_jobs)(
+                delayed(_fit_named)(task, *args, shared) for task, args in final_fits.items())))
     info = {
         "spacy_model": dict(zip(("name", "version"), model_id(processor.model).split("=="))),
         "config": config,
@@ -133,14 +147,27 @@ def corpus_hash(pieces: list[Piece], text_hashes: list[str] | None = None) -> st
     return digest.hexdigest()
 
 
-def _evaluate_task(cfg, samples, labels, pieces, use_target, text_group_of, progress) -> dict[str, Any]:
+def _fit_named(task: str, cfg: dict[str, Any], samples: list, labels: list[str], use_target: bool,
+               shared: Any) -> Any:
+    """One task's final fit (run by joblib, maybe on a Dask worker), its errors naming the task."""
+    try:
+        return fit_task(cfg, samples, labels, use_target=use_target, shared=shared)
+    except errors.TrainingError as exc:
+        raise errors.TrainingError(f"task {task!r}: {exc}") from None
+
+
+def _evaluate_task(cfg, samples, labels, pieces, use_target, text_group_of, progress,
+                   n_jobs=None) -> dict[str, Any]:
     """Cross-validated scores: grouped by source and by story where possible, and random.
 
-    Grouped schemes also get ``shortcut_gap``: the random-split macro-F1 minus theirs.
+    Grouped schemes also get ``shortcut_gap``: the random-split macro-F1 minus theirs. With
+    ``n_jobs`` the folds are fitted side by side (their fits then draw no progress bars).
     """
+    fit_progress = progress if n_jobs is None else None
+
     def fit(rows: list[int]):
         return fit_task(cfg, [samples[i] for i in rows], [labels[i] for i in rows], use_target=use_target,
-                        progress=progress)
+                        progress=fit_progress)
 
     def predict(model, rows: list[int]):
         return model.classes_, model.predict_proba([samples[i] for i in rows])
@@ -160,7 +187,7 @@ def _evaluate_task(cfg, samples, labels, pieces, use_target, text_group_of, prog
         with _stage(progress, stage):
             try:
                 result[name] = cross_validate(fit, predict, labels, groups, folds=folds, seed=seed,
-                                              grouping=None if name == "random" else name)
+                                              grouping=None if name == "random" else name, n_jobs=n_jobs)
             except errors.TrainingError as exc:
                 result[name] = {"error": str(exc)}
     for name, gap in shortcut_gaps(result).items():

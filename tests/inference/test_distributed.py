@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -18,7 +15,7 @@ from typer.testing import CliRunner
 from pipeline import errors
 from pipeline.cli import app
 from pipeline.features.samples import Sample
-from ..conftest import ROOT, TINY_STANCE_TEXTS
+from ..conftest import TINY_STANCE_TEXTS
 
 distributed = pytest.importorskip("distributed")
 
@@ -88,57 +85,8 @@ def local_run(model, corpus, tmp_path_factory):
     return out
 
 
-@pytest.fixture(scope="module")
-def client():
-    """A real LocalCluster: two single-threaded worker processes (restarted by their nanny)."""
-    with connect("local:2") as dask_client:
-        yield dask_client
-
-
 def worker_pids(dask_client) -> set[int]:
     return set(dask_client.run(os.getpid).values())
-
-
-@pytest.fixture(scope="module")
-def cli_cluster(tmp_path_factory):
-    """A scheduler and a worker started with ``dask scheduler`` / ``dask worker`` on 127.0.0.1,
-    on a free port; both always stopped at the end."""
-    folder = tmp_path_factory.mktemp("dask-cli")
-    scheduler_file = folder / "scheduler.json"
-    dask_bin = Path(sys.executable).with_name("dask")
-    command = [str(dask_bin)] if dask_bin.exists() else [sys.executable, "-m", "dask"]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    log = open(folder / "dask.log", "wb")
-    procs = []
-    try:
-        procs.append(subprocess.Popen([*command, "scheduler", "--host", "127.0.0.1", "--port", "0",
-                                       "--no-dashboard", "--scheduler-file", str(scheduler_file)],
-                                      env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
-        deadline = time.monotonic() + 120
-        while not scheduler_file.exists() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        procs.append(subprocess.Popen([*command, "worker", "--scheduler-file", str(scheduler_file), "--nthreads", "1",
-                                       "--nworkers", "1", "--no-dashboard", "--local-directory", str(folder / "w")],
-                                      env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
-        address = json.loads(scheduler_file.read_text())["address"]
-        with distributed.Client(address, timeout=60) as probe:
-            probe.wait_for_workers(1, timeout=180)
-        yield address
-    finally:
-        for proc in reversed(procs):
-            _stop(proc)
-        log.close()
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(30)
-    except ProcessLookupError:
-        pass
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
 
 
 def pieces_of(path: Path):
@@ -161,45 +109,45 @@ def interrupt_after(shards: int):
 
 
 class TestLocalCluster:
-    def test_output_is_byte_identical_to_a_local_run(self, client, model, corpus, local_run, tmp_path):
+    def test_output_is_byte_identical_to_a_local_run(self, dask_client, model, corpus, local_run, tmp_path):
         out = tmp_path / "d.jsonl"
         seen = []
 
         def progress(stage, total):
             return seen.append
 
-        run = classify_on_dask(pieces_of(corpus), output=out, dask=client, model=model,
+        run = classify_on_dask(pieces_of(corpus), output=out, dask=dask_client, model=model,
                                options=WorkerOptions(entities=False), shard_size=7, progress=progress)
         assert out.read_bytes() == local_run["jsonl"]
         assert run.records == 40 and len(run.shards) == 6 and sum(seen) == 6
-        assert {s.worker for s in run.shards} <= set(client.scheduler_info()["workers"])
+        assert {s.worker for s in run.shards} <= set(dask_client.scheduler_info()["workers"])
         assert not (tmp_path / "d.jsonl.parts").exists()  # parts are removed once merged
 
     def test_workers_that_cannot_see_the_parts_folder_send_their_records_back(
-            self, client, model, corpus, local_run, tmp_path, monkeypatch):
+            self, dask_client, model, corpus, local_run, tmp_path, monkeypatch):
         from pipeline.inference import distributed as module
 
-        assert module.workers_see(client, tmp_path)  # a local cluster shares this machine's disk
+        assert module.workers_see(dask_client, tmp_path)  # a local cluster shares this machine's disk
         monkeypatch.setattr(module, "workers_see", lambda *args: False)
         out = tmp_path / "c.jsonl"
-        run = classify_on_dask(pieces_of(corpus), output=out, dask=client, model=model,
+        run = classify_on_dask(pieces_of(corpus), output=out, dask=dask_client, model=model,
                                options=WorkerOptions(entities=False), shard_size=16)
         assert out.read_bytes() == local_run["jsonl"] and run.records == 40
 
-    def test_entities_too(self, client, model, tmp_path):
+    def test_entities_too(self, dask_client, model, tmp_path):
         src = write_corpus(tmp_path / "e.jsonl", 6)
         local = tmp_path / "local.jsonl"
         assert classify(str(src), "--model", str(model), "-f", "jsonl", "-o", str(local)).exit_code == 0
         out = tmp_path / "d.jsonl"
-        classify_on_dask(pieces_of(src), output=out, dask=client, model=model, shard_size=4)
+        classify_on_dask(pieces_of(src), output=out, dask=dask_client, model=model, shard_size=4)
         assert out.read_bytes() == local.read_bytes()
         assert any(json.loads(line)["entities"] for line in out.read_text("utf-8").splitlines())
 
-    def test_resume_keeps_complete_parts_and_redoes_damaged_ones(self, client, model, corpus, local_run, tmp_path):
+    def test_resume_keeps_complete_parts_and_redoes_damaged_ones(self, dask_client, model, corpus, local_run, tmp_path):
         out, parts = tmp_path / "r.jsonl", tmp_path / "parts"
         options = WorkerOptions(entities=False)
         with pytest.raises(KeyboardInterrupt):
-            classify_on_dask(pieces_of(corpus), output=out, dask=client, model=model, options=options,
+            classify_on_dask(pieces_of(corpus), output=out, dask=dask_client, model=model, options=options,
                              shard_size=5, parts_dir=parts, max_in_flight=1, progress=interrupt_after(3))
         assert not out.exists()  # one shard at a time: none is still running after the interrupt
         finished = sorted(int(p.stem[5:]) for p in parts.glob("part-*.json"))
@@ -208,27 +156,27 @@ class TestLocalCluster:
         data = parts / f"part-{damaged:06d}.data"
         data.write_bytes(data.read_bytes().replace(b"p", b"q", 1))  # same size, other bytes
         (parts / f"part-{unlisted:06d}.json").unlink()  # as if killed between data and sidecar
-        run = classify_on_dask(pieces_of(corpus), output=out, dask=client, model=model, options=options,
+        run = classify_on_dask(pieces_of(corpus), output=out, dask=dask_client, model=model, options=options,
                                shard_size=5, parts_dir=parts, resume=True)
         assert out.read_bytes() == local_run["jsonl"]
         resumed = {s.index for s in run.shards if s.resumed}
         assert resumed == set(finished) - {damaged, unlisted}
 
-    def test_resume_redoes_parts_made_with_other_settings(self, client, model, corpus, local_run, tmp_path):
+    def test_resume_redoes_parts_made_with_other_settings(self, dask_client, model, corpus, local_run, tmp_path):
         out, parts = tmp_path / "s.jsonl", tmp_path / "parts"
         with pytest.raises(KeyboardInterrupt):
-            classify_on_dask(pieces_of(corpus), output=out, dask=client, model=model, shard_size=5,
+            classify_on_dask(pieces_of(corpus), output=out, dask=dask_client, model=model, shard_size=5,
                              options=WorkerOptions(entities=False, min_confidence=0.99), parts_dir=parts,
                              max_in_flight=2, progress=interrupt_after(2))
         assert list(parts.glob("part-*.json"))
-        run = classify_on_dask(pieces_of(corpus), output=out, dask=client, model=model,
+        run = classify_on_dask(pieces_of(corpus), output=out, dask=dask_client, model=model,
                                options=WorkerOptions(entities=False), shard_size=5, parts_dir=parts, resume=True)
         assert run.resumed == 0 and out.read_bytes() == local_run["jsonl"]
 
-    def test_a_worker_killed_mid_shard_loses_and_duplicates_nothing(self, client, model, corpus, local_run, tmp_path):
+    def test_a_worker_killed_mid_shard_loses_and_duplicates_nothing(self, dask_client, model, corpus, local_run, tmp_path):
         marker = tmp_path / "kill-once"
         marker.touch()
-        before = worker_pids(client)
+        before = worker_pids(dask_client)
 
         def encode_or_die(records):
             # Shard 1 is p8..p15 in batches of 4: dying at its second batch leaves half a part.
@@ -242,22 +190,22 @@ class TestLocalCluster:
             return encode_jsonl(records)
 
         out = tmp_path / "k.jsonl"
-        run = classify_on_dask(pieces_of(corpus), output=out, dask=client, model=model,
+        run = classify_on_dask(pieces_of(corpus), output=out, dask=dask_client, model=model,
                                options=WorkerOptions(entities=False, batch_size=4), shard_size=8,
                                encoding=Encoding("jsonl-or-die", encode_or_die))
         assert not marker.exists()  # a worker did die
         assert out.read_bytes() == local_run["jsonl"]
         assert run.records == 40
-        client.wait_for_workers(2, timeout=120)
-        assert worker_pids(client) - before  # the nanny started a new worker process
+        dask_client.wait_for_workers(2, timeout=120)
+        assert worker_pids(dask_client) - before  # the nanny started a new worker process
 
 
 class TestDaskCommandLine:
-    def test_csv_on_a_scheduler_and_worker_started_with_dask(self, cli_cluster, model, corpus, local_run, tmp_path):
+    def test_csv_on_a_scheduler_and_worker_started_with_dask(self, dask_cli_cluster, model, corpus, local_run, tmp_path):
         out = tmp_path / "c.csv"
-        assert cli_cluster.startswith("tcp://127.0.0.1:")
+        assert dask_cli_cluster.startswith("tcp://127.0.0.1:")
         result = classify(str(corpus), "--model", str(model), "-f", "csv", "-o", str(out), "--no-entities",
-                          "--dask", cli_cluster, "--shard-size", "9")
+                          "--dask", dask_cli_cluster, "--shard-size", "9")
         assert result.exit_code == 0, result.output
         assert out.read_bytes() == local_run["csv"]
         assert "40 piece(s) in 5 shard(s)" in result.output
