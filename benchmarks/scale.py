@@ -35,6 +35,21 @@ from benchmarks._common import ROOT, command, machine, table, write_section  # n
 WARM_UP = 200
 
 
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process and every live descendant: the client, a local
+    cluster's scheduler (a thread here), nannies and workers, or the local pool's processes."""
+    import psutil
+
+    total = 0.0
+    for proc in [psutil.Process(), *psutil.Process().children(recursive=True)]:
+        try:
+            times = proc.cpu_times()
+            total += times.user + times.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
 def make_pieces(n: int) -> list:
     """``n`` pieces cycled from the sample corpus, each with its own id and a numbered sentence."""
     from dataclasses import replace
@@ -52,10 +67,10 @@ def local_pool(pieces: list, warm: list) -> dict:
 
     with Framer.load() as framer:
         list(framer.classify(warm, entities=False))
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), cpu_seconds()
         n = sum(1 for _ in framer.classify(pieces, entities=False))
-        seconds = time.perf_counter() - start
-    return {"seconds": seconds, "rate": n / seconds}
+        seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
+    return {"seconds": seconds, "rate": n / seconds, "cpu_ms": 1000 * cpu / n}
 
 
 def on_dask(workers: int, pieces: list, warm: list, shard_size: int, folder: Path) -> dict:
@@ -69,14 +84,17 @@ def on_dask(workers: int, pieces: list, warm: list, shard_size: int, folder: Pat
                       silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
         classify_on_dask(warm, output=folder / "warm.jsonl", dask=client, options=options,
                          shard_size=max(1, len(warm) // workers))
+        cpu = cpu_seconds()
         run = classify_on_dask(pieces, output=folder / f"dask-{workers}.jsonl", dask=client, options=options,
                                shard_size=shard_size)
+        cpu = cpu_seconds() - cpu
     busy = sum(s.seconds for s in run.shards)
     by_worker: dict[str, list[int]] = {}
     for shard in run.shards:  # in input order, which is also the order each worker did them in
         by_worker.setdefault(shard.worker, []).append(shard.rss_bytes)
     growth = max((rss[-1] - rss[0]) / rss[0] for rss in by_worker.values())
     return {"seconds": run.seconds, "rate": run.records / run.seconds, "shards": len(run.shards),
+            "cpu_ms": 1000 * cpu / run.records,
             "overhead_s": (workers * run.seconds - busy) / len(run.shards),
             "worker_rate": run.records / busy * 1.0,  # pieces per second of one worker's shard time
             "rss_first_mb": max(rss[0] for rss in by_worker.values()) / 2**20,
@@ -126,7 +144,7 @@ def main() -> None:
             print(workers, {k: v for k, v in r.items() if k != "output"}, flush=True)
         same = results["dask, 1 worker"]["output"].read_bytes() == results["dask, 2 workers"]["output"].read_bytes()
     pool, one, two = (results[k]["rate"] for k in results)
-    rows = [[name, f"{r['rate']:.0f}", f"{r['seconds']:.1f} s",
+    rows = [[name, f"{r['rate']:.0f}", f"{r['seconds']:.1f} s", f"{r['cpu_ms']:.2f} ms",
              f"{r['shards']} x {args.shard_size}" if "shards" in r else "",
              f"{r['overhead_s'] * 1000:.0f} ms" if "shards" in r else "",
              f"{r['rss_first_mb']:.0f} -> {r['rss_last_mb']:.0f} MB ({r['growth']:+.1%})" if "shards" in r else ""]
@@ -136,8 +154,11 @@ def main() -> None:
         f"Command: `{command()}`. Machine: {machine()}; load average before the run "
         f"{', '.join(f'{x:.1f}' for x in load_before)}. Pieces made from corpus/sample (each text "
         "made unique), default model, no doc cache, each setting timed after a "
-        f"{WARM_UP}-piece warm-up. Overhead: worker time spent on no shard, per shard.\n\n"
-        + table(["setting", "pieces/s", "wall", "shards", "overhead/shard", "worker RSS first -> last shard"],
+        f"{WARM_UP}-piece warm-up. CPU per piece: user + system time of every process of the "
+        "setting (client, scheduler, nannies, workers; or the pool) over the pieces, which a busy "
+        "machine inflates far less than wall time. Overhead: worker time spent on no shard, per "
+        "shard.\n\n"
+        + table(["setting", "pieces/s", "wall", "CPU per piece", "shards", "overhead/shard", "worker RSS first -> last shard"],
                 rows)
         + f"\n\n2 workers / local pool: **{two / pool:.2f}x** (target >= 0.9); 1 -> 2 workers: "
         f"**{two / one:.2f}x** (target >= 1.7); one worker's rate over its shard time: "

@@ -260,3 +260,17 @@ class TestChecks:
         plugin.teardown(worker)
         assert digest not in module._MODELS
         assert JSONL.encode([{"a": "é"}]) == '{"a": "é"}\n'.encode()
+
+    def test_a_shard_that_killed_its_workers_too_often_is_a_clear_error(self, tmp_path):
+        from distributed import KilledWorker
+
+        from pipeline.inference import distributed as module
+        from pipeline.inference.parts import PartInfo
+
+        class Lost:
+            def result(self):
+                raise KilledWorker("framing-shard-x-0", "tcp://127.0.0.1:1", 3)
+
+        lost = Lost()
+        with pytest.raises(errors.ClusterError, match="died 3 time"):
+            module._collect(lost, {lost: 0}, [PartInfo(0, 5, "", 0, "s", "r")], module.DaskRun(), tmp_path, None)
