@@ -22,6 +22,14 @@ class SuggestFormat(str, Enum):
     jsonl = "jsonl"
 
 
+class Spread(str, Enum):
+    """How a batch is spread over the corpus."""
+
+    kmeans = "kmeans"
+    maxmin = "maxmin"
+    none = "none"
+
+
 class Uncertainty(str, Enum):
     """How uncertainty is measured."""
 
@@ -40,7 +48,8 @@ def suggest_cli(
     fmt: Annotated[SuggestFormat, typer.Option("--format", "-f", help="Output format.")] = SuggestFormat.table,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout (atomically).")] = None,
     uncertainty: Annotated[Uncertainty, typer.Option(help="margin (top two labels) or entropy.")] = Uncertainty.margin,
-    diversity: Annotated[float, typer.Option(min=0.0, max=1.0, help="Weight of spread against uncertainty.")] = 0.5,
+    spread: Annotated[Spread, typer.Option(help="kmeans: one piece per cluster of the uncertain ones; maxmin: greedy k-center; none: the most uncertain.")] = Spread.kmeans,
+    diversity: Annotated[float, typer.Option(min=0.0, max=1.0, help="For --spread maxmin: weight of spread against uncertainty.")] = 0.5,
     max_share: Annotated[float, typer.Option(min=0.0, max=1.0, help="Most of the batch one outlet or story may take.")] = 0.2,
     trust: Annotated[bool, typer.Option(help="Load a model from outside the trusted folders (it can run code).")] = False,
     skip_invalid: Annotated[bool, typer.Option(help="Skip invalid records, reporting each, instead of stopping.")] = False,
@@ -73,7 +82,7 @@ def suggest_cli(
     with progress_bars(quiet) as bars:
         advance = bars("scoring", len(pieces)) if bars and framer else None
         suggestions = suggest(pieces, task, n, framer=framer, skip=skip, uncertainty_kind=uncertainty.value,
-                              diversity=diversity, max_share=max_share, progress=advance)
+                              spread=spread.value, diversity=diversity, max_share=max_share, progress=advance)
     if framer is not None:
         framer.close()
     if not suggestions:

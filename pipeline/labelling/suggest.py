@@ -1,17 +1,24 @@
 """Which pieces to label next: the ones the model is least sure of, spread over outlets, stories
 and the vocabulary, so that fifty near-copies of one wire story are not all suggested at once.
 
-The selection is greedy. Each step takes the candidate with the highest
-``(1 - diversity) * uncertainty + diversity * distance``, where ``distance`` is the cosine
-distance (TF-IDF of title and text) to the nearest piece already chosen, and no outlet or story
-takes more than ``max_share`` of the batch while others are left. This is uncertainty sampling
-with a k-center (max-min) spread, the usual remedy for uncertainty sampling's habit of picking
-redundant batches (Brinker 2003; Sener & Savarese 2018).
+Two ways to spread a batch (``spread``):
+
+- ``kmeans`` (the default; Zhdanov 2019, "Diverse mini-batch Active Learning"): the ``pool * n``
+  most uncertain candidates are clustered into ``n`` groups (k-means on a 64-dimensional LSA of
+  their TF-IDF, weighted by uncertainty) and each group gives the piece nearest its centre. The
+  picks are uncertain, unlike each other, and typical of a region rather than outliers.
+- ``maxmin``: greedy, each step taking the candidate with the highest
+  ``(1 - diversity) * uncertainty + diversity * distance`` to the nearest piece already chosen
+  (a k-center spread, as in Sener & Savarese 2018); it favours outliers.
+
+Either way no outlet or story takes more than ``max_share`` of the batch while others are left.
+Without a model every candidate is equally uncertain and the spread alone chooses.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +30,9 @@ from .. import errors
 from ..corpus import Piece
 
 UNCERTAINTY = ("margin", "entropy")
+SPREADS = ("kmeans", "maxmin", "none")
+LSA_DIMENSIONS = 64
+COLD_POOL = 5000  # without a model: candidates sampled for the clusters (all of them if fewer)
 # Candidates closer than this (cosine distance) to a chosen piece are near-copies: taken only
 # when nothing else is left.
 DUPLICATE_DISTANCE = 0.1
@@ -92,8 +102,12 @@ def text_vectors(texts: Sequence[str]) -> Any:
 
 
 def select(scores: np.ndarray, vectors: Any, n: int, *, groups: Sequence[Sequence[str | None]] = (),
-           diversity: float = 0.5, max_share: float = 0.2) -> list[tuple[int, float]]:
-    """Greedily choose ``n`` rows: uncertain, far from those already chosen, spread over groups.
+           diversity: float = 0.5, max_share: float = 0.2, spread: str = "maxmin",
+           seed: int = 0) -> list[tuple[int, float]]:
+    """Choose ``n`` rows: uncertain, unlike each other, spread over groups.
+
+    ``spread="kmeans"`` clusters the rows (see the module docstring); ``"maxmin"`` chooses greedily
+    as described below; ``"none"`` takes the most uncertain (``diversity`` is then 0).
 
     Args:
         scores: Uncertainty of each row, 0 to 1.
@@ -103,12 +117,20 @@ def select(scores: np.ndarray, vectors: Any, n: int, *, groups: Sequence[Sequenc
         diversity: Weight of the distance term, 0 (pure uncertainty, near-copies allowed) to 1
             (pure max-min spread).
         max_share: The most of the batch one group may take while rows of other groups are left.
+        spread: ``kmeans``, ``maxmin`` or ``none``.
+        seed: Seeds k-means.
 
     Returns:
-        ``(row, score)`` in the order chosen.
+        ``(row, score)`` in the order chosen (for ``kmeans``, most uncertain first).
     """
+    if spread not in SPREADS:
+        raise errors.ConfigError(f"spread {spread!r}: use one of {list(SPREADS)}.")
     if not 0.0 <= diversity <= 1.0:
         raise errors.ConfigError(f"diversity = {diversity}: give a weight between 0 and 1.")
+    if spread == "kmeans" and min(n, len(scores)) > 1:
+        return _kmeans_select(scores, vectors, n, groups=groups, max_share=max_share, seed=seed)
+    if spread == "none":
+        diversity = 0.0
     count = len(scores)
     n = min(n, count)
     cap = max(1, math.ceil(max_share * n))
@@ -139,6 +161,58 @@ def select(scores: np.ndarray, vectors: Any, n: int, *, groups: Sequence[Sequenc
     return chosen
 
 
+def _kmeans_select(scores: np.ndarray, vectors: Any, n: int, *, groups: Sequence[Sequence[str | None]],
+                   max_share: float, seed: int) -> list[tuple[int, float]]:
+    """One piece per k-means cluster: the one nearest its centre that the group caps allow."""
+    from sklearn.cluster import KMeans
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.preprocessing import normalize
+
+    count = len(scores)
+    n = min(n, count)
+    dims = min(LSA_DIMENSIONS, vectors.shape[1] - 1, count - 1)
+    points = TruncatedSVD(dims, random_state=seed).fit_transform(vectors) if dims >= 2 else _dense(vectors)
+    points = normalize(points)
+    with warnings.catch_warnings():
+        # Fewer distinct points than clusters (copies): the empty clusters are topped up below.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        kmeans = KMeans(n_clusters=n, n_init=3, random_state=seed).fit(points, sample_weight=scores + 1e-3)
+    distances = kmeans.transform(points)
+    cap = max(1, math.ceil(max_share * n))
+    codes = [_codes(column) for column in groups]
+    used = [Counter() for _ in codes]
+    taken: set[int] = set()
+    picks: list[int] = []
+    # Clusters holding the most uncertainty choose first, so the caps bind on the less useful ones.
+    weight = np.bincount(kmeans.labels_, weights=scores + 1e-3, minlength=n)
+    for cluster in np.argsort(-weight, kind="stable"):
+        members = [int(i) for i in np.argsort(distances[:, cluster], kind="stable") if kmeans.labels_[i] == cluster]
+        members = members or [int(i) for i in np.argsort(distances[:, cluster], kind="stable")]
+        members = [i for i in members if i not in taken]
+        if not members:
+            continue
+        fits = [i for i in members if all(c[i] < 0 or u[c[i]] < cap for c, u in zip(codes, used))]
+        best = (fits or members)[0]
+        picks.append(best)
+        taken.add(best)
+        for column, counter in zip(codes, used):
+            if column[best] >= 0:
+                counter[column[best]] += 1
+    for i in np.argsort(-scores, kind="stable"):  # an empty cluster: top up with the most uncertain left
+        if len(picks) >= n:
+            break
+        if int(i) not in taken:
+            picks.append(int(i))
+            taken.add(int(i))
+    picks.sort(key=lambda i: -scores[i])
+    return [(i, float(scores[i])) for i in picks]
+
+
+def _dense(vectors: Any) -> np.ndarray:
+    return vectors.toarray() if hasattr(vectors, "toarray") else np.asarray(vectors)
+
+
 def _codes(column: Sequence[str | None]) -> np.ndarray:
     index: dict[str, int] = {}
     return np.array([-1 if v is None else index.setdefault(v, len(index)) for v in column], dtype=np.int64)
@@ -154,8 +228,9 @@ def _under_caps(codes: list[np.ndarray], used: list[Counter], cap: int, count: i
 
 
 def suggest(pieces: Iterable[Piece], task: str, n: int = 50, *, framer: Any = None,
-            skip: Iterable[str] = (), uncertainty_kind: str = "margin", diversity: float = 0.5,
-            max_share: float = 0.2, pool: int = 10, seed: int = 0, progress: Any = None) -> list[Suggestion]:
+            skip: Iterable[str] = (), uncertainty_kind: str = "margin", spread: str = "kmeans",
+            diversity: float = 0.5, max_share: float = 0.2, pool: int = 10, seed: int = 0,
+            progress: Any = None) -> list[Suggestion]:
     """The ``n`` pieces most worth labelling next for ``task``.
 
     Pieces that already have a ``task`` label in the corpus, or whose id is in ``skip`` (e.g. the
@@ -170,7 +245,8 @@ def suggest(pieces: Iterable[Piece], task: str, n: int = 50, *, framer: Any = No
             and ``model.labels(task)``); None chooses by diversity alone (before any model exists).
         skip: Ids not to suggest.
         uncertainty_kind: ``margin`` or ``entropy``.
-        diversity: Weight of spread against uncertainty (0 to 1).
+        spread: ``kmeans`` (default), ``maxmin`` or ``none`` (see the module docstring).
+        diversity: For ``maxmin``: weight of spread against uncertainty (0 to 1).
         max_share: The most of the batch one outlet or story may take while others are left.
         pool: Candidates considered, as a multiple of ``n``.
         seed: Breaks ties in uncertainty (all of them, without a model) in a random but repeatable order.
@@ -206,11 +282,13 @@ def suggest(pieces: Iterable[Piece], task: str, n: int = 50, *, framer: Any = No
     # The pool: the most uncertain candidates, ties in a seeded random order (not the corpus's,
     # which would give the first outlet's pieces to a corpus read without a model).
     shuffled = np.random.default_rng(seed).permutation(len(candidates))
-    keep = shuffled[np.argsort(-scores[shuffled], kind="stable")][:max(n, pool * n)]
+    width = max(n, pool * n) if framer is not None else max(n, COLD_POOL)
+    keep = shuffled[np.argsort(-scores[shuffled], kind="stable")][:width]
     members = [candidates[i] for i in keep]
     vectors = text_vectors([f"{p.title or ''}\n{p.text}" for p in members])
     groups = ([p.source for p in members], [p.story for p in members])
-    chosen = select(scores[keep], vectors, n, groups=groups, diversity=diversity, max_share=max_share)
+    chosen = select(scores[keep], vectors, n, groups=groups, diversity=diversity, max_share=max_share,
+                    spread=spread, seed=seed)
     out = []
     for rank, (row, score) in enumerate(chosen, start=1):
         i = keep[row]

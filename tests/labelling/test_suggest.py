@@ -51,24 +51,26 @@ def test_uncertainty_margin_and_entropy():
         uncertainty(proba, "variance")
 
 
-def test_pure_uncertainty_takes_the_copies_diversity_does_not():
+def test_pure_uncertainty_takes_the_copies_a_spread_does_not():
     pieces = _corpus()
-    plain = suggest(pieces, "stance", 5, framer=FakeFramer(), diversity=0.0, max_share=1.0)
+    plain = suggest(pieces, "stance", 5, framer=FakeFramer(), spread="none", max_share=1.0)
     assert all(s.piece.id.startswith("w") for s in plain)
-    spread = suggest(pieces, "stance", 5, framer=FakeFramer())
-    copies = [s for s in spread if s.piece.id.startswith("w")]
-    assert len(copies) == 1 and spread[0].piece.id.startswith("w")  # the most uncertain first, once
-    assert [s.rank for s in spread] == [1, 2, 3, 4, 5]
-    assert spread[0].guess in ("oppose", "support") and spread[0].confidence == pytest.approx(0.5)
-    assert spread[0].uncertainty == pytest.approx(1.0)
+    for spread in ("kmeans", "maxmin"):
+        chosen = suggest(pieces, "stance", 5, framer=FakeFramer(), spread=spread)
+        copies = [s for s in chosen if s.piece.id.startswith("w")]
+        assert len(copies) == 1 and chosen[0].piece.id.startswith("w"), spread  # the most uncertain first, once
+        assert [s.rank for s in chosen] == [1, 2, 3, 4, 5]
+        assert chosen[0].guess in ("oppose", "support") and chosen[0].confidence == pytest.approx(0.5)
+        assert chosen[0].uncertainty == pytest.approx(1.0)
 
 
 def test_source_cap_spreads_a_batch_over_outlets():
     pieces = [Piece(id=f"{s}{i}", text=f"{WORDS[i]} {WORDS[(i + 5) % 15]} {s}", source=s, meta={"p": 0.5})
               for s in ("A", "B", "C", "D", "E") for i in range(6)]
-    chosen = suggest(pieces, "stance", 10, framer=FakeFramer(), diversity=0.0, max_share=0.2)
-    per_source = {s: sum(c.piece.source == s for c in chosen) for s in "ABCDE"}
-    assert per_source == {s: 2 for s in "ABCDE"}
+    for spread in ("none", "kmeans", "maxmin"):
+        chosen = suggest(pieces, "stance", 10, framer=FakeFramer(), spread=spread, max_share=0.2)
+        per_source = {s: sum(c.piece.source == s for c in chosen) for s in "ABCDE"}
+        assert per_source == {s: 2 for s in "ABCDE"}, spread
 
 
 def test_labelled_and_skipped_pieces_are_not_suggested():
@@ -89,8 +91,9 @@ def test_without_a_model_diversity_alone():
 
 def test_select_relaxes_caps_when_one_group_is_left():
     vectors = text_vectors([f"{w} thing" for w in WORDS[:6]])
-    chosen = select(np.ones(6), vectors, 6, groups=(["A"] * 6,), max_share=0.2)
-    assert sorted(row for row, _ in chosen) == list(range(6))
+    for spread in ("kmeans", "maxmin"):
+        chosen = select(np.ones(6), vectors, 6, groups=(["A"] * 6,), max_share=0.2, spread=spread)
+        assert sorted(row for row, _ in chosen) == list(range(6))
 
 
 def test_errors():
@@ -98,6 +101,8 @@ def test_errors():
         suggest(_corpus(), "frame", 3, framer=FakeFramer())
     with pytest.raises(errors.ConfigError):
         suggest(_corpus(), "stance", 0)
+    with pytest.raises(errors.ConfigError, match="kmeans"):
+        suggest(_corpus(), "stance", 3, spread="random")
 
 
 def test_with_a_real_model(small_model, sample_pieces):
