@@ -176,6 +176,22 @@ HTML_NO_TEXT = (
     "an index or a login wall, or copy the page's text into a .txt file instead."
 )
 HTML_UNREADABLE = "cannot parse the HTML page{where} ({detail}). Save it as plain text instead."
+CLEANER_MISSING = (
+    "the page cleaner {path} (or its .json) is missing. Reinstall the package (pip install .), or "
+    "retrain it with: python benchmarks/extraction.py --retrain"
+)
+CLEANER_FORMAT = (
+    "the page cleaner {path} has format {found}, this version reads format {expected}. Reinstall the "
+    "package, or retrain it with: python benchmarks/extraction.py --retrain"
+)
+CLEANER_CHECKSUM = (
+    "the page cleaner {path} does not match the checksum in its .json (changed or truncated). "
+    "Reinstall the package, or retrain it with: python benchmarks/extraction.py --retrain"
+)
+CLEANER_UNREADABLE = (
+    "cannot load the page cleaner {path}, fitted with scikit-learn {version} ({detail}). Install that "
+    "scikit-learn version, or retrain it with: python benchmarks/extraction.py --retrain"
+)
 STANCE_LENGTH_MISMATCH = "got {samples} samples but {labels} labels; give one label per sample."
 STANCE_ONE_CLASS = (
     "the training labels hold one class {classes}; entity stance needs at least two of "

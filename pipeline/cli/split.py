@@ -17,7 +17,8 @@ from ._text import json_text
 @handles_errors
 def split_cli(
     page: Annotated[Path, typer.Argument(help="A roundup page saved as text (.txt) or HTML.")],
-    show_removed: Annotated[bool, typer.Option(help="Also print the boilerplate removed, and why.")] = False,
+    show_removed: Annotated[bool, typer.Option(
+        help="Also print the boilerplate removed, why, and the learned cleaner's confidence.")] = False,
 ) -> None:
     """Split a roundup page into its article, outlet snippets and social posts (JSONL, one piece a line)."""
     text = read_text(page)
@@ -30,6 +31,7 @@ def split_cli(
         out.print(json_text(piece.to_record()), highlight=False, soft_wrap=True)
     if show_removed:
         for removal in result.removed:
-            out.print(json_text({"removed": removal.text, "reason": removal.reason,
-                                 "offsets": [removal.start, removal.end]}),
-                      highlight=False, soft_wrap=True)
+            record = {"removed": removal.text, "reason": removal.reason, "offsets": [removal.start, removal.end]}
+            if removal.confidence is not None:  # removed by the learned cleaner: how sure it was
+                record["confidence"] = round(removal.confidence, 3)
+            out.print(json_text(record), highlight=False, soft_wrap=True)

@@ -14,9 +14,10 @@ import re
 from bisect import bisect_right
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-__all__ = ["REASONS", "Line", "Removal", "assemble", "clean_text", "find_removals", "headline_like",
-           "line_reason", "split_lines"]
+__all__ = ["MIN_LEARNED_LINES", "REASONS", "Line", "Removal", "assemble", "clean_text", "find_removals",
+           "headline_like", "learned_scores", "line_reason", "split_lines"]
 
 REASONS = (
     "image-credit",  # photo and illustration credits, captions with a credit, licence notices
@@ -27,6 +28,8 @@ REASONS = (
     "share-prompt",  # share buttons, "Listen to this article", comment prompts
     "cookie",  # cookie banners and their buttons
     "section-heading",  # a roundup's own headings ("What other outlets are saying"); see roundup.py
+    "furniture",  # not article text, by the learned cleaner (pipeline.corpus.cleaning), with its confidence
+    "interruption",  # lines between the two halves of a sentence (a notice or blurb dropped into it)
 )
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\w")
@@ -46,12 +49,15 @@ class Removal:
         end: Offset just past the last one, so that ``original[start:end] == text``.
         text: The removed text: a whole line, or a notice cut out of a line.
         reason: One of :data:`REASONS`.
+        confidence: For a removal by the learned cleaner, its probability that the line is not
+            article text; ``None`` for the rules.
     """
 
     start: int
     end: int
     text: str
     reason: str
+    confidence: float | None = None
 
 
 @dataclass(frozen=True)
@@ -239,21 +245,33 @@ def _only_furniture(text: str, cuts: Sequence[tuple[int, int, str]]) -> bool:
     return not _WORD.search(left) or line_reason(left) is not None
 
 
-def find_removals(lines: Sequence[Line], *, protected: Collection[int] = ()) -> list[Removal]:
+def find_removals(lines: Sequence[Line], *, protected: Collection[int] = (),
+                  scores: Sequence[Any] | None = None, hold: Collection[int] = ()) -> list[Removal]:
     """Find the furniture among ``lines``.
 
     Args:
         lines: The document's lines, from :func:`split_lines`.
         protected: Indexes of lines never to remove whole (the headers of snippets and
             posts); they also end a "Related" block. Notices inside them are still cut.
+        scores: The learned cleaner's reading of each line
+            (:func:`pipeline.corpus.cleaning.score_lines`), or ``None`` for the rules alone.
+            A line it judges not article text is removed as ``furniture`` with its
+            confidence; the rules then look only at the lines it keeps, and can only add.
+        hold: Lines the cleaner may not remove (the top of an article, which the caller reads for
+            its title and byline); the rules still apply to them.
 
     Returns:
         The removals in document order: whole lines, and spans cut out of kept lines.
     """
-    protected = set(protected)
+    protected, hold = set(protected), set(hold)
     reasons: list[str | None] = [None] * len(lines)
+    confidence: dict[int, float] = {}
     spans: list[list[tuple[int, int, str]]] = [[] for _ in lines]
     for i, line in enumerate(lines):
+        score = scores[i] if scores is not None and not line.blank else None
+        if score is not None and score.furniture and i not in protected and i not in hold:
+            reasons[i], confidence[i] = "furniture", score.confidence
+            continue
         cuts = _inline_cuts(line.text) if not line.blank else []
         if i in protected or line.blank:
             spans[i] = cuts
@@ -262,10 +280,15 @@ def find_removals(lines: Sequence[Line], *, protected: Collection[int] = ()) -> 
         else:
             spans[i], reasons[i] = cuts, line_reason(line.text)
     _mark_context(lines, reasons, spans, protected)
+    for i in _interruptions(lines, reasons, protected):
+        reasons[i] = "interruption"
+        if scores is not None and scores[i] is not None:
+            confidence[i] = 1.0 - scores[i].article  # the cleaner's own doubt that it is article text
     removals: list[Removal] = []
     for i, line in enumerate(lines):
         if reasons[i] is not None:
-            removals.append(Removal(line.start, line.end, line.text, reasons[i]))  # type: ignore[arg-type]
+            removals.append(Removal(line.start, line.end, line.text, reasons[i],  # type: ignore[arg-type]
+                                    confidence.get(i) if reasons[i] in ("furniture", "interruption") else None))
         else:
             removals += [Removal(line.start + s, line.start + e, line.text[s:e], r) for s, e, r in spans[i]]
     return removals
@@ -302,6 +325,37 @@ def _mark_context(lines: Sequence[Line], reasons: list[str | None],
             reasons[i] = reasons[i + 1]  # the title of a sign-up or cookie box
         elif free(i) and _LONE_CALL.match(lines[i].text):
             reasons[i] = "promo"
+
+
+def _interruptions(lines: Sequence[Line], reasons: list[str | None], protected: set[int], *,
+                   most: int = 3) -> list[int]:
+    """Kept lines that stand between the two halves of a sentence: a notice or a blurb dropped
+    into the middle of the text, whatever its wording.
+
+    A kept line of ten words or more that stops mid-sentence (no closing punctuation, or a
+    comma or dash), followed within ``most`` kept lines by one that plainly carries the
+    sentence on (it starts in lower case, or the first stops on a comma or dash), while the
+    lines between are whole (each ends like a sentence or a heading, none starts in lower case):
+    those lines interrupt it. :func:`assemble` then joins the two halves.
+    """
+    kept = [i for i, line in enumerate(lines) if not line.blank and reasons[i] is None]
+    out: list[int] = []
+    for k, i in enumerate(kept):
+        text = lines[i].text
+        if len(text.split()) < 10 or text.endswith(_ENDS_SENTENCE) or i in protected:
+            continue
+        for m in range(k + 2, min(k + 2 + most, len(kept))):
+            j = kept[m]
+            between = kept[k + 1:m]
+            if any(b in protected for b in between):
+                break
+            if lines[j].text[:1].islower() or text.endswith((",", "–", "—", "-")):
+                if all(not lines[b].text[:1].islower() for b in between):
+                    out.extend(between)
+                break
+            if lines[j].text[:1].islower():
+                break
+    return out
 
 
 def _neighbour_reason(lines: Sequence[Line], reasons: list[str | None], i: int) -> str | None:
@@ -412,17 +466,41 @@ def _continues(before: str, after: str) -> bool:
             or (after[:1].isdigit() and not headline_like(before, max_words=12)))
 
 
-def clean_text(text: str) -> tuple[str, list[Removal]]:
+MIN_LEARNED_LINES = 8
+"""Texts with fewer non-blank lines are cleaned by the rules alone: a few lines are a passage the
+user chose, and the learned cleaner reads a line against the page around it."""
+
+
+def learned_scores(lines: Sequence[Line], cleaner: Any = None, *, breaks: Collection[int] = ()) -> list[Any] | None:
+    """The learned cleaner's scores of ``lines``, or ``None`` when it is off or the text is short.
+
+    Args:
+        lines: The document's lines.
+        cleaner: ``False`` for the rules alone, ``None`` for the shipped cleaner, or a
+            :class:`pipeline.corpus.cleaning.shipped.ShippedCleaner`.
+        breaks: Lines that start a new piece (see :func:`pipeline.corpus.cleaning.score_lines`).
+    """
+    if cleaner is False or sum(not line.blank for line in lines) < MIN_LEARNED_LINES:
+        return None
+    from .cleaning import score_lines
+
+    return score_lines(lines, cleaner=cleaner, breaks=breaks)
+
+
+def clean_text(text: str, *, cleaner: Any = None) -> tuple[str, list[Removal]]:
     """Remove page furniture from the text of a single article (not a roundup).
 
     Args:
         text: The article as copied from a page; for roundups use
             :func:`pipeline.corpus.roundup.split_roundup`.
+        cleaner: ``False`` for the hand-written rules alone; ``None`` (the default) adds the
+            learned cleaner shipped in the package (texts of eight lines or more); or a
+            :class:`pipeline.corpus.cleaning.shipped.ShippedCleaner` to use instead.
 
     Returns:
         The cleaned text (see :func:`assemble` for its layout) and the removals, with
         offsets into ``text``.
     """
     lines = split_lines(text)
-    removals = find_removals(lines)
+    removals = find_removals(lines, scores=learned_scores(lines, cleaner))
     return assemble(lines, removals), removals

@@ -16,7 +16,8 @@ from datetime import date as _date
 from typing import Any
 
 from .. import errors
-from .boilerplate import Line, Removal, assemble, clean_text, find_removals, headline_like, split_lines
+from .boilerplate import (Line, Removal, assemble, clean_text, find_removals, headline_like, learned_scores, line_reason,
+                          split_lines)
 from .piece import Piece
 
 __all__ = ["Roundup", "clean_text", "looks_like_roundup", "parse_date", "read_page", "split_roundup"]
@@ -191,8 +192,8 @@ def _line_meta(lines: list[Line], body: list[int], *, bare: bool) -> dict[str, s
     return found
 
 
-def _analyse(text: str) -> tuple[list[Line], dict[int, _Header], list[Removal]]:
-    """Find the headers of snippets and posts, and the furniture between them."""
+def _analyse(text: str, cleaner: Any = None) -> tuple[list[Line], dict[int, _Header], list[Removal], list | None]:
+    """Find the headers of snippets and posts, the furniture between them, and the cleaner's scores."""
     if not isinstance(text, str):
         raise errors.InputError(errors.ROUNDUP_NOT_TEXT.format(found=type(text).__name__))
     lines = split_lines(text)
@@ -200,7 +201,11 @@ def _analyse(text: str) -> tuple[list[Line], dict[int, _Header], list[Removal]]:
     for i, line in enumerate(lines):
         if not line.blank and (h := _post_header(line.text) or _snippet_header(line.text, dated_only=True)):
             headers[i] = h
-    removals = find_removals(lines, protected=headers)
+    undated = _undated_headers(lines, headers)
+    scores = learned_scores(lines, cleaner, breaks={*headers, *undated})
+    if scores is not None:
+        headers.update(undated)
+    removals = find_removals(lines, protected=headers, scores=scores, hold=_lead(lines, headers, scores))
     whole = {(r.start, r.end) for r in removals}
     gone = {i for i, line in enumerate(lines) if not line.blank and (line.start, line.end) in whole}
 
@@ -211,8 +216,8 @@ def _analyse(text: str) -> tuple[list[Line], dict[int, _Header], list[Removal]]:
         return next((j for j in range(i + 1, len(lines)) if kept(j)), None)
 
     for i, line in enumerate(lines):
-        if i in headers or not kept(i) or (i > 0 and kept(i - 1)):
-            continue
+        if scores is not None or i in headers or not kept(i) or (i > 0 and kept(i - 1)):
+            continue  # with the cleaner, undated headers were found before it ran
         nxt = after(i)
         if (nxt is not None and nxt not in headers and (h := _snippet_header(line.text, dated_only=False))
                 and _is_prose(lines[nxt].text)):
@@ -227,7 +232,41 @@ def _analyse(text: str) -> tuple[list[Line], dict[int, _Header], list[Removal]]:
             removals.append(Removal(lines[i].start, lines[i].end, lines[i].text, "section-heading"))
             gone.add(i)
     removals.sort(key=lambda r: r.start)
-    return lines, headers, removals
+    return lines, headers, removals, scores
+
+
+def _lead(lines: list[Line], headers: dict[int, _Header], scores: list | None) -> set[int]:
+    """The lines at the top of the article that :func:`_learned_top` reads, so that the cleaner
+    does not remove them first: before the page's first line of article text (in the article's
+    region), from two lines above the first one the cleaner reads as likely a headline (a kicker
+    may stand there), or the last four lines when it sees none."""
+    if scores is None:
+        return set()
+    before = []
+    for i, score in enumerate(scores):
+        if i in headers or (score is not None and score.label == "article"):
+            break
+        if score is not None:
+            before.append(i)
+    heads = [k for k, i in enumerate(before) if scores[i].headline >= 0.5 * (1.0 - scores[i].article)]
+    return set(before[max(heads[0] - 2, 0):] if heads else before[-4:])
+
+
+def _undated_headers(lines: list[Line], headers: dict[int, _Header]) -> dict[int, _Header]:
+    """Snippet headers without a date (``Headline – Outlet``): after a blank line, before prose.
+
+    With the learned cleaner these are found before it runs, so that it reads them as the
+    starts of pieces; without it, :func:`_analyse` looks for them once the rules have run.
+    """
+    found = {}
+    for i, line in enumerate(lines):
+        if line.blank or i in headers or (i > 0 and not lines[i - 1].blank):
+            continue
+        nxt = next((j for j in range(i + 1, len(lines)) if not lines[j].blank), None)
+        if (nxt is not None and nxt not in headers and _is_prose(lines[nxt].text)
+                and (h := _snippet_header(line.text, dated_only=False)) and line_reason(line.text) is None):
+            found[i] = h
+    return found
 
 
 def _is_prose(text: str) -> bool:
@@ -236,7 +275,7 @@ def _is_prose(text: str) -> bool:
 
 
 def split_roundup(text: str, *, document_id: str = "page", story: str | None = None,
-                  target: str | None = None) -> Roundup:
+                  target: str | None = None, cleaner: Any = None) -> Roundup:
     """Split a roundup page into its article, outlet snippets and social posts.
 
     Args:
@@ -244,6 +283,11 @@ def split_roundup(text: str, *, document_id: str = "page", story: str | None = N
         document_id: Prefix of the pieces' ids, which are ``f"{document_id}#{n}"`` from 1.
         story: Passed through to every piece.
         target: Passed through to every piece.
+        cleaner: ``False`` for the hand-written rules alone; ``None`` (the default) adds the
+            learned cleaner shipped in the package (pages of eight lines or more), which decides
+            what is furniture inside and between the pieces and reads the headline at the top
+            of the page as the article's title; or a
+            :class:`pipeline.corpus.cleaning.shipped.ShippedCleaner` to use instead.
 
     Returns:
         The pieces in page order and the furniture removed. A page without snippet or
@@ -252,7 +296,7 @@ def split_roundup(text: str, *, document_id: str = "page", story: str | None = N
     Raises:
         InputError: When ``text`` is not a string.
     """
-    lines, headers, removals = _analyse(text)
+    lines, headers, removals, scores = _analyse(text, cleaner)
     gone = {(r.start, r.end) for r in removals}
     starts = sorted(headers)
     bounds = [(None, 0, starts[0] if starts else len(lines))]
@@ -261,19 +305,83 @@ def split_roundup(text: str, *, document_id: str = "page", story: str | None = N
     for at, lo, hi in bounds:
         body = [i for i in range(lo, hi) if not lines[i].blank and (lines[i].start, lines[i].end) not in gone]
         header = headers[at] if at is not None else _Header("article", None)
-        piece = _piece(lines, body, at, header, removals)
+        piece = _piece(lines, body, at, header, removals, scores)
         if piece is not None:
             piece.id, piece.story, piece.target = f"{document_id}#{len(pieces) + 1}", story, target
             pieces.append(piece)
+    removals.sort(key=lambda r: r.start)
     return Roundup(pieces, removals)
 
 
+def _learned_top(lines: list[Line], body: list[int], scores: list, meta: dict[str, Any],
+                 removals: list[Removal]) -> tuple[str | None, int]:
+    """The title and metadata at the top of an article, as the learned cleaner reads them.
+
+    The kept lines before the first line of article text: of the headline-like ones the cleaner
+    reads as more likely a headline than anything else but article text, the last is the title
+    (a site's name reads as one too, and comes first); up to two short headline-like lines just
+    above it are its kicker, when the first of them opens a block. The lines after it are read
+    for a byline and dateline (as without the cleaner), or kept in ``meta["dateline"]`` when the
+    cleaner reads them as one; everything else there is removed as furniture.
+
+    Returns:
+        The title (or ``None``) and how many lines of ``body`` the top takes (all of them when
+        none is article text).
+    """
+    lead = 0
+    while lead < len(body) and scores[body[lead]] is not None and scores[body[lead]].label != "article":
+        lead += 1
+    if lead == len(body):  # no article text before the first snippet or post: a masthead, a menu
+        for i in body:
+            removals.append(Removal(lines[i].start, lines[i].end, lines[i].text, "furniture", scores[i].confidence))
+        return None, lead
+    heads = [k for k in range(lead) if headline_like(lines[body[k]].text, max_words=25)
+             and scores[body[k]].headline >= 0.5 * (1.0 - scores[body[k]].article)]
+    title_at = heads[-1] if heads else None  # the nearest to the text: a site's name is read as one too
+    used: set[int] = set()
+    if title_at is not None:
+        used.add(title_at)
+        kicker = []
+        for k in (title_at - 1, title_at - 2):
+            if k < 0 or k != title_at - 1 - len(kicker) or not headline_like(lines[body[k]].text, max_words=6):
+                break
+            kicker.insert(0, k)
+        while kicker and body[kicker[0]] > 0 and not lines[body[kicker[0]] - 1].blank:
+            kicker.pop(0)  # a kicker opens its block; a short line under a menu is the menu's
+        if kicker:
+            meta["kicker"] = " | ".join(lines[body[k]].text for k in kicker)
+            used.update(kicker)
+    k = 0 if title_at is None else title_at + 1
+    while k < lead:
+        found = _line_meta(lines, body[k:lead], bare=title_at is not None)
+        if found is not None:
+            meta.setdefault("byline", found["byline"]) if "byline" in found else None
+            if "date" in found:
+                meta.setdefault("date_found", found["date"])
+            used.add(k)
+        elif scores[body[k]].label == "byline":
+            meta.setdefault("dateline", lines[body[k]].text)
+            used.add(k)
+        k += 1
+    for k in range(lead):
+        if k not in used:
+            i = body[k]
+            removals.append(Removal(lines[i].start, lines[i].end, lines[i].text, "furniture", scores[i].confidence))
+    return (lines[body[title_at]].text if title_at is not None else None), lead
+
+
 def _piece(lines: list[Line], body: list[int], at: int | None, header: _Header,
-           removals: list[Removal]) -> Piece | None:
+           removals: list[Removal], scores: list | None = None) -> Piece | None:
     """Build one piece from its header (``at``, if any) and the kept lines of its body."""
     meta, title, when = dict(header.meta), header.title, header.date
     first = at
-    if header.kind == "article":
+    if header.kind == "article" and scores is not None:
+        first = body[0] if body else None
+        title, lead = _learned_top(lines, body, scores, meta, removals)
+        if "date_found" in meta:
+            when = _with_date(meta, meta.pop("date_found"))
+        body = body[lead:]
+    elif header.kind == "article":
         tops: list[int] = []
         for k, i in enumerate(body[:4]):
             nxt = i + 1 < len(lines) and not lines[i + 1].blank and (i + 1) in body
@@ -319,20 +427,25 @@ def looks_like_roundup(text: str) -> bool:
     Raises:
         InputError: When ``text`` is not a string.
     """
-    return bool(_analyse(text)[1])
+    return bool(_analyse(text, False)[1])
 
 
 def read_page(text: str, *, document_id: str = "page", story: str | None = None,
-              target: str | None = None) -> Roundup:
+              target: str | None = None, cleaner: Any = None) -> Roundup:
     """The pieces of a page as a user copied it, with page furniture removed.
 
     A roundup page splits into its pieces (:func:`split_roundup`); any other page is one
-    article with id ``document_id``, cleaned by :func:`clean_text`. Either way the removals
-    come back too, so that they can be shown.
+    article with id ``document_id`` (its headline, when the cleaner finds one at the top, as its
+    title). Either way the removals come back too, so that they can be shown.
+
+    Args:
+        text: The page as plain text.
+        document_id: The article's id, or the prefix of the pieces' ids.
+        story: Passed through to every piece.
+        target: Passed through to every piece.
+        cleaner: As for :func:`split_roundup`.
     """
-    if looks_like_roundup(text):
-        return split_roundup(text, document_id=document_id, story=story, target=target)
-    cleaned, removed = clean_text(text)
-    if not any(ch.isalnum() for ch in cleaned):
-        return Roundup([], removed)
-    return Roundup([Piece(id=document_id, text=cleaned, story=story, target=target)], removed)
+    result = split_roundup(text, document_id=document_id, story=story, target=target, cleaner=cleaner)
+    if len(result.pieces) == 1 and result.pieces[0].kind == "article":
+        result.pieces[0].id = document_id
+    return result

@@ -90,6 +90,24 @@ def test_split_prints_pieces_and_removed(tmp_path):
     removed = [x for x in lines if "removed" in x]
     assert {p["kind"] for p in pieces} == {"article", "snippet", "post"}
     assert removed and all(r["reason"] for r in removed)
+    learned = [r for r in removed if r["reason"] == "furniture"]
+    assert learned and all(0.0 <= r["confidence"] <= 1.0 for r in learned)
+    assert all("confidence" not in r for r in removed if r["reason"] not in ("furniture", "interruption"))
+
+
+def test_split_show_removed_gives_each_notice_its_confidence(tmp_path):
+    from ..corpus.test_learned_cleaning import PAYWALL_PAGE
+
+    page = tmp_path / "ferry.txt"
+    page.write_text(PAYWALL_PAGE, encoding="utf-8")
+    result = runner.invoke(app, ["split", str(page), "--show-removed"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    (piece,) = [x for x in lines if "removed" not in x]
+    assert piece["title"] == "Harbour council backs new ferry timetable"
+    assert "could start in June" in piece["text"]
+    removed = {r["removed"]: r for r in lines if "removed" in r}
+    assert removed["Related stories"]["reason"] == "furniture" and removed["Related stories"]["confidence"] > 0.5
 
 
 def test_bad_corpus_line_is_one_line_error_with_exit_code(tmp_path, models_dir):
