@@ -168,6 +168,11 @@ def main(argv: list[str]) -> int:
         f"(mean {sum(map(len, texts)) / len(texts) / 1000:.1f} k characters): rules alone "
         f"{rules_speed:.0f} pages/s; `read_page` with the shipped cleaner {learned_speed:.0f} pages/s.",
         "",
+        "The same CV row at other thresholds (the choice; nothing else was tuned on these scores "
+        "but the decoding's constants, on the first runs):",
+        "",
+        table(["threshold", "F1", "precision", "recall"], by_threshold),
+        "",
         f"Roundup pages, out of fold: article sentences lost on "
         f"{sum(bool(v) for v in lost.values())} of {len(lost)} pages "
         f"({sum(map(len, lost.values()))} sentences)" + (": " + "; ".join(

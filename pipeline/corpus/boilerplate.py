@@ -256,7 +256,9 @@ def find_removals(lines: Sequence[Line], *, protected: Collection[int] = (),
         scores: The learned cleaner's reading of each line
             (:func:`pipeline.corpus.cleaning.score_lines`), or ``None`` for the rules alone.
             A line it judges not article text is removed as ``furniture`` with its
-            confidence; the rules then look only at the lines it keeps, and can only add.
+            confidence; the rules then look only at the lines it keeps, and can only add; and
+            kept lines standing between the two halves of a sentence are removed as an
+            ``interruption`` (:func:`_interruptions`).
         hold: Lines the cleaner may not remove (the top of an article, which the caller reads for
             its title and byline); the rules still apply to them.
 
@@ -280,7 +282,7 @@ def find_removals(lines: Sequence[Line], *, protected: Collection[int] = (),
         else:
             spans[i], reasons[i] = cuts, line_reason(line.text)
     _mark_context(lines, reasons, spans, protected)
-    for i in _interruptions(lines, reasons, protected):
+    for i in _interruptions(lines, reasons, protected) if scores is not None else ():
         reasons[i] = "interruption"
         if scores is not None and scores[i] is not None:
             confidence[i] = 1.0 - scores[i].article  # the cleaner's own doubt that it is article text
