@@ -109,7 +109,9 @@ def page_removals(inputs: list[str]) -> dict[str, list[dict[str, Any]]]:
             continue
         removed = read_page(read_text(path)).removed
         if removed:
-            found[item] = [{"reason": r.reason, "text": r.text, "start": r.start, "end": r.end} for r in removed]
+            found[item] = [{"reason": r.reason, "text": r.text, "start": r.start, "end": r.end,
+                            **({"confidence": round(r.confidence, 3)} if r.confidence is not None else {})}
+                           for r in removed]
     return found
 
 

@@ -105,7 +105,7 @@ class TestLineRules:
         assert clean_text(line)[0] == line
 
     def test_every_reason_is_in_the_vocabulary(self):
-        assert {reason for reason, _ in FURNITURE} | {"section-heading", "furniture"} == set(REASONS)
+        assert {reason for reason, _ in FURNITURE} | {"section-heading", "furniture", "interruption"} == set(REASONS)
 
     def test_a_long_line_is_never_removed_whole(self):
         line = "Subscribe to our newsletter " + "and read about the council vote " * 12
