@@ -319,7 +319,8 @@ def _mark_context(lines: Sequence[Line], reasons: list[str | None],
                 reasons[j] = "related-links"
     for _ in range(2):  # twice, so that a run of buttons takes the reason of its box
         for i in range(n):
-            if i not in protected and not lines[i].blank and _BUTTON.match(lines[i].text):
+            if (i not in protected and reasons[i] != "furniture" and not lines[i].blank
+                    and _BUTTON.match(lines[i].text)):
                 reasons[i] = _neighbour_reason(lines, reasons, i) or reasons[i]  # "Email": share or sign-up?
     for i in range(n):
         if (free(i) and edge(i - 1) and not spans[i] and headline_like(lines[i].text, max_words=8)

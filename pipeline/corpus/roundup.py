@@ -16,8 +16,8 @@ from datetime import date as _date
 from typing import Any
 
 from .. import errors
-from .boilerplate import (Line, Removal, assemble, clean_text, find_removals, headline_like, learned_scores, line_reason,
-                          split_lines)
+from .boilerplate import (Line, Removal, assemble, clean_text, find_removals, headline_like, learned_scores,
+                          line_reason, split_lines)
 from .piece import Piece
 
 __all__ = ["Roundup", "clean_text", "looks_like_roundup", "parse_date", "read_page", "split_roundup"]

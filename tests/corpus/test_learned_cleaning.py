@@ -18,19 +18,24 @@ Harbour council backs new ferry timetable
 By Tamsin Reade
 March 3, 2024
 
-The harbour council voted on Monday to add two early ferry crossings on weekdays, after commuters from the island said the first boat left too late for shift workers.
+The harbour council voted on Monday to add two early ferry crossings on weekdays, after commuters from \
+the island said the first boat left too late for shift workers.
 
-Council members said the extra crossings would cost about 180,000 pounds a year and would be paid for from the port's reserve fund until fares are reviewed in the autumn.
+Council members said the extra crossings would cost about 180,000 pounds a year and would be paid for \
+from the port's reserve fund until fares are reviewed in the autumn.
 
-The ferry operator said it would need three months to hire crews, and that the first of the new sailings could start
+The ferry operator said it would need three months to hire crews, and that the first of the new \
+sailings could start
 
 Want to keep reading? Create a free account or subscribe for full access.
 
-The Island Courier has covered the harbour and its people since 1952, with reporters in every village on the coast.
+The Island Courier has covered the harbour and its people since 1952, with reporters in every village \
+on the coast.
 
 in June, once safety checks on the second vessel are complete.
 
-Islanders who spoke at the meeting welcomed the decision but asked the council to keep the late crossing on Fridays.
+Islanders who spoke at the meeting welcomed the decision but asked the council to keep the late \
+crossing on Fridays.
 
 Share this story
 Facebook
@@ -53,7 +58,8 @@ Two early weekday crossings will start in June, the council decided after a long
 Commuters still worried about winter timetable – Coast Gazette – 3/5/2024
 Night-shift workers told the paper they want the early boats kept through the winter months.
 
-Ilse Moreau on X, March 4, 2024: The new early ferry is exactly what night-shift nurses on the island asked for.
+Ilse Moreau on X, March 4, 2024: The new early ferry is exactly what night-shift nurses on the island \
+asked for.
 
 Stories that keep the coast connected.
 Every week, straight from our newsroom.

@@ -86,3 +86,20 @@ class TestShipped:
         scores = score_lines(lines)
         assert [s is None for s in scores] == [line.blank for line in lines]
         assert all(0.0 <= s.article <= 1.0 and 0.0 <= s.confidence <= 1.0 for s in scores if s)
+
+
+class TestDecision:
+    def test_the_best_contiguous_run_is_kept_less_its_weakest_lines(self):
+        from pipeline.corpus.cleaning import _decide
+
+        scores = np.array([0.9, 0.05, 0.6, 0.2, 0.8, 0.01, 0.02, 0.7])
+        keep = _decide(scores, [100] * 8, 0.3, relative=False)
+        # the run 0..4 outweighs the lone 0.7 at the end; inside it, 0.05 falls below 0.15
+        assert keep.tolist() == [True, False, True, True, True, False, False, False]
+
+    def test_a_page_of_low_scores_still_keeps_its_best_stretch(self):
+        from pipeline.corpus.cleaning import _decide
+
+        scores = np.array([0.01, 0.2, 0.22, 0.02])
+        assert not _decide(scores, [50] * 4, 0.3, relative=False).any()
+        assert _decide(scores, [50] * 4, 0.3, relative=True).tolist() == [False, True, True, False]
