@@ -91,7 +91,7 @@ def without(mechanism: str):
         if mechanism == "span validity (split and trim)":
             stack.enter_context(mock.patch.object(extract, "split_span", lambda t, i, j, label, cased=True: [(i, j)]))
         elif mechanism == "all-capitals lines (confirm and find again)":
-            stack.enter_context(mock.patch.object(extract, "_caps_lines", lambda t: []))
+            stack.enter_context(mock.patch.object(extract, "_caps_lines", lambda t, cased: []))
         elif mechanism == "recovery (acronyms, surnames, platforms)":
             stack.enter_context(mock.patch.object(extract, "recover_mentions", lambda *a, **k: []))
         elif mechanism == "title and glued-word clean-up":

@@ -58,9 +58,10 @@ def extract_entities(doc: Doc, *, types: Iterable[str] | None = None) -> list[En
         raise errors.InputError(errors.NO_NER)
     keep = _labels_to_keep(doc, types)
     tokens = doc_tokens(doc)
-    mentions = [m for m in _clean_mentions(doc, tokens) if m.label in keep]
+    cased = is_cased(tokens)
+    mentions = [m for m in _clean_mentions(doc, tokens, cased) if m.label in keep]
     mentions = [m for m in mentions if not is_modifier_pair(tokens.text, m)]
-    caps = _caps_lines(tokens)
+    caps = _caps_lines(tokens, cased)
     if caps:
         mentions = _confirmed_in_caps(mentions, caps)
     mentions += recover_mentions(doc, mentions, keep, tokens=tokens, caps=caps)
@@ -93,9 +94,9 @@ def _labels_to_keep(doc: Doc, types: Iterable[str] | None) -> frozenset[str]:
     return wanted
 
 
-def _caps_lines(t: DocTokens) -> list[tuple[int, int]]:
+def _caps_lines(t: DocTokens, cased: bool) -> list[tuple[int, int]]:
     """The all-capitals lines of a piece whose other lines are in ordinary case."""
-    if not is_cased(t):
+    if not cased:
         return []
     caps = caps_lines(t.text)
     return caps if sum(b - a for a, b in caps) < 0.5 * len(t.text) else []
@@ -108,8 +109,7 @@ def _confirmed_in_caps(mentions: list[Mention], caps: list[tuple[int, int]]) -> 
     return [m for m in mentions if not in_ranges(caps, m.start) or name_key(m.text) in outside]
 
 
-def _clean_mentions(doc: Doc, t: DocTokens) -> Iterator[Mention]:
-    cased = is_cased(t)
+def _clean_mentions(doc: Doc, t: DocTokens, cased: bool) -> Iterator[Mention]:
     for start, end, label in rejoin_coordinated(t, [(e.start, e.end, e.label_) for e in doc.ents]):
         for i, j in split_span(t, start, end, label, cased=cased):
             yield from _clean_span(doc, t, i, j, label)

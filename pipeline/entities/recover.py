@@ -20,6 +20,7 @@ from .tokens import DocTokens, doc_tokens
 from .types import doc_text
 from .names import PLATFORM_CUES, PLATFORMS, acronym_candidates, as_acronym, name_key, strip_edges, surname_key
 
+_CAPS_WORD = re.compile(r"[\w'’.&-]*\w")
 _PAREN_ACRONYM = re.compile(r"\s*\(\s*([A-Z][A-Za-z.&]{1,9})\s*\)")
 _OPEN_PAREN = re.compile(r"\(\s*$")
 # Platform names that are also ordinary words: only after "on", "via", ... or in a list.
@@ -123,17 +124,24 @@ def _known_names(text: str, mentions: list[Mention], add: Any, caps: list[tuple[
     (CoNLL-2003 testa: precision 0.784 -> 0.771 for the same F1)."""
     if not caps:
         return
-    labels: dict[str, Counter[str]] = {}
+    labels: dict[tuple[str, ...], Counter[str]] = {}
     for m in mentions:
         if len(m.text) > 1 and not in_ranges(caps, m.start):
-            labels.setdefault(m.text.upper(), Counter())[m.label] += 1
+            labels.setdefault(tuple(m.text.upper().split()), Counter())[m.label] += 1
     if not labels:
         return
-    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted(labels, key=len, reverse=True)))
-                         + r")(?![\w-])")
+    longest = max(len(k) for k in labels)
     for a, b in caps:
-        for hit in pattern.finditer(text, a, b):
-            add(hit.start(), hit.end(), labels[hit.group()].most_common(1)[0][0])
+        words = [(w.start() + a, w.end() + a, w.group()) for w in _CAPS_WORD.finditer(text[a:b])]
+        k = 0
+        while k < len(words):
+            for n in range(min(longest, len(words) - k), 0, -1):
+                form = tuple(w for _, _, w in words[k:k + n])
+                if form in labels:
+                    add(words[k][0], words[k + n - 1][1], labels[form].most_common(1)[0][0])
+                    k += n - 1
+                    break
+            k += 1
 
 
 def _platforms(tokens: DocTokens, add: Any) -> None:

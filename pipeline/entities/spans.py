@@ -11,6 +11,8 @@ name at all.
 
 from __future__ import annotations
 
+import re
+
 from .tokens import DocTokens
 from .types import VALUE_LABELS
 
@@ -29,9 +31,14 @@ _CLITICS = frozenset({"n't", "n’t", "'s", "’s", "'re", "’re", "'ve", "’v
                       "’d", "'m", "’m", "s", "'", "’"})
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+_WORD_START = re.compile(r"(?<![\w'’])[^\W\d_]")
+_UPPER_START = re.compile(r"(?<![\w'’])[A-ZÀ-ÖØ-Þ]")
+
+
 def has_letter(word: str) -> bool:
     """Whether ``word`` has at least one letter."""
-    return any(ch.isalpha() for ch in word)
+    return _LETTER.search(word) is not None
 
 
 def is_lower_word(word: str) -> bool:
@@ -42,10 +49,8 @@ def is_lower_word(word: str) -> bool:
 def is_cased(t: DocTokens) -> bool:
     """Whether the text uses capitals as prose does: a text all in lower case (a chat log,
     some social posts) gives no capitals to go by, so case rules must not apply to it."""
-    lettered = [w for w in t.words if has_letter(w)]
-    if not lettered:
-        return False
-    return sum(1 for w in lettered if w[:1].isupper()) >= 0.02 * len(lettered)
+    words = len(_WORD_START.findall(t.text))
+    return words > 0 and len(_UPPER_START.findall(t.text)) >= 0.02 * words
 
 
 def split_span(t: DocTokens, i: int, j: int, label: str, *, cased: bool = True) -> list[tuple[int, int]]:
@@ -143,8 +148,7 @@ def caps_lines(text: str) -> list[tuple[int, int]]:
     out = []
     pos = 0
     for line in text.split("\n"):
-        words = [w for w in line.split() if has_letter(w)]
-        if sum(1 for w in words if sum(ch.isalpha() for ch in w) > 1) >= 2 and line.upper() == line:
+        if line.upper() == line and sum(1 for w in line.split() if len(_LETTER.findall(w)) > 1) >= 2:
             out.append((pos, pos + len(line)))
         pos += len(line) + 1
     return out
