@@ -16,6 +16,8 @@ role; a leading "the", a possessive and edge punctuation come off. Then
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable, Iterator
 
 from spacy.tokens import Doc
@@ -37,6 +39,8 @@ _PERSONAL = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 # Titles that make a span a person even when spaCy labelled it something else.
 _PLACE_NOUNS = frozenset({"city", "town", "village", "county", "state", "province", "borough"})
 _OWNERS = frozenset({"'s", "’s", "its", "their", "the", "our", "his", "her"})
+_DESCRIPTION = re.compile(r"\b[Tt]he (company|firm|group|organi[sz]ation|agency|startup|coalition|"
+                          r"nonprofit|charity|union|campaign|retailer|bank|network|newspaper)\b")
 _SURE_TITLES = frozenset({"ceo", "senator", "congressman", "congresswoman", "governor", "mayor"})
 
 
@@ -79,6 +83,7 @@ def extract_entities(doc: Doc, *, types: Iterable[str] | None = None) -> list[En
             aliases=sorted({m.text for m in group.mentions} - {canonical}),
             role=group.role, quoted=quoted))
     _credit_pronoun_speakers(entities, speakers, tokens.text)
+    _credit_descriptions(doc, entities, tokens)
     _dedupe_ids(entities)
     return entities
 
@@ -279,6 +284,17 @@ def _credit_pronoun_speakers(entities: list[Entity], speakers: list[int], text: 
         before = ([(start, ent) for start, ent, gender in people if start < offset and gender == pronoun]
                   or [(start, ent) for start, ent, gender in people if start < offset and gender is None])
         if before:
+            max(before, key=lambda p: p[0])[1].quoted = True
+
+
+def _credit_descriptions(doc: Doc, entities: list[Entity], t: DocTokens) -> None:
+    """"The company said", "the group wrote": credit the last organisation named before it."""
+    orgs = [(start, ent) for ent in entities if ent.label == "ORG" for start, _ in ent.mentions]
+    if not orgs:
+        return
+    for hit in _DESCRIPTION.finditer(t.text):
+        before = [(start, ent) for start, ent in orgs if start < hit.start()]
+        if before and is_quoted(doc, hit.start(1), hit.end(1), tokens=t):
             max(before, key=lambda p: p[0])[1].quoted = True
 
 

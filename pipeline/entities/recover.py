@@ -14,7 +14,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from .merge import Mention
+from .merge import _ACRONYM_LABELS, Mention
 from .spans import in_ranges
 from .tokens import DocTokens, doc_tokens
 from .types import doc_text
@@ -51,6 +51,7 @@ def recover_mentions(doc: Doc, mentions: list[Mention], keep: frozenset[str], *,
         _expansion_before(doc, m, add)
     for m in mentions + list(found):
         _acronym_after(doc, m, add)
+    _initials(doc_text(doc), mentions, add)
     _surnames(doc, mentions, add)
     _known_names(doc_text(doc), mentions, add, caps or [])
     _platforms(tokens, add)
@@ -96,6 +97,21 @@ def _acronym_after(doc: Doc, m: Mention, add: Any) -> None:
     short = paren.group(1)
     for hit in re.finditer(rf"(?<![\w.]){re.escape(short)}(?!\w)", doc_text(doc)):
         add(hit.start(), hit.end(), m.label)
+
+
+def _initials(text: str, mentions: list[Mention], add: Any) -> None:
+    """An acronym of a long name the piece gives, used without brackets and missed by the NER
+    ("the National Institute of Standards and Technology ... NIST found"): three letters or
+    more, in capitals, after the long name."""
+    first: dict[str, tuple[int, str]] = {}
+    for m in mentions:
+        if m.label in _ACRONYM_LABELS and as_acronym(m.text) is None and len(m.text.split()) >= 3:
+            for letters in acronym_candidates(m.text):
+                if len(letters) >= 3 and (letters not in first or m.start < first[letters][0]):
+                    first[letters] = (m.end, m.label)
+    for letters, (after, label) in first.items():
+        for hit in re.finditer(rf"(?<![\w.]){letters}(?![\w])", text[after:]):
+            add(after + hit.start(), after + hit.end(), label)
 
 
 def _surnames(doc: Doc, mentions: list[Mention], add: Any) -> None:

@@ -108,8 +108,16 @@ def _lines(t: DocTokens, i: int, j: int) -> list[tuple[int, int]]:
 
 def _is_separator(t: DocTokens, k: int, label: str) -> bool:
     word = t.words[k]
+    if word == "-" and _hyphen_inside_word(t, k):
+        return False  # "Ton-That", "Ocasio-Cortez": one word the tokenizer split
     return (("\n" in word and not word.strip()) or word in _BREAKS
             or (label in _NAME_LABELS and not has_letter(word) and any(ch.isdigit() for ch in word)))
+
+
+def _hyphen_inside_word(t: DocTokens, k: int) -> bool:
+    end = t.idx[k] + 1
+    return (0 < k < len(t) - 1 and t.idx[k - 1] + len(t.words[k - 1]) == t.idx[k]
+            and t.idx[k + 1] == end)
 
 
 def _line_break_before(t: DocTokens, k: int) -> bool:
