@@ -15,9 +15,10 @@ Rows: keep the whole page; the hand-written rules alone (``clean_text(cleaner=Fa
 learned cleaner alone and with the rules, each scored by page-grouped 5-fold CV (every page
 cleaned by a model fitted on the other folds' pages, extraction and roundup pages dealt to
 folds together); trafilatura's published output from the HTML; trafilatura as installed
-(``html_to_text``); our HTML path (``html_to_text``, then ``read_page`` with the fold's
-cleaner). The roundup pages are checked out of fold too: article sentences lost by a model that
-never saw the page.
+(``html_to_text``); our HTML path (``html_to_text``, then ``read_page`` with the rules alone,
+as the CLI does) and, for comparison, the same with the fold's learned cleaner too. The
+roundup pages are checked out of fold too: article sentences lost by a model that never saw
+the page.
 """
 
 from __future__ import annotations
@@ -114,7 +115,9 @@ def main(argv: list[str]) -> int:
 
         texts_html = [extracted(r) for r in raw]
         html_rows["trafilatura as installed (`html_to_text` alone)"] = texts_html
-        html_rows["our HTML path (`html_to_text` + `read_page`), CV"] = [
+        html_rows["our HTML path: `html_to_text` + `read_page` with the rules alone (what `framing` does)"] = [
+            body(read_page(t, cleaner=False)) for t in texts_html]
+        html_rows["`html_to_text` + `read_page` with the learned cleaner too, CV (not used: it loses text)"] = [
             body(read_page(t, cleaner=c)) for t, c in zip(texts_html, fold)]
     except ImportError:
         pass

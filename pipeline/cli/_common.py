@@ -158,7 +158,8 @@ def stream_inputs(inputs: list[str], *, skip_invalid: bool, options: CsvOptions,
             from ..corpus.html import html_to_text
             from ..corpus.text_io import read_text
 
-            yield from _text_pieces(html_to_text(read_text(path)), path.stem, str(path))
+            # rules alone after trafilatura: see pipeline/cli/split.py
+            yield from _text_pieces(html_to_text(read_text(path)), path.stem, str(path), cleaner=False)
             continue
         yield from read_corpus(path, skip_invalid=skip_invalid, csv_options=options, report=report)
 
@@ -179,10 +180,10 @@ def _stdin_pieces(report: LoadReport) -> Iterator[Piece]:
         yield from _text_pieces(text, "stdin", "<stdin>")
 
 
-def _text_pieces(text: str, doc_id: str, where: str) -> Iterator[Piece]:
+def _text_pieces(text: str, doc_id: str, where: str, *, cleaner: bool | None = None) -> Iterator[Piece]:
     from ..corpus.roundup import read_page
 
-    pieces = read_page(text, document_id=doc_id).pieces
+    pieces = read_page(text, document_id=doc_id, cleaner=cleaner).pieces
     if not pieces:
         raise errors.CorpusError(errors.EMPTY_TEXT, where=where)
     for piece in pieces:

@@ -26,7 +26,10 @@ def split_cli(
         from ..corpus.html import html_to_text
 
         text = html_to_text(text)
-    result = split_roundup(text, document_id=page.stem)
+    # trafilatura has already taken the furniture out of an HTML page: the learned cleaner, made for
+    # whole pages, only loses text there (docs/benchmarks.md), so HTML gets the rules alone.
+    html = page.suffix.lower() in (".html", ".htm")
+    result = split_roundup(text, document_id=page.stem, cleaner=False if html else None)
     for piece in result.pieces:
         out.print(json_text(piece.to_record()), highlight=False, soft_wrap=True)
     if show_removed:

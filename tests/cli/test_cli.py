@@ -155,3 +155,19 @@ def test_plain_text_article_is_cleaned_of_furniture(tmp_path):
     assert "newsletter" not in piece.text
     assert "Critics said the plan would raise taxes." in piece.text
     assert piece.meta["boilerplate_removed"] == 1
+
+
+def test_split_of_an_html_page_uses_the_rules_alone_after_trafilatura(tmp_path):
+    pytest.importorskip("trafilatura")
+    paragraphs = [f"The harbour board met for the {n} time this year and agreed to publish every ferry "
+                  f"timetable change a month ahead, after complaints from island workers." for n in
+                  ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")]
+    page = tmp_path / "board.html"
+    page.write_text("<html><body><article><h1>Harbour board promises notice of timetable changes</h1>"
+                    + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article></body></html>", encoding="utf-8")
+    result = runner.invoke(app, ["split", str(page), "--show-removed"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    text = " ".join(x["text"] for x in lines if "removed" not in x)
+    assert all(p in text for p in paragraphs)
+    assert all("confidence" not in x for x in lines if "removed" in x)
