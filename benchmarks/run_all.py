@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ("gvfc", "fnc1", "newsmtsc", "allsides", "entities_conll", "extraction", "speed")
+BENCHMARKS = ("gvfc", "fnc1", "newsmtsc", "allsides", "entities_conll", "extraction", "stance", "speed")
 
 
 def main() -> int:

@@ -15,7 +15,8 @@ def classify_on_cluster(inputs: list[str], *, address: str, model: Path | None, 
                         output: Path | None, resume: bool, entities: bool, min_confidence: float,
                         batch_size: int, entity_types: list[str] | None, cache_dir: Path | None,
                         no_cache: bool, shard_size: int, parts_dir: Path | None, skip_invalid: bool,
-                        map_: list[str] | None, quiet: bool) -> None:
+                        map_: list[str] | None, quiet: bool, target: str | None = None,
+                        story: str | None = None) -> None:
     """Stream the inputs to the cluster in shards, merge the parts into ``output``, tell how it went."""
     if fmt not in (Format.jsonl, Format.csv) or output is None:
         raise errors.ConfigError("--dask writes --format jsonl or csv to an --output file "
@@ -32,6 +33,9 @@ def classify_on_cluster(inputs: list[str], *, address: str, model: Path | None, 
                             cache_dir=str(cache_dir) if cache_dir else None, no_cache=no_cache)
     report = LoadReport()
     pieces = stream_inputs(inputs, skip_invalid=skip_invalid, options=csv_options(map_, None), report=report)
+    from ..inference.framer import with_defaults
+
+    pieces = with_defaults(pieces, target=target, story=story)  # --target / --story, as without --dask
     parts = parts_dir or output.with_name(output.name + ".parts")
     try:
         with progress_bars(quiet) as bars:

@@ -42,8 +42,14 @@ def classify_cli(
     dask: Annotated[Optional[str], typer.Option("--dask", help="Run on a Dask cluster: its scheduler (tcp://host:8786), or local / local:N for N worker processes here. Needs --format jsonl or csv and --output.")] = None,
     shard_size: Annotated[int, typer.Option(min=1, help="With --dask: pieces per shard (one task and one part file each).")] = 1000,
     parts_dir: Annotated[Optional[Path], typer.Option(help="With --dask: where workers write part files (default OUTPUT.parts; must be visible to the workers and here).")] = None,
+    target: Annotated[Optional[str], typer.Option(help="What stance is about, for pieces that carry no target, e.g. \"police use of facial recognition\".")] = None,
+    story: Annotated[Optional[str], typer.Option(help="The story, for pieces that carry none (groups the summary).")] = None,
 ) -> None:
     """Classify every piece of INPUTS: each task's label and probabilities, and the entities.
+
+    Stance is toward each piece's target: its own (corpus field, or a page's "Target:"
+    line), else --target. A target the model was not trained on is flagged
+    (target_seen: false) and its stance is relative to the model's training targets.
 
     A roundup page (.txt) is split into its article, snippets and posts first. With
     --format jsonl or csv and --output, records are flushed batch by batch to
@@ -64,7 +70,7 @@ def classify_cli(
                                    resume=resume, entities=not no_entities, min_confidence=min_confidence,
                                    batch_size=batch_size, entity_types=types, cache_dir=cache_dir,
                                    no_cache=no_cache, shard_size=shard_size, parts_dir=parts_dir,
-                                   skip_invalid=skip_invalid, map_=map_, quiet=quiet)
+                                   skip_invalid=skip_invalid, map_=map_, quiet=quiet, target=target, story=story)
     framer = Framer.load(model, trust=trust, entity_types=types)
     framer.processor = make_processor(framer.model.spacy_model, cache_dir, no_cache, jobs)
     report = LoadReport()
@@ -80,6 +86,9 @@ def classify_cli(
     # Each consumer is called with every batch of records as it is produced (all formats),
     # so the HTML report is gathered while the output streams and rendered at the end.
     consumers: list = []
+    unseen = UnseenTargets()
+    if framer.target_tasks:
+        consumers.append(unseen.add)
     collected: list[dict] = []
     kept: dict[str, Piece] = {}
     if html is not None:
@@ -89,7 +98,7 @@ def classify_cli(
         with progress_bars(quiet) as bars:
             advance = bars("classifying", None) if bars else None
             records = framer.classify(pieces, entities=not no_entities, batch_size=batch_size,
-                                      min_confidence=min_confidence, progress=advance)
+                                      min_confidence=min_confidence, progress=advance, target=target, story=story)
             records = fan_out(records, consumers, batch_size)
             if sink is not None:
                 for batch in batched(records, batch_size):
@@ -109,6 +118,8 @@ def classify_cli(
             raise typer.Exit(code=130) from None
         raise
     report_load(report)
+    if (line := unseen.warning(list(framer.matcher.targets))) is not None:
+        err.print(f"[yellow]warning:[/] {esc(line)}", highlight=False)
     if html is not None:
         from ..evaluation.explain import explain_pieces
         from ..report import write_classify_report
@@ -128,6 +139,39 @@ def classify_cli(
 
 REPORT_PIECES = 500  # pieces shown in an HTML report; its summary counts them all
 REPORT_EXPLAINED = 100  # pieces of the report whose sentences are shaded (explaining costs ~70 ms a piece)
+
+
+class UnseenTargets:
+    """Counts the records whose target the model was not trained on, for one warning line."""
+
+    def __init__(self) -> None:
+        self.missing = 0
+        self.unseen: dict[str, dict] = {}
+
+    def add(self, records: list[dict]) -> None:
+        """Count a batch of records."""
+        for rec in records:
+            if rec.get("target_seen") is False:
+                if not rec.get("target"):
+                    self.missing += 1
+                else:
+                    self.unseen.setdefault(rec["target"], rec.get("target_match") or {})
+
+    def warning(self, training: list[str]) -> str | None:
+        """One line naming what was unseen and what the stance is relative to, or None."""
+        if not self.missing and not self.unseen:
+            return None
+        known = ", ".join(repr(t) for t in training[:4]) + (f" and {len(training) - 4} more" if len(training) > 4 else "")
+        parts = []
+        if self.unseen:
+            target, match = next(iter(self.unseen.items()))
+            closest = f" (closest: {match['target']!r}, similarity {match['score']:.2f})" if match.get("target") else ""
+            more = f" and {len(self.unseen) - 1} other target(s)" if len(self.unseen) > 1 else ""
+            parts.append(f"target {target!r}{closest}{more} is not among the model's training targets")
+        if self.missing:
+            parts.append(f"{self.missing} piece(s) have no target (pass --target TEXT)")
+        return ("; ".join(parts) + f": their stance probabilities are relative to the training targets "
+                f"({known or 'none recorded'}), not to the target named. Train on pieces labelled toward it.")
 
 
 def _remember_pieces(pieces: Iterable, kept: dict[str, Piece], limit: int) -> Iterator:
@@ -180,7 +224,7 @@ def fan_out(records: Iterable[dict], consumers: list, size: int) -> Iterator[dic
 
 def csv_header(tasks: list[str]) -> list[str]:
     """The CSV columns: piece fields, each task's label and confidence, entities."""
-    header = ["id", "kind", "source", "date", "title"]
+    header = ["id", "kind", "source", "date", "title", "target", "target_seen"]
     for task in tasks:
         header += [task, f"{task}_confidence"]
     return header + ["entities"]
@@ -194,7 +238,7 @@ def row_cells(rec: dict, header: list[str]) -> list:
 
 def flat_row(rec: dict) -> dict:
     """One CSV row of a record."""
-    row = {k: rec.get(k) for k in ("id", "kind", "source", "date", "title")}
+    row = {k: rec.get(k) for k in ("id", "kind", "source", "date", "title", "target", "target_seen")}
     for task, pred in rec["predictions"].items():
         row[task], row[f"{task}_confidence"] = pred["label"], pred["confidence"]
     row["entities"] = "; ".join(f"{e['text']} ({e['label']})" for e in rec.get("entities", []))
@@ -240,10 +284,18 @@ def print_table(rows: list[dict], tasks: list[str]) -> None:
         cells = [rec["id"], rec["kind"], rec.get("source") or "", rec.get("date") or ""]
         for task in tasks:
             pred = rec["predictions"][task]
-            cells.append(f"{pred['label']} ({pred['confidence']:.2f})")
+            mark = "*" if pred.get("relative_to_training_targets") else ""
+            cells.append(f"{pred['label']} ({pred['confidence']:.2f}){mark}")
         ents = rec.get("entities") or []
         cells.append("; ".join(entity_cell(e) for e in ents[:4]) + (f"; +{len(ents) - 4} more" if len(ents) > 4 else ""))
         table.add_row(*cells)
+    if any(p.get("relative_to_training_targets") for rec in rows for p in rec["predictions"].values()):
+        table.caption = ("* target not among the model's training targets (target_seen: false): "
+                         "relative to those, not to the target named")
+        table.caption_justify = "left"
+    targets = {rec.get("target") for rec in rows}
+    if len(targets) == 1 and None not in targets:
+        table.title = f"stance toward: {next(iter(targets))}"
     out.print(table)
     summary = story_summary(rows)
     sources = {r.get("source") for r in rows}

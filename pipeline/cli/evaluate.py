@@ -16,7 +16,7 @@ from ..training.train import corpus_hash, train
 from ._common import csv_options, err, load_pieces, make_processor, out, report_load
 from ._errors import handles_errors
 from ._text import esc
-from .train import evaluation_table
+from .train import evaluation_table, per_target_tables
 
 
 @handles_errors
@@ -67,6 +67,8 @@ def evaluate_cli(
     else:
         out.print(evaluation_table(schemes))
         out.print(f"[dim]split rows other than 'held-out': {esc(origin)}.[/]", markup=True)
+        for table in per_target_tables(schemes):
+            out.print(table)
         for name, m in results.items():
             print_metrics(name, m)
     for note in notes:

@@ -75,11 +75,53 @@ def train_cli(
         return
     if result.evaluation:
         out.print(evaluation_table(result.evaluation))
+        for table in per_target_tables(result.evaluation):
+            out.print(table)
     out.print(f"saved {out_dir} ({len(pieces)} pieces; tasks: {', '.join(result.model.tasks)})")
     if "entity_stance" in result.model.info:
         s = result.model.info["entity_stance"]
         out.print(f"stance toward entities: macro-F1 {s['macro_f1']:.3f} on {s['evaluated_on']} "
                   f"(per class {s['per_class_f1']}; {s['published']})", highlight=False)
+
+
+SCHEME_NAMES = {"source": "by source", "story": "by story", "target": "by target", "random": "random",
+                "held-out": "held-out"}
+# Targets listed per task in the per-target table; the rest are summed in one line.
+MAX_TARGET_ROWS = 20
+
+
+def per_target_tables(evaluation: dict) -> list[Table]:
+    """Per task with several targets: each target's macro-F1 and F1 per label, per split scheme.
+
+    ``by target`` holds each target out in turn (a target the model never saw: the shared
+    weights); ``random`` keeps every target on both sides (what per-target weights add).
+    """
+    tables = []
+    for task, schemes in evaluation.items():
+        shown = {name: m["per_target"] for name, m in schemes.items() if isinstance(m, dict) and m.get("per_target")}
+        if not shown:
+            continue
+        first = next(iter(shown.values()))
+        labels = sorted({lab for per in shown.values() for t in per.values() for lab in t["f1"]})
+        table = Table(title=f"{task}: scores per target (macro-F1; F1 per label in the last scheme's columns)",
+                      box=box.SIMPLE_HEAD, padding=(0, 1))
+        table.add_column("target", overflow="fold")
+        table.add_column("n", justify="right")
+        for name in shown:
+            table.add_column(SCHEME_NAMES.get(name, name), justify="right")
+        last = list(shown)[-1]
+        for lab in labels:
+            table.add_column(f"F1 {lab}", justify="right")
+        for k, target in enumerate(first):
+            if k == MAX_TARGET_ROWS:
+                table.add_row(f"... {len(first) - k} more targets", "", *[""] * (len(shown) + len(labels)))
+                break
+            cells = [f"{per[target]['macro_f1']:.3f}" if target in per else "" for per in shown.values()]
+            f1 = shown[last].get(target, {}).get("f1", {})
+            table.add_row(target, str(first[target]["n"]), *cells,
+                          *[f"{f1[lab]:.3f}" if lab in f1 else "" for lab in labels])
+        tables.append(table)
+    return tables
 
 
 def evaluation_table(evaluation: dict) -> Table:
@@ -92,7 +134,7 @@ def evaluation_table(evaluation: dict) -> Table:
                   box=box.SIMPLE_HEAD, padding=(0, 0))
     for column in ("task", "split", "macro-F1", "95% CI", "acc", "major", "ECE", "Brier", "gap", "n"):
         table.add_column(column, justify="left" if column in ("task", "split") else "right", no_wrap=True)
-    names = {"source": "by source", "story": "by story", "random": "random", "held-out": "held-out"}
+    names = SCHEME_NAMES
     notes = []
     for task, schemes in evaluation.items():
         for scheme, m in schemes.items():

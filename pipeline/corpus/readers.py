@@ -282,7 +282,7 @@ def _read_text_piece(file, root, folder_task, split_roundups, sidecars, skip_inv
     if folder_task and len(rel.parts) > 1:
         labels.setdefault(folder_task, rel.parts[-2])
     if split_roundups:
-        from .roundup import read_page
+        from .roundup import page_header, read_page
 
         page = read_page(text, document_id=pid, story=extra.get("story"), target=extra.get("target"))
         if len(page.pieces) != 1 or page.pieces[0].id != pid:  # a roundup: its own pieces
@@ -291,9 +291,15 @@ def _read_text_piece(file, root, folder_task, split_roundups, sidecars, skip_inv
                 piece.origin = piece.origin or str(file)
                 yield piece
             return
+        article = page.pieces[0]
+        for key in ("target", "story"):  # from the page's "Target:" / "Story:" lines
+            if getattr(article, key) and not extra.get(key):
+                extra[key] = getattr(article, key)
         if page.removed:  # one article, cleaned of page furniture; the removals are counted
-            text = page.pieces[0].text
+            text = article.text
             extra.setdefault("meta", {})["boilerplate_removed"] = len(page.removed)
+        elif page_header(text)[1]:
+            text = article.text
     record = {"id": pid, "text": text, **extra, "labels": labels}
     piece = _build(record, str(file), pid, skip_invalid, report)
     if piece is not None:

@@ -430,6 +430,35 @@ def looks_like_roundup(text: str) -> bool:
     return bool(_analyse(text, False)[1])
 
 
+_HEADER_LINE = re.compile(r"[ \t]*(target|story)[ \t]*:[ \t]*(\S[^\n]*?)[ \t]*(?:\n|$)", re.I)
+
+
+def page_header(text: str) -> tuple[str, dict[str, str]]:
+    """Read ``Target: ...`` and ``Story: ...`` lines at the top of a page (before anything else,
+    blank lines allowed between them).
+
+    Returns:
+        The text with those lines blanked out (spaces, so every offset into the page still
+        holds), and ``{"target": ..., "story": ...}`` for the lines found.
+    """
+    found: dict[str, str] = {}
+    at = 0
+    blanked = text
+    while True:
+        blank = re.match(r"[ \t]*\n", text[at:])
+        if blank:
+            at += blank.end()
+            continue
+        m = _HEADER_LINE.match(text, at)
+        if m is None or m[1].lower() in found:
+            break
+        found[m[1].lower()] = m[2]
+        end = m.end() - (1 if m[0].endswith("\n") else 0)
+        blanked = blanked[:at] + " " * (end - at) + blanked[end:]
+        at = m.end()
+    return blanked, found
+
+
 def read_page(text: str, *, document_id: str = "page", story: str | None = None,
               target: str | None = None, cleaner: Any = None) -> Roundup:
     """The pieces of a page as a user copied it, with page furniture removed.
@@ -444,7 +473,13 @@ def read_page(text: str, *, document_id: str = "page", story: str | None = None,
         story: Passed through to every piece.
         target: Passed through to every piece.
         cleaner: As for :func:`split_roundup`.
+
+    ``Target:`` and ``Story:`` lines at the top of the page (:func:`page_header`) give every
+    piece its target and story where the arguments give none.
     """
+    if isinstance(text, str):
+        text, header = page_header(text)
+        target, story = target or header.get("target"), story or header.get("story")
     result = split_roundup(text, document_id=document_id, story=story, target=target, cleaner=cleaner)
     if len(result.pieces) == 1 and result.pieces[0].kind == "article":
         result.pieces[0].id = document_id

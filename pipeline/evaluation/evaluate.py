@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from .. import errors
-from .metrics import classification_metrics
+from .metrics import classification_metrics, per_target_scores
 
 
 def task_predictions(model: Any, pieces: Sequence[Any], samples: Sequence[Any],
@@ -64,6 +64,9 @@ def evaluate_model(model: Any, pieces: Sequence[Any], processor: Any, *,
         result = classification_metrics(gold, predicted, labels, proba=full, n_boot=n_boot,
                                         groups=stories if all(stories) and len(set(stories)) > 1 else None)
         result["unknown_labels"] = {lab: gold.count(lab) for lab in sorted(set(gold) - set(known))}
+        targets = [labelled[i].target for i in rows]
+        if len(set(targets)) > 1 or any(targets):
+            result["per_target"] = per_target_scores(gold, predicted, targets)
         result["predictions"] = [
             {"id": labelled[i].id, "gold": g, "predicted": pr, "confidence": round(float(pp.max()), 4)}
             for i, g, pr, pp in zip(rows, gold, predicted, proba)

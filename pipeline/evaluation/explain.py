@@ -95,7 +95,9 @@ def explain(pipeline: Pipeline, sample: Sample, *, label: str | None = None, k: 
     best = classes[int(np.argmax(proba))]
     label = label or best
     row = classes.index(label)
-    relative = clf.coef_[row] - clf.coef_.mean(axis=0)
+    # per-target models: the weights this piece's target gets (shared plus its own)
+    coef = clf.coef_for(int(x[0, -1])) if hasattr(clf, "coef_for") else clf.coef_
+    relative = coef[row] - coef.mean(axis=0)
     cols, values = x.indices, x.data
     contrib = values * relative[cols]
     names = feature_names(pipeline)

@@ -10,6 +10,7 @@ import multiprocessing as mp
 import signal
 import weakref
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from ..models.framing import FramingModel
 from ..nlp.processor import Processor
 from ..models.persist import DEFAULT_MODEL, load_model
 from .records import Record, piece_record
+from .targets import TargetMatch, TargetMatcher
 
 # A batch smaller than this is classified in this process: handing it to the workers costs more
 # than it saves.
@@ -50,6 +52,8 @@ class Framer:
             # PyTorch's thread pool does not survive a fork, and its encoder already uses every core.
             self.n_process = 1
         self._pool: mp.pool.Pool | None = None
+        self.target_tasks = target_tasks(model)
+        self.matcher = TargetMatcher(training_targets(model))
 
     def close(self) -> None:
         """Stop the worker processes (started on the first large batch, then kept)."""
@@ -79,7 +83,8 @@ class Framer:
                    entity_types=entity_types)
 
     def classify(self, pieces: Iterable[Piece], *, entities: bool = True, batch_size: int = 512,
-                 min_confidence: float = 0.0, progress: Any = None) -> Iterator[Record]:
+                 min_confidence: float = 0.0, progress: Any = None, target: str | None = None,
+                 story: str | None = None) -> Iterator[Record]:
         """Yield one record per piece, in order, processing ``batch_size`` pieces at a time.
 
         Args:
@@ -88,18 +93,38 @@ class Framer:
             batch_size: Pieces per batch; memory stays flat whatever the input size.
             min_confidence: Below it, a prediction's label is reported as ``"uncertain"``.
             progress: ``advance(n)`` callable, called as pieces are done.
+            target: What stance is about, for pieces that carry no ``target`` of their own.
+            story: The story, for pieces that carry no ``story`` of their own.
         """
+        pieces = with_defaults(pieces, target=target, story=story)
         for batch in batched(pieces, batch_size):
             yield from self._classify_batch(batch, entities, min_confidence, progress)
 
-    def classify_texts(self, texts: Iterable[str], **options: Any) -> list[Record]:
-        """Classify plain strings; ids are their positions (``"0"``, ``"1"``, ...)."""
-        pieces = [Piece(id=str(i), text=t) for i, t in enumerate(texts)]
+    def classify_texts(self, texts: Iterable[str], *, target: str | None = None, story: str | None = None,
+                       **options: Any) -> list[Record]:
+        """Classify plain strings; ids are their positions (``"0"``, ``"1"``, ...).
+
+        Args:
+            texts: The texts.
+            target: What their stance is about (e.g. "police use of facial recognition").
+            story: The story they belong to.
+            options: As for :meth:`classify`.
+        """
+        pieces = [Piece(id=str(i), text=t, target=target, story=story) for i, t in enumerate(texts)]
         return list(self.classify(pieces, **options))
+
+    def match_target(self, target: str | None) -> TargetMatch:
+        """How ``target`` relates to the model's training targets (see :mod:`pipeline.inference.targets`)."""
+        return self.matcher.match(target)
 
     def _classify_batch(self, pieces: list[Piece], entities: bool, min_confidence: float,
                         progress: Any) -> Iterator[Record]:
-        probas, found = self._analyse(pieces, entities)
+        matches = [self.matcher.match(p.target) for p in pieces] if self.target_tasks else None
+        # A target matched by meaning is read as the training target it matched, so that it gets
+        # that target's own weights; the record keeps the piece's own wording.
+        routed = pieces if matches is None else [
+            replace(p, target=m.target) if m.seen and m.target != p.target else p for p, m in zip(pieces, matches)]
+        probas, found = self._analyse(routed, entities)
         for row, piece in enumerate(pieces):
             predictions = {}
             for task, matrix in probas.items():
@@ -111,7 +136,12 @@ class Framer:
                     "confidence": probs[best],
                     "probabilities": probs,
                 }
-            yield piece_record(piece, predictions, found[row] if found is not None else None)
+                if matches is not None and task in self.target_tasks and not matches[row].seen:
+                    # learnt toward the training targets only: the numbers say how the text leans
+                    # as it would toward those, not toward this target
+                    predictions[task]["relative_to_training_targets"] = True
+            yield piece_record(piece, predictions, found[row] if found is not None else None,
+                               matches[row] if matches is not None else None)
         if progress:
             progress(len(pieces))
 
@@ -135,6 +165,41 @@ class Framer:
         parts = self._pool.map(_analyse_in_worker, [(chunk, entities) for chunk in batched(pieces, size)])
         probas = {task: np.vstack([part[0][task] for part in parts]) for task in self.model.tasks}
         return probas, [found for part in parts for found in part[1]] if entities else None
+
+
+def with_defaults(pieces: Iterable[Piece], *, target: str | None = None,
+                  story: str | None = None) -> Iterator[Piece]:
+    """The pieces, each without a target (story) given ``target`` (``story``); others unchanged."""
+    for piece in pieces:
+        if (target and not piece.target) or (story and not piece.story):
+            piece = replace(piece, target=piece.target or target, story=piece.story or story)
+        yield piece
+
+
+def target_tasks(model: FramingModel) -> list[str]:
+    """The tasks of ``model`` that read a piece's target (stance, as trained on pieces with targets)."""
+    from ..config import task_config
+    from ..training.train import reads_target
+
+    tasks, config = model.info.get("tasks", {}), model.info.get("config")
+    out = []
+    for t in model.tasks:
+        info = tasks.get(t, {})
+        if "reads_target" in info:
+            if info["reads_target"]:
+                out.append(t)
+        elif info.get("use_target") and config and reads_target(task_config(config, t), True):
+            out.append(t)  # a model from before reads_target was recorded
+    return out
+
+
+def training_targets(model: FramingModel) -> dict[str, int]:
+    """The targets the model's target-reading tasks were trained on, with their piece counts."""
+    out: dict[str, int] = {}
+    for task in target_tasks(model):
+        for target, n in model.info["tasks"][task].get("targets", {}).items():
+            out[target] = out.get(target, 0) + int(n)
+    return out
 
 
 def _uses_torch(model: FramingModel) -> bool:

@@ -6,12 +6,19 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..corpus import Piece
+from .targets import TargetMatch
 
 Record = dict[str, Any]
 
 
-def piece_record(piece: Piece, predictions: dict[str, Any], entities: list[Record] | None) -> Record:
-    """The output record of one classified piece (also the JSON/JSONL output format)."""
+def piece_record(piece: Piece, predictions: dict[str, Any], entities: list[Record] | None,
+                 match: TargetMatch | None = None) -> Record:
+    """The output record of one classified piece (also the JSON/JSONL output format).
+
+    ``target_seen``: whether the piece's target is one the model's stance was trained on (None
+    when no task of the model reads targets); ``target_match``: the training target it matched,
+    or the closest one, with the similarity and how it was matched.
+    """
     record: Record = {
         "id": piece.id,
         "kind": piece.kind,
@@ -20,6 +27,8 @@ def piece_record(piece: Piece, predictions: dict[str, Any], entities: list[Recor
         "title": piece.title,
         "story": piece.story,
         "target": piece.target,
+        "target_seen": match.seen if match is not None else None,
+        "target_match": match.to_record() if match is not None and match.target is not None else None,
         "predictions": predictions,
     }
     if entities is not None:
@@ -45,7 +54,10 @@ def to_dataframe(records: Iterable[Record]):
         raise ImportError("to_dataframe needs pandas: pip install 'framing[pandas]'") from None
     rows = []
     for rec in records:
-        row = {k: rec.get(k) for k in ("id", "kind", "source", "date", "title", "story", "target")}
+        row = {k: rec.get(k) for k in ("id", "kind", "source", "date", "title", "story", "target", "target_seen")}
+        match = rec.get("target_match") or {}
+        row["target_match"] = match.get("target")
+        row["target_match_score"] = match.get("score")
         for task, pred in rec["predictions"].items():
             row[task] = pred["label"]
             row[f"{task}_confidence"] = pred["confidence"]

@@ -15,6 +15,7 @@ from .linear import CalibratedLinearClassifier
 from ..features.relation import RELATION_NAMES
 from ..features.samples import Sample
 from ..features.union import build_features
+from .per_target import TargetAugmentedClassifier, TargetIndex
 from .two_stage import BoostedStage, TwoStageClassifier
 
 
@@ -73,7 +74,35 @@ def build_task_pipeline(config: dict[str, Any], *, use_target: bool, n_samples: 
         if stage2 == "boosted":
             second = BoostedStage(estimator=second, dense_columns=dense_width(features), random_state=seed)
         model = TwoStageClassifier(gate_label=clf["gate_label"], estimator=second, gate_estimator=model)
+    elif use_target and per_target_on(clf):
+        # The target's number is the union's last column; the classifier copies the features per target.
+        features.transformer_list.append(("target_index", TargetIndex(min_pieces=clf.get("min_target_pieces", 50))))
+        model = TargetAugmentedClassifier(model, target_weight=clf.get("target_weight", 1.0))
     return Pipeline([("features", features), ("clf", model)])
+
+
+PER_TARGET = ("auto", "off")
+
+
+def per_target_active(config: dict[str, Any], samples: list[Sample]) -> bool:
+    """Whether per-target weights will be learnt on ``samples``: ``per_target = "auto"``, a linear
+    single-stage model, and at least two targets with ``min_target_pieces`` pieces each."""
+    clf = config["classifier"]
+    if clf["kind"] != "linear" or clf.get("gate_label") or not per_target_on(clf):
+        return False
+    counts: dict[str, int] = {}
+    for s in samples:
+        if s.target:
+            counts[s.target] = counts.get(s.target, 0) + 1
+    return sum(n >= clf.get("min_target_pieces", 50) for n in counts.values()) >= 2
+
+
+def per_target_on(clf: dict[str, Any]) -> bool:
+    """Whether ``classifier.per_target`` asks for per-target weights (``"auto"``; ``"off"``: one set)."""
+    value = clf.get("per_target", "off")
+    if value not in PER_TARGET:
+        raise errors.ConfigError(f"classifier.per_target = {value!r}: use one of {list(PER_TARGET)}.")
+    return value == "auto"
 
 
 def dense_width(features: FeatureUnion) -> int:
@@ -140,6 +169,9 @@ def fit_task(config: dict[str, Any], samples: list[Sample], labels: list[str], *
         )
     if len(labels) < 4:
         raise errors.TrainingError(f"needs at least 4 labelled pieces, found {len(labels)}.")
+    if use_target and per_target_active(config, samples):
+        config = {**config, "features": {**config["features"],
+                                         "target_features": config["features"].get("per_target_target_features", False)}}
     pipeline = build_task_pipeline(config, use_target=use_target, n_samples=len(samples))
     power = config["classifier"].get("source_weight", 0.0)
     if power and config["classifier"].get("gate_label"):

@@ -14,7 +14,7 @@ import numpy as np
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from .. import errors
-from ..evaluation.metrics import classification_metrics
+from ..evaluation.metrics import classification_metrics, per_target_scores
 
 
 # predict(model, rows) -> (the model's classes, probabilities of those rows: one column per class)
@@ -23,7 +23,8 @@ PredictProba = Callable[[Any, list[int]], tuple[Sequence[str], np.ndarray]]
 
 def cross_validate(fit: Callable[[list[int]], Any], predict: PredictProba, labels: Sequence[str],
                    groups: Sequence[str] | None = None, *, folds: int = 5, seed: int = 13,
-                   grouping: str | None = None, n_jobs: int | None = None) -> dict[str, Any]:
+                   grouping: str | None = None, n_jobs: int | None = None,
+                   targets: Sequence[str | None] | None = None) -> dict[str, Any]:
     """Out-of-fold predictions and probabilities, and their metrics (with calibration).
 
     Args:
@@ -39,6 +40,8 @@ def cross_validate(fit: Callable[[list[int]], Any], predict: PredictProba, label
         n_jobs: Fit the folds side by side through joblib (on a Dask cluster inside
             ``joblib.parallel_config(backend="dask")``); ``fit`` and ``predict`` must then pickle.
             None: one after the other, here.
+        targets: Each row's target; with two or more, adds ``per_target``
+            (:func:`~pipeline.evaluation.metrics.per_target_scores`).
 
     Raises:
         TrainingError: When there are too few groups or labelled rows to cross-validate.
@@ -75,6 +78,8 @@ def cross_validate(fit: Callable[[list[int]], Any], predict: PredictProba, label
     predicted = [classes[i] for i in proba.argmax(axis=1)]
     result = classification_metrics(y.tolist(), predicted, classes, proba=proba, groups=groups, seed=seed)
     result["folds"] = k
+    if targets is not None and len(set(targets)) > 1:
+        result["per_target"] = per_target_scores(y.tolist(), predicted, targets)
     if warnings:
         result["warnings"] = warnings
         result["warning"] = " ".join(warnings)

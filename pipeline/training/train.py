@@ -115,6 +115,12 @@ def train(pieces: Iterable[Piece], *, tasks: list[str] | None = None, config: di
         with _stage(progress, f"fitting {len(final_fits)} task(s) side by side"):
             fitted = dict(zip(final_fits, Parallel(n_jobs=n_jobs)(
                 delayed(_fit_named)(task, *args, shared) for task, args in final_fits.items())))
+    for task in tasks:  # what the model records of the targets it was trained toward
+        rows = [i for i, p in enumerate(pieces) if task in p.labels]
+        task_info[task]["reads_target"] = reads_target(task_config(config, task), task_info[task]["use_target"])
+        if task_info[task]["reads_target"]:
+            task_info[task].update(target_record([pieces[i].target for i in rows],
+                                                 [samples[i].target for i in rows], fitted[task]))
     info = {
         "spacy_model": dict(zip(("name", "version"), model_id(processor.model).split("=="))),
         "config": config,
@@ -179,6 +185,11 @@ def _evaluate_task(cfg, samples, labels, pieces, use_target, text_group_of, prog
         "story": [p.story or "(none)" for p in pieces],
         "random": ids,
     }
+    targets = [p.target for p in pieces] if use_target else None
+    if targets and len(set(targets)) > 1 and not _same_partition(targets, schemes["story"]):
+        # target-grouped: what a target never trained on gets (the shared weights)
+        schemes = {"source": schemes["source"], "story": schemes["story"],
+                   "target": [t or "(none)" for t in targets], "random": ids}
     result: dict[str, Any] = {}
     for name, groups in schemes.items():
         if name != "random" and len(set(groups)) < 2:
@@ -187,9 +198,56 @@ def _evaluate_task(cfg, samples, labels, pieces, use_target, text_group_of, prog
         with _stage(progress, stage):
             try:
                 result[name] = cross_validate(fit, predict, labels, groups, folds=folds, seed=seed,
-                                              grouping=None if name == "random" else name, n_jobs=n_jobs)
+                                              grouping=None if name == "random" else name, n_jobs=n_jobs,
+                                              targets=targets)
             except errors.TrainingError as exc:
                 result[name] = {"error": str(exc)}
     for name, gap in shortcut_gaps(result).items():
         result[name]["shortcut_gap"] = gap
     return result
+
+
+def reads_target(cfg: dict[str, Any], use_target: bool) -> bool:
+    """Whether a task's model reads its pieces' targets (target features, per-target weights, or a
+    fine-tuned encoder reading the pair), so that its predictions are relative to a target."""
+    if not use_target:
+        return False
+    from ..models.factory import per_target_on
+
+    clf = cfg["classifier"]
+    return (clf["kind"] == "finetune" or bool(cfg["features"]["target_features"])
+            or (per_target_on(clf) and not clf.get("gate_label")))
+
+
+def _same_partition(a: list[Any], b: list[Any]) -> bool:
+    """Whether two labellings of the same rows group them the same way."""
+    pairs = set(zip(a, b))
+    return len(pairs) == len(set(a)) == len(set(b))
+
+
+# model.json lists at most this many training targets (VAST has thousands); the count says the rest.
+MAX_LISTED_TARGETS = 500
+
+
+def target_record(targets: list[str | None], keys: list[str], pipeline: Any) -> dict[str, Any]:
+    """What ``model.json`` records of a task's training targets: each with its piece count, how
+    many there are, and which of them got weights of their own (per-target learning).
+
+    Args:
+        targets: Each training piece's target, as the corpus wrote it.
+        keys: The same targets normalised (the samples' ``target``), as the model keys them.
+        pipeline: The fitted task pipeline.
+    """
+    from collections import Counter
+
+    counts = Counter(t for t in targets if t)
+    listed = dict(counts.most_common(MAX_LISTED_TARGETS))
+    record: dict[str, Any] = {"targets": listed, "n_targets": len(counts),
+                              "pieces_without_target": sum(1 for t in targets if not t)}
+    index = getattr(pipeline, "named_steps", {}).get("features")
+    block = dict(index.transformer_list).get("target_index") if index is not None else None
+    if block is not None:
+        own = set(block.targets_)  # keyed by normalised tokens: name them as the corpus wrote them
+        record["per_target"] = sorted({t for t, k in zip(targets, keys) if t and k in own})
+    return record
+

@@ -327,3 +327,29 @@ class TestHtml:
         monkeypatch.setitem(sys.modules, "trafilatura", None)
         with pytest.raises(errors.InputError, match=r"pip install 'framing\[html\]'"):
             html_to_text("<p>x</p>")
+
+
+class TestPageHeader:
+    """``Target:`` / ``Story:`` lines at the top of a page."""
+
+    PAGE = ("Target: police use of facial recognition\nstory: fr-2020\n\nAmazon pauses its tool\n"
+            "Amazon said on Wednesday it would stop selling the tool to police for a year.\n\n"
+            "Dana Whitfield on Twitter, 6/11/2020: A pause is not a ban.\n")
+
+    def test_every_piece_gets_the_target_and_story_and_offsets_still_hold(self):
+        from pipeline.corpus.roundup import read_page
+
+        page = read_page(self.PAGE, document_id="p")
+        assert [(p.target, p.story) for p in page.pieces] == [("police use of facial recognition", "fr-2020")] * 2
+        for piece in page.pieces:
+            assert "Target" not in piece.text
+            start, end = piece.offsets
+            assert piece.text.split()[-1] in self.PAGE[start:end]
+
+    def test_arguments_win_and_lines_elsewhere_are_text(self):
+        from pipeline.corpus.roundup import page_header, read_page
+
+        page = read_page(self.PAGE, document_id="p", target="something else")
+        assert page.pieces[0].target == "something else" and page.pieces[0].story == "fr-2020"
+        text, found = page_header("An article.\nTarget: not a header here\n")
+        assert found == {} and text.startswith("An article.")

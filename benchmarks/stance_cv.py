@@ -1,0 +1,143 @@
+"""Choosing the stance defaults by cross-validation inside the TRAIN splits of several datasets.
+
+    nice python benchmarks/stance_cv.py [DATASET ...] [--n 4000] [--folds 5] [--variants a,b]
+
+Never reads a test split. Feature blocks that read no labels (word/char TF-IDF, the target
+blocks) are fitted once per dataset on its (subsampled) train split, then every variant is
+fitted per fold (without probability calibration, which does not move decisions). Random
+folds are stratified by target and label; ``grouped`` folds keep each target on one side
+(what the shared weights give an unseen target). Beside every variant: the plain per-target
+TF-IDF + LogisticRegression reference on the same folds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import numpy as np  # noqa: E402
+
+from benchmarks._common import data_root, processor, reference_model  # noqa: E402
+from benchmarks.stance_data import DATASETS, available, load, score, subsample  # noqa: E402
+
+# name -> (blocks, augmented?, target_weight, C, class_weight)
+VARIANTS = {
+    "global_default": (("words", "chars", "near", "relation"), False, 0, 4.0, "balanced"),
+    "global_notarget": (("words", "chars"), False, 0, 4.0, "balanced"),
+    "aug_w1_C4": (("words", "chars"), True, 1.0, 4.0, "balanced"),
+    "aug_w1_C4_tf": (("words", "chars", "near", "relation"), True, 1.0, 4.0, "balanced"),
+    "aug_w1_C1": (("words", "chars"), True, 1.0, 1.0, "balanced"),
+    "aug_w1_C10": (("words", "chars"), True, 1.0, 10.0, "balanced"),
+    "aug_w05_C4": (("words", "chars"), True, 0.5, 4.0, "balanced"),
+    "aug_w2_C4": (("words", "chars"), True, 2.0, 4.0, "balanced"),
+    "aug_w2_C4_tf": (("words", "chars", "near", "relation"), True, 2.0, 4.0, "balanced"),
+    "aug_w3_C4": (("words", "chars"), True, 3.0, 4.0, "balanced"),
+    "aug_w2_C4_nobal": (("words", "chars"), True, 2.0, 4.0, None),
+    "aug_w1_C4_nobal": (("words", "chars"), True, 1.0, 4.0, None),
+    "aug_w1_C4_words": (("words",), True, 1.0, 4.0, "balanced"),
+    "aug_w1_C4_w13": (("words13", "chars"), True, 1.0, 4.0, "balanced"),
+}
+
+
+def blocks_for(samples, config):
+    """Every feature block, fitted once on ``samples`` (label-free)."""
+    from pipeline.features.union import build_features
+
+    union = build_features(config, use_target=True, n_samples=len(samples))
+    out = {name: block.fit(samples).transform(samples) for name, block in union.transformer_list}
+    cfg13 = {**config, "features": {**config["features"], "word_ngrams": [1, 3]}}
+    words13 = dict(build_features(cfg13, use_target=False, n_samples=len(samples)).transformer_list)["words"]
+    out["words13"] = words13.fit(samples).transform(samples)
+    return out
+
+
+def run_dataset(name: str, args) -> list[tuple]:
+    from scipy import sparse
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold, StratifiedKFold
+
+    from pipeline.config import load_config
+    from pipeline.features.samples import prepare_samples
+    from pipeline.models.per_target import TargetAugmentedClassifier, TargetIndex
+
+    pieces = subsample(load(name, data_root())["train"], args.n)
+    config = load_config()
+    t0 = time.time()
+    samples = prepare_samples(pieces, processor(n_process=1), max_tokens=1000)
+    blocks = blocks_for(samples, config)
+    gold = np.asarray([p.labels["stance"] for p in pieces])
+    targets = np.asarray([p.target for p in pieces])
+    index = TargetIndex(min_pieces=args.min_pieces).fit(samples).transform(samples)
+    print(f"{name}: {len(pieces)} pieces, {len(set(targets))} targets ({int(index.max())} with own weights); "
+          f"features in {time.time() - t0:.0f}s", flush=True)
+    strata = [f"{t}|{g}" for t, g in zip(targets, gold)]
+    _, counts = np.unique(strata, return_counts=True)
+    if counts.min() < args.folds:  # many small targets: stratify by label only
+        strata = gold
+    schemes = {"random": list(StratifiedKFold(args.folds, shuffle=True, random_state=13).split(gold, strata))}
+    if args.grouped:
+        groups = [p.story or p.target for p in pieces]
+        k = min(args.folds, len(set(groups)))
+        schemes["grouped"] = list(GroupKFold(k).split(gold, gold, groups))
+    rows = []
+    names = args.variants.split(",") if args.variants else list(VARIANTS)
+    for scheme, folds in schemes.items():
+        # the reference: one plain TF-IDF + LR per target (a target unseen in training: one over all)
+        pred = np.empty(len(gold), dtype=object)
+        for train, test in folds:
+            for t in set(targets[test]):
+                own = train[targets[train] == t]
+                fit_rows = own if len(set(gold[own])) >= 2 else train
+                model = reference_model().fit([pieces[i].text for i in fit_rows], gold[fit_rows])
+                rows_t = test[targets[test] == t]
+                pred[rows_t] = model.predict([pieces[i].text for i in rows_t])
+        ref = score(gold.tolist(), pred.tolist(), name)
+        rows.append((name, scheme, "reference_per_target", ref))
+        print(f"  {scheme:8s} {'reference_per_target':22s} {ref:.4f}", flush=True)
+        for variant in names:
+            used, aug, weight, C, cw = VARIANTS[variant]
+            X = sparse.hstack([blocks[b] for b in used] + [sparse.csr_matrix(index)], format="csr")
+            pred = np.empty(len(gold), dtype=object)
+            t1 = time.time()
+            for train, test in folds:
+                lr = LogisticRegression(C=C, class_weight=cw, max_iter=2000)
+                if aug:
+                    fold_index = TargetIndex(min_pieces=args.min_pieces).fit([samples[i] for i in train])
+                    Xf = sparse.hstack([X[:, :-1], sparse.csr_matrix(fold_index.transform(samples))], format="csr")
+                    clf = TargetAugmentedClassifier(lr, target_weight=weight).fit(Xf[train], gold[train])
+                    pred[test] = clf.predict(Xf[test])
+                else:
+                    pred[test] = lr.fit(X[train, :-1], gold[train]).predict(X[test, :-1])
+            value = score(gold.tolist(), pred.tolist(), name)
+            rows.append((name, scheme, variant, value))
+            print(f"  {scheme:8s} {variant:22s} {value:.4f}  ({value - ref:+.4f} vs ref, {time.time() - t1:.0f}s)",
+                  flush=True)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("datasets", nargs="*")
+    parser.add_argument("--n", type=int, default=4000, help="subsample each train split to N pieces")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--min-pieces", type=int, default=50)
+    parser.add_argument("--variants", default="")
+    parser.add_argument("--grouped", action="store_true", help="also target-grouped folds")
+    args = parser.parse_args()
+    names = args.datasets or available(data_root())
+    if not names:
+        print(f"skipped stance_cv: no multi-target stance dataset under {data_root()}. Set FRAMING_DATA to the "
+              "folder holding the public datasets to run it.")
+        return
+    for name in names:
+        if name not in DATASETS:
+            raise SystemExit(f"unknown dataset {name}; known: {sorted(DATASETS)}")
+        run_dataset(name, args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,174 @@
+"""Per-target learning for stance: one linear model with shared and per-target weights.
+
+The same words can mean favour toward one target and opposition toward another ("lock him up"
+under two politicians). One global model cannot learn that; one model per target cannot serve
+a target it has not seen. Feature augmentation (Daumé III, "Frustratingly Easy Domain
+Adaptation", ACL 2007) does both in one linear model: every row's features appear once in a
+*shared* block and once more in the block of its own target, so the model learns weights that
+hold for every target plus corrections for each; a row whose target was not trained on
+(or had too few pieces) has only the shared block, i.e. the shared weights.
+
+:class:`TargetIndex` is the last block of a task's feature union: one column holding the
+row's target number (0: none of the training targets). :class:`TargetAugmentedClassifier`
+reads that column off, builds the augmented matrix and fits its estimator on it, so the
+pipeline keeps the scikit-learn contract and every probability stays linear in the features.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin, clone
+from sklearn.utils.validation import check_is_fitted
+
+
+class TargetIndex(TransformerMixin, BaseEstimator):
+    """One column: the number of each sample's target among the training targets (1, 2, ...),
+    0 for a target that is not one of them.
+
+    Args:
+        min_pieces: A target gets its own number (its own weights downstream) only with at
+            least this many training pieces; rarer ones share the shared weights with unseen
+            targets. With fewer than two such targets every row gets 0 (nothing per target).
+    """
+
+    def __init__(self, min_pieces: int = 50) -> None:
+        self.min_pieces = min_pieces
+
+    def fit(self, X: Any, y: Any = None) -> TargetIndex:
+        """Count the training targets (the samples' normalised ``target``)."""
+        counts = Counter(s.target for s in X if s.target)
+        self.target_counts_ = dict(counts.most_common())
+        kept = sorted(t for t, n in counts.items() if n >= self.min_pieces)
+        self.targets_ = kept if len(kept) >= 2 else []
+        self.index_ = {t: i + 1 for i, t in enumerate(self.targets_)}
+        return self
+
+    def transform(self, X: Any) -> np.ndarray:
+        """The target number of every sample, as a float column."""
+        check_is_fitted(self, "index_")
+        return np.asarray([[self.index_.get(s.target, 0)] for s in X], dtype=np.float32)
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """One column, named ``target_index``."""
+        return np.asarray(["target_index"], dtype=object)
+
+
+def augment(X: Any, index: np.ndarray, n_targets: int, *, target_weight: float = 1.0) -> sparse.csr_matrix:
+    """``[X, X of target 1's rows, ..., X of target k's rows]``: the shared block, then one block
+    per target holding only its own rows (times ``target_weight``).
+
+    Args:
+        X: The features (rows x d), without the target column.
+        index: Each row's target number, 0 (shared block only) to ``n_targets``.
+        n_targets: How many per-target blocks.
+        target_weight: Scale of the per-target copies: larger lets each target's weights move
+            further from the shared ones for the same regularisation cost.
+    """
+    X = sparse.csr_matrix(X, dtype=np.float64)
+    if n_targets == 0:
+        return X
+    n, d = X.shape
+    index = np.asarray(index, dtype=np.int64).ravel()
+    lengths = np.diff(X.indptr)
+    own = index > 0
+    # The copy of row i sits in columns index[i] * d ... : same values, shifted column numbers.
+    copy_lengths = np.where(own, lengths, 0)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(lengths + copy_lengths, out=indptr[1:])
+    data = np.empty(indptr[-1], dtype=np.float64)
+    cols = np.empty(indptr[-1], dtype=np.int64)
+    row_of = np.repeat(np.arange(n), lengths)
+    start = indptr[:-1][row_of]
+    offset = np.arange(X.nnz) - X.indptr[:-1][row_of]
+    data[start + offset] = X.data
+    cols[start + offset] = X.indices
+    mask = own[row_of]
+    copy_at = (start + lengths[row_of] + offset)[mask]
+    data[copy_at] = X.data[mask] * target_weight
+    cols[copy_at] = X.indices[mask] + index[row_of][mask] * d
+    return sparse.csr_matrix((data, cols, indptr), shape=(n, d * (n_targets + 1)))
+
+
+class TargetAugmentedClassifier(ClassifierMixin, BaseEstimator):
+    """A linear classifier over shared plus per-target copies of the features.
+
+    The last input column is the :class:`TargetIndex` number of each row; the rest are the
+    features. With no per-target numbers in training (one target, or none with enough pieces)
+    this is exactly ``estimator`` on the features.
+
+    Args:
+        estimator: The linear classifier (``CalibratedLinearClassifier``).
+        target_weight: Scale of the per-target copies (see :func:`augment`).
+    """
+
+    def __init__(self, estimator: Any = None, target_weight: float = 1.0) -> None:
+        self.estimator = estimator
+        self.target_weight = target_weight
+
+    def _split(self, X: Any) -> tuple[Any, np.ndarray]:
+        X = sparse.csr_matrix(X) if not sparse.issparse(X) else X.tocsr()
+        index = X[:, -1].toarray().ravel().astype(np.int64)
+        return X[:, :-1], index
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> TargetAugmentedClassifier:
+        """Fit ``estimator`` on the augmented features of ``X``."""
+        features, index = self._split(X)
+        self.n_targets_ = int(index.max()) if len(index) else 0
+        self.n_features_in_ = X.shape[1]
+        self.estimator_ = clone(self.estimator)
+        weights = {} if sample_weight is None else {"sample_weight": sample_weight}
+        self.estimator_.fit(self._augment(features, index), y, **weights)
+        self.classes_ = self.estimator_.classes_
+        return self
+
+    def _augment(self, features: Any, index: np.ndarray) -> sparse.csr_matrix:
+        index = np.where((index >= 0) & (index <= self.n_targets_), index, 0)
+        return augment(features, index, self.n_targets_, target_weight=self.target_weight)
+
+    def augmented(self, X: Any) -> sparse.csr_matrix:
+        """The matrix the inner estimator reads for ``X`` (shared block, then per-target blocks)."""
+        check_is_fitted(self, "estimator_")
+        return self._augment(*self._split(X))
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Class probabilities, columns in the order of ``classes_``."""
+        return self.estimator_.predict_proba(self.augmented(X))
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """The inner estimator's decision values on the augmented features."""
+        return self.estimator_.decision_function(self.augmented(X))
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The most probable class of each row."""
+        return self.estimator_.predict(self.augmented(X))
+
+    def coef_for(self, target: int) -> np.ndarray:
+        """Per-class weights of the input features (target column 0) for rows of target number
+        ``target``: the shared weights plus that target's own (0: shared only)."""
+        check_is_fitted(self, "estimator_")
+        coef = np.asarray(self.estimator_.coef_)
+        d = self.n_features_in_ - 1
+        total = coef[:, :d].copy()
+        if 0 < target <= self.n_targets_:
+            total += self.target_weight * coef[:, target * d:(target + 1) * d]
+        return np.hstack([total, np.zeros((coef.shape[0], 1))])
+
+    @property
+    def coef_(self) -> np.ndarray:
+        """The shared weights (those unseen targets get), with 0 for the target column."""
+        return self.coef_for(0)
+
+    @property
+    def intercept_(self) -> np.ndarray:
+        """The inner estimator's intercepts."""
+        check_is_fitted(self, "estimator_")
+        return self.estimator_.intercept_
+
+    def __sklearn_tags__(self):  # noqa: D105
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
