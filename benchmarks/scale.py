@@ -7,8 +7,8 @@ with its own id and a numbered sentence appended, so that no two texts are alike
 entities off, the default model. Each setting is timed after a warm-up (the local pool started,
 the workers' model loaded), so the rates are the steady state of a long job:
 
-* ``local pool``: :meth:`Framer.classify`, the model's 2 worker processes (what ``framing
-  classify`` does on this machine);
+* ``local pool``: :meth:`Framer.classify` on the model's 2 worker processes, records written as
+  JSON lines batch by batch (what ``framing classify -f jsonl -o`` does on this machine);
 * ``dask 1`` / ``dask 2``: :func:`classify_on_dask` on a LocalCluster of 1 and 2 single-threaded
   worker processes, from the pieces to the merged output file.
 
@@ -61,14 +61,20 @@ def make_pieces(n: int) -> list:
                     text=f"{sample[i % len(sample)].text} Item {i} of the archive.") for i in range(n)]
 
 
-def local_pool(pieces: list, warm: list) -> dict:
-    """The local 2-process pool, timed after a warm-up batch has started it."""
-    from pipeline.classify import Framer
+def local_pool(pieces: list, warm: list, folder: Path) -> dict:
+    """The local 2-process pool, timed after a warm-up batch has started it; its records are
+    written as JSON lines batch by batch, as ``framing classify -f jsonl -o`` does."""
+    from pipeline.inference.distributed import batched, encode_jsonl
+    from pipeline.inference.framer import Framer
 
-    with Framer.load() as framer:
+    with Framer.load() as framer, open(folder / "local.jsonl", "wb") as out:
         list(framer.classify(warm, entities=False))
         start, cpu = time.perf_counter(), cpu_seconds()
-        n = sum(1 for _ in framer.classify(pieces, entities=False))
+        n = 0
+        for batch in batched(framer.classify(pieces, entities=False), 512):
+            out.write(encode_jsonl(batch))
+            out.flush()
+            n += len(batch)
         seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
     return {"seconds": seconds, "rate": n / seconds, "cpu_ms": 1000 * cpu / n}
 
@@ -133,16 +139,18 @@ def main() -> None:
     args = parser.parse_args()
     load_before = os.getloadavg()
     pieces, warm = make_pieces(args.pieces), make_pieces(WARM_UP)
-    results = {"local pool (2 processes)": local_pool(pieces, warm)}
-    print("local", results["local pool (2 processes)"], flush=True)
     with tempfile.TemporaryDirectory(prefix="framing-scale-") as tmp:
+        results = {"local pool (2 processes)": local_pool(pieces, warm, Path(tmp))}
+        print("local", results["local pool (2 processes)"], flush=True)
         feed = client_feed(pieces, args.shard_size, Path(tmp))
         print("feed", feed, flush=True)
         for workers in (1, 2):
             results[f"dask, {workers} worker{'s' if workers > 1 else ''}"] = r = on_dask(
                 workers, pieces, warm, args.shard_size, Path(tmp))
             print(workers, {k: v for k, v in r.items() if k != "output"}, flush=True)
-        same = results["dask, 1 worker"]["output"].read_bytes() == results["dask, 2 workers"]["output"].read_bytes()
+        local_bytes = (Path(tmp) / "local.jsonl").read_bytes()
+        same = all(results[k]["output"].read_bytes() == local_bytes for k in ("dask, 1 worker", "dask, 2 workers"))
+        record_bytes = len(local_bytes) / len(pieces)
     pool, one, two = (results[k]["rate"] for k in results)
     rows = [[name, f"{r['rate']:.0f}", f"{r['seconds']:.1f} s", f"{r['cpu_ms']:.2f} ms",
              f"{r['shards']} x {args.shard_size}" if "shards" in r else "",
@@ -163,7 +171,8 @@ def main() -> None:
         + f"\n\n2 workers / local pool: **{two / pool:.2f}x** (target >= 0.9); 1 -> 2 workers: "
         f"**{two / one:.2f}x** (target >= 1.7); one worker's rate over its shard time: "
         f"{results['dask, 1 worker']['worker_rate']:.0f} pieces/s. The 1- and 2-worker outputs are "
-        f"{'byte-identical' if same else 'DIFFERENT'}. The client reads, keys and pickles "
+        f"{'byte-identical to the local one' if same else 'DIFFERENT from the local one'} "
+        f"({record_bytes:.0f} bytes a record). The client reads, keys and pickles "
         f"{feed['rate']:.0f} pieces/s ({feed['bytes_per_piece']:.0f} bytes each on the wire), the most "
         "it can hand to any number of workers. What this means for a cluster: docs/scaling.md."
     )
