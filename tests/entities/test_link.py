@@ -20,6 +20,16 @@ class TestLinkEntities:
         assert linked.id == a.id == b.id == "person:brad-smith"
         assert linked.pieces == [0, 1] and linked.count == 2
 
+    def test_one_name_typed_apart_in_one_piece_gets_the_majority_type(self):
+        pieces = [[ent("Granton", "ORG")], [ent("Granton", "ORG")], [ent("Granton", "ORG")], [ent("Granton", "GPE")]]
+        (linked,) = link_entities(pieces)
+        assert (linked.label, linked.id, linked.pieces) == ("ORG", "org:granton", [0, 1, 2, 3])
+        assert pieces[3][0].label == "ORG"
+
+    def test_without_the_vote_the_types_stay_apart(self):
+        pieces = [[ent("Granton", "ORG")], [ent("Granton", "ORG")], [ent("Granton", "ORG")], [ent("Granton", "GPE")]]
+        assert len(link_entities(pieces, vote_types=False)) == 2
+
     def test_surname_in_another_piece_links(self):
         full, short = ent("Brad Smith"), ent("Smith")
         (linked,) = link_entities([[full], [short]])
