@@ -166,3 +166,17 @@ def test_entity_spans_drop_overlaps_and_bad_offsets():
                 {"text": "B", "label": "ORG", "mentions": [[2, 3], [40, 50]]}]
     assert entity_spans(entities, 20) == [{"start": 0, "end": 3, "label": "PERSON", "name": "A B"},
                                           {"start": 10, "end": 12, "label": "PERSON", "name": "A B"}]
+
+
+def test_retrain_framer_trains_the_tasks_with_enough_labels(sample_pieces):
+    from dataclasses import replace
+
+    from pipeline.labelling.session import retrain_framer
+
+    pieces = [replace(p, labels={"stance": p.labels["stance"]}) for p in sample_pieces[:12]]
+    framer = retrain_framer(pieces, ["stance", "frame"])  # no frame labels yet: stance only
+    assert list(framer.model.tasks) == ["stance"]
+    proba = framer.probabilities(pieces[:3])["stance"]
+    assert proba.shape == (3, 3) and abs(proba.sum(axis=1) - 1).max() < 1e-6
+    with pytest.raises(errors.TrainingError, match="not enough labels"):
+        retrain_framer(pieces[:3], ["stance"])
