@@ -15,8 +15,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._common import (Timer, command, config, machine, peak_rss_mb, processor,  # noqa: E402
-                                reference_model, require_data, table, write_section)
+from benchmarks._common import (  # noqa: E402
+    Timer,
+    command,
+    config,
+    machine,
+    peak_rss_mb,
+    processor,
+    reference_model,
+    require_data,
+    table,
+    write_section,
+)
 
 TASK = "lean"
 SPLITS = ("outlet", "random")
@@ -35,13 +45,13 @@ SETTINGS = ("Settings (`benchmarks/configs/allsides.toml`, where each one's figu
 def run(splits: tuple[str, ...] = SPLITS) -> dict:
     """Tokenise once, then per split: fit the project's model and the reference, score both."""
     folder = require_data("allsides", "articles.jsonl.gz", "splits.tsv")
-    from pipeline.inference.framer import Framer
     from pipeline.config import task_config
     from pipeline.corpus.datasets.adapters import read_allsides
     from pipeline.evaluation.metrics import classification_metrics
     from pipeline.features.samples import prepare_samples
-    from pipeline.models.framing import FramingModel
+    from pipeline.inference.framer import Framer
     from pipeline.models.factory import fit_task
+    from pipeline.models.framing import FramingModel
     from pipeline.nlp.processor import Processor
 
     pieces = list(read_allsides(folder))

@@ -85,7 +85,7 @@ def our_spans(docs: list[Document], sdocs: list, *, vote: bool = True) -> list[s
 @contextmanager
 def without(mechanism: str):
     """Switch one of our span mechanisms off (for the ablation)."""
-    from pipeline.entities import extract, recover
+    from pipeline.entities import extract
 
     with ExitStack() as stack:
         if mechanism == "span validity (split and trim)":

@@ -51,9 +51,8 @@ def score_quotes(nlp, path: Path) -> tuple[dict[str, float], list[str]]:
 
 
 def main() -> None:
-    from pipeline.nlp.processor import load_nlp
-
     from benchmarks._common import command, table, write_section
+    from pipeline.nlp.processor import load_nlp
 
     nlp = load_nlp(None, "entities")
     rows = []

@@ -104,8 +104,8 @@ def main(argv: list[str]) -> int:
     }
     html_rows = {"trafilatura 2.0 (published output)": [r["trafilatura"] or "" for r in raw]}
     try:
-        from pipeline.corpus.html import html_to_text
         from pipeline import errors
+        from pipeline.corpus.html import html_to_text
 
         def extracted(r: dict) -> str:
             try:

@@ -13,8 +13,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._common import (Timer, command, config, fnc_score, machine, peak_rss_mb, processor,  # noqa: E402
-                                reference_model, require_data, table, write_section)
+from benchmarks._common import (  # noqa: E402
+    Timer,
+    command,
+    config,
+    fnc_score,
+    machine,
+    peak_rss_mb,
+    processor,
+    reference_model,
+    require_data,
+    table,
+    write_section,
+)
 
 TASK = "stance"
 LABELS = ["agree", "disagree", "discuss", "unrelated"]
@@ -135,8 +146,8 @@ def run() -> dict:
     """Train on the FNC-1 train pairs, score on the competition test pairs; the reference too."""
     folder = require_data("fnc1", "train_stances.csv", "competition_test_stances.csv")
     from pipeline.corpus.datasets.adapters import read_fnc1
-    from pipeline.evaluation.metrics import classification_metrics
     from pipeline.evaluation.evaluate import evaluate_model
+    from pipeline.evaluation.metrics import classification_metrics
     from pipeline.training.train import train
 
     train_pieces = list(read_fnc1(folder, splits=("train",)))

@@ -19,8 +19,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._common import (CONFIGS, Timer, command, cv_predictions, machine, peak_rss_mb, processor,  # noqa: E402
-                                reference_model, require_data, table, write_section)
+from benchmarks._common import (  # noqa: E402
+    CONFIGS,
+    Timer,
+    command,
+    cv_predictions,
+    machine,
+    peak_rss_mb,
+    processor,
+    reference_model,
+    require_data,
+    table,
+    write_section,
+)
 
 TASK = "frame"
 # The linear model over TF-IDF and frozen sentence embeddings (C = 8, configs/gvfc.toml).

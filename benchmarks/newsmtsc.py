@@ -19,8 +19,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._common import (Timer, command, config, machine, peak_rss_mb, processor,  # noqa: E402
-                                reference_model, require_data, table, write_section)
+from benchmarks._common import (  # noqa: E402
+    Timer,
+    command,
+    config,
+    machine,
+    peak_rss_mb,
+    processor,
+    reference_model,
+    require_data,
+    table,
+    write_section,
+)
 
 TASK = "sentiment"
 LABELS = ["negative", "neutral", "positive"]
@@ -32,8 +42,8 @@ def run() -> dict:
     from pipeline.config import load_config
     from pipeline.corpus.datasets.adapters import read_newsmtsc as read_pieces
     from pipeline.entities import read_newsmtsc, train_entity_stance
-    from pipeline.evaluation.metrics import classification_metrics
     from pipeline.evaluation.evaluate import evaluate_model
+    from pipeline.evaluation.metrics import classification_metrics
     from pipeline.training.train import train
 
     train_path, test_path = folder / "train.jsonl", folder / "devtest_mt.jsonl"

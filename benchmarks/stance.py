@@ -24,8 +24,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._common import (Timer, command, data_root, machine, peak_rss_mb, processor,  # noqa: E402
-                                reference_model, table, write_section)
+from benchmarks._common import (  # noqa: E402
+    Timer,
+    command,
+    data_root,
+    machine,
+    peak_rss_mb,
+    processor,
+    reference_model,
+    table,
+    write_section,
+)
 from benchmarks.stance_data import DATASETS, available, load, score, subsample  # noqa: E402
 
 PUBLISHED = {"pstance": 0.8053, "vast": 0.657}
@@ -58,8 +67,8 @@ def reference_predictions(train, test) -> tuple[list[str], list[str]]:
 
 def run_dataset(name: str, max_train: int) -> dict:
     """Train, classify and score one dataset; the reference beside it."""
-    from pipeline.inference.framer import Framer
     from pipeline.config import load_config
+    from pipeline.inference.framer import Framer
     from pipeline.training.train import train
 
     splits = load(name, data_root())
@@ -130,7 +139,7 @@ def report(results: list[dict], max_train: int) -> str:
             lines += [f"{r['name']} per target:", "",
                       table(["target", "test", "ours", "per-target ref", "ours - ref"],
                             [(t, n, o, f, f"{o - f:+.3f}") for t, n, o, f in r["per_target"]]), ""]
-    lines += [f"Times: " + "; ".join(f"{r['name']} train {r['train_s']:.0f} s, classify {r['test_s']:.0f} s"
+    lines += ["Times: " + "; ".join(f"{r['name']} train {r['train_s']:.0f} s, classify {r['test_s']:.0f} s"
                                      for r in results) + f". {machine()}; peak memory {peak_rss_mb():.0f} MB."]
     return "\n".join(lines)
 

@@ -39,10 +39,10 @@ def make_model(path: Path) -> Path:
     sys.path.insert(0, str(ROOT))
     from pipeline.config import load_config, task_config
     from pipeline.features.samples import Sample
-    from pipeline.models.framing import FramingModel
     from pipeline.models.factory import fit_task
-    from pipeline.nlp.processor import model_id
+    from pipeline.models.framing import FramingModel
     from pipeline.models.persist import save_model
+    from pipeline.nlp.processor import model_id
 
     rows = [json.loads(line) for f in sorted((ROOT / "corpus" / "sample").glob("*.jsonl"))
             for line in f.open(encoding="utf-8") if line.strip()]

@@ -9,7 +9,7 @@ The public API, for notebooks and scripts::
 
 import os as _os
 
-__version__ = "0.1.0"
+from .version import __version__  # noqa: E402
 
 # Before any import: spaCy imports PyTorch when it is installed (the embeddings extra), and
 # OpenMP reads this once, when it loads. Idle threads that wait passively instead of spinning

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -13,8 +14,23 @@ from . import errors
 
 def default_config() -> dict[str, Any]:
     """Return a fresh copy of the default configuration."""
+    return copy.deepcopy(_defaults())
+
+
+@functools.lru_cache(maxsize=1)
+def _defaults() -> dict[str, Any]:
     text = resources.files("pipeline").joinpath("default_config.toml").read_text("utf-8")
     return tomllib.loads(text)
+
+
+def default(section: str, key: str) -> Any:
+    """The default of one setting, from ``default_config.toml``: the only place defaults are written.
+
+    Args:
+        section: The TOML table, e.g. ``"features"``.
+        key: The setting, e.g. ``"max_tokens"``.
+    """
+    return copy.deepcopy(_defaults()[section][key])
 
 
 def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -8,9 +8,9 @@ import json
 import pytest
 
 from pipeline import errors
-from pipeline.nlp import processor as nlp
 from pipeline.corpus import LoadReport, read_corpus
 from pipeline.corpus.text_io import iter_lines, read_text
+from pipeline.nlp import processor as nlp
 
 
 def write(path, data: bytes):

@@ -10,8 +10,8 @@ from .classify import classify_cli
 from .corpus import corpus_app
 from .evaluate import evaluate_cli
 from .inspect import inspect_cli
-from .model import model_app
 from .merge_labels import merge_labels_cli
+from .model import model_app
 from .split import split_cli
 from .suggest import suggest_cli
 from .train import train_cli

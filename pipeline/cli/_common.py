@@ -8,7 +8,6 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import Enum
@@ -18,8 +17,9 @@ from typing import Any
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from .. import errors
-from ..nlp.cache import DocCache
 from ..corpus import CsvOptions, LoadReport, Piece, read_corpus
+from ..io import atomic_write
+from ..nlp.cache import DocCache
 from ..nlp.processor import Processor
 from ._text import SafeConsole, esc
 
@@ -211,17 +211,8 @@ def atomic_output(path: Path | None) -> Iterator[io.TextIOBase]:
         yield sys.stdout
         sys.stdout.flush()
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(path, "w", encoding="utf-8", newline="") as handle:
+        yield handle
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

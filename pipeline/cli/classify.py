@@ -11,11 +11,22 @@ import typer
 from rich.table import Table
 
 from .. import errors
-from ..inference.framer import Framer, batched
 from ..corpus import LoadReport, Piece
+from ..inference.framer import Framer, batched
 from ..inference.summary import entity_summary, story_summary
-from ._common import (Format, ResumableOutput, atomic_output, csv_options, err, make_processor, out,
-                      progress_bars, report_load, stream_inputs, write_csv_rows)
+from ._common import (
+    Format,
+    ResumableOutput,
+    atomic_output,
+    csv_options,
+    err,
+    make_processor,
+    out,
+    progress_bars,
+    report_load,
+    stream_inputs,
+    write_csv_rows,
+)
 from ._errors import handles_errors
 from ._text import esc, json_text
 

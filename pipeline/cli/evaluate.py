@@ -9,14 +9,14 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.table import Table
 
-from ..inference.framer import Framer
 from ..evaluation.evaluate import evaluate_model
 from ..evaluation.metrics import shortcut_gaps
+from ..inference.framer import Framer
 from ..training.train import corpus_hash, train
 from ._common import csv_options, err, load_pieces, make_processor, out, report_load
 from ._errors import handles_errors
 from ._text import esc
-from .train import evaluation_table, per_target_tables
+from .tables import evaluation_table, per_target_tables
 
 
 @handles_errors

@@ -11,14 +11,14 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import errors
-from ..inference.framer import Framer
 from ..corpus import LoadReport, Piece
-from ..evaluation.metrics import shortcut_gaps
 from ..evaluation.explain import explain_pieces, misclassified, top_features
+from ..evaluation.metrics import shortcut_gaps
+from ..inference.framer import Framer
 from ._common import csv_options, err, load_pieces, make_processor, out, stream_inputs
 from ._errors import handles_errors
 from ._text import esc
-from .train import evaluation_table
+from .tables import evaluation_table
 
 
 @handles_errors

@@ -16,8 +16,18 @@ from datetime import date as _date
 from typing import Any
 
 from .. import errors
-from .boilerplate import (Line, Removal, assemble, clean_text, find_removals, headline_like, learned_scores,
-                          line_reason, split_lines)
+from ..lexicon import POST_PLATFORMS as _PLATFORMS
+from .boilerplate import (
+    Line,
+    Removal,
+    assemble,
+    clean_text,
+    find_removals,
+    headline_like,
+    learned_scores,
+    line_reason,
+    split_lines,
+)
 from .piece import Piece
 
 __all__ = ["Roundup", "clean_text", "looks_like_roundup", "parse_date", "read_page", "split_roundup"]
@@ -39,9 +49,6 @@ _SEP = re.compile(r"\s*[–—|]\s*|\s+--?\s+")
 _OUTLET_DATE = re.compile(rf"(?P<outlet>[^,]{{2,60}}),\s*(?P<date>{_DATE})")
 _OUTLET_WORD = re.compile(r"[A-ZÀ-Þ0-9][\w.&'’!+-]*|of|the|and|for|on|in|at|de|la|le|el|du|des|der|di|da|y|&"
                           r"|[a-z0-9-]+\.(?:com|org|net|news|io|co|uk|us|ca|au|de|fr)")
-_PLATFORMS = {"twitter": "Twitter", "x": "X", "facebook": "Facebook", "instagram": "Instagram",
-              "bluesky": "Bluesky", "threads": "Threads", "mastodon": "Mastodon", "linkedin": "LinkedIn",
-              "tiktok": "TikTok", "youtube": "YouTube", "reddit": "Reddit", "truth social": "Truth Social"}
 _NAME_WORD = r"[A-ZÀ-Þ][\w'’.-]*"
 _POST = re.compile(
     rf"(?P<name>@[\w.]+|{_NAME_WORD}(?:\s+(?:(?:de|da|del|van|von|der|den|la|le|du|dos|bin|al|of|for|the|and|&)\s+)"

@@ -15,25 +15,12 @@ from typing import Any
 
 from spacy.tokens import Doc
 
+from ..lexicon import QUOTE_MARKS as QUOTE_CHARS
+from ..lexicon import SPEECH_LEMMAS
+from ..lexicon import SPEECH_VERBS as SPEECH_WORDS
 from .names import PLATFORMS, TITLES
 from .tokens import DocTokens, doc_tokens
 
-QUOTE_CHARS = frozenset('"“”«»')
-# Forms a speaker comes before ("Smith said") or after ("said Smith").
-SPEECH_WORDS = frozenset(
-    "said says say saying told tells tell wrote writes write added adds argued argues claimed "
-    "claims stated states noted notes insisted insists tweeted tweets posted posts explained "
-    "explains warned warns responded responds replied replies announced announces acknowledged "
-    "acknowledges admitted admits testified testifies declared declares confirmed confirms "
-    "denied denies complained complains suggested suggests asked asks "
-    "predicted predicts answered answers countered counters cautioned "
-    "cautions conceded concedes".split()
-)
-SPEECH_LEMMAS = frozenset(
-    "say tell write add argue claim state note insist tweet post explain warn respond reply "
-    "announce acknowledge admit testify declare confirm deny complain suggest ask "
-    "predict answer counter caution concede".split()
-)
 # After these the entity is the one spoken to, not the speaker: "told Smith", "asked Smith".
 _TO_LISTENER = frozenset("told tells tell asked asks ask".split())
 _BETWEEN = frozenset(

@@ -17,7 +17,6 @@ role; a leading "the", a possessive and edge punctuation come off. Then
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterable, Iterator
 
 from spacy.tokens import Doc
@@ -26,10 +25,19 @@ from .. import errors
 from .attribution import is_quoted, person_gender, pronoun_speakers
 from .coordination import is_modifier_pair, rejoin_coordinated
 from .merge import Mention, merge_mentions
-from .names import (ORG_SUFFIXES, PLATFORM_CUES, PLATFORMS, TITLE_SEQUENCES, TITLES, entity_id, is_web_token,
-                    name_key, strip_edges)
-from .recover import platform_context, recover_mentions
+from .names import (
+    ORG_SUFFIXES,
+    PLATFORM_CUES,
+    PLATFORMS,
+    TITLE_SEQUENCES,
+    TITLES,
+    entity_id,
+    is_web_token,
+    name_key,
+    strip_edges,
+)
 from .offices import split_office
+from .recover import platform_context, recover_mentions
 from .spans import caps_lines, in_ranges, is_cased, split_span
 from .tokens import DocTokens, doc_tokens
 from .types import ALL_LABELS, VALUE_LABELS, Entity

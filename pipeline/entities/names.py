@@ -10,6 +10,10 @@ import functools
 import re
 import unicodedata
 
+from ..lexicon import EMAIL_TOKEN as _EMAIL
+from ..lexicon import PLATFORMS  # noqa: F401  (read from here by extract, recover, attribution)
+from ..lexicon import URL_TOKEN as _URL
+
 # Title or role (as written, lower-cased, dots kept) -> the role recorded. None: an honorific
 # that is stripped from the name but says nothing about the role.
 TITLES: dict[str, str | None] = {
@@ -56,16 +60,8 @@ ORG_SUFFIXES = frozenset({
     "industries", "mining", "insurance", "news", "times", "post", "press", "network", "fund",
 })
 
-PLATFORMS = frozenset({
-    "twitter", "x", "facebook", "instagram", "youtube", "tiktok", "linkedin", "reddit",
-    "snapchat", "whatsapp", "telegram", "threads", "bluesky", "mastodon", "truth social",
-    "substack", "medium", "twitch", "pinterest", "tumblr", "weibo", "wechat", "discord",
-    "signal", "parler", "gab", "rumble", "spotify",
-})
 PLATFORM_CUES = frozenset({"on", "via", "to", "onto", "from", "across"})
 
-_URL = re.compile(r"(?i)^(https?://|www\.)|\.(com|org|net|gov|edu|io|co|uk|news|info)(/|$)")
-_EMAIL = re.compile(r"^[\w.+-]+@[\w-]+\.[\w.-]+$")
 _EDGE = "\"'“”‘’«»()[]{}<>,.;:!?*–—-_/\\|"
 _STOP_INITIALS = frozenset({"of", "the", "and", "for", "&", "in", "on", "at", "to", "a", "an", "de"})
 

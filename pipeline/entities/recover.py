@@ -15,10 +15,10 @@ from typing import Any
 from spacy.tokens import Doc
 
 from .merge import _ACRONYM_LABELS, Mention
+from .names import PLATFORM_CUES, PLATFORMS, acronym_candidates, as_acronym, name_key, strip_edges, surname_key
 from .spans import in_ranges
 from .tokens import DocTokens, doc_tokens
 from .types import doc_text
-from .names import PLATFORM_CUES, PLATFORMS, acronym_candidates, as_acronym, name_key, strip_edges, surname_key
 
 _CAPS_WORD = re.compile(r"[\w'’.&-]*\w")
 _PAREN_ACRONYM = re.compile(r"\s*\(\s*([A-Z][A-Za-z.&]{1,9})\s*\)")

@@ -21,8 +21,8 @@ from sklearn.utils.validation import check_is_fitted
 from spacy.tokens import Doc
 
 from .. import errors
-from ..features.mention import Sample, TargetFeaturizer, check_samples
 from ..corpus.datasets.newsmtsc import read_newsmtsc
+from ..features.mention import Sample, TargetFeaturizer, check_samples
 from .types import Entity, doc_text
 
 LABELS = ("negative", "neutral", "positive")

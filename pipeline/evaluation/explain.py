@@ -17,9 +17,9 @@ from sklearn.pipeline import Pipeline
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .. import errors
-from .evaluate import task_predictions
 from ..features.samples import Sample, normalise_tokens, prepare_samples
 from ..nlp.processor import Lexical
+from .evaluate import task_predictions
 
 _BLOCK_NAMES = {"words": "word", "chars": "chars", "near": "near-target word", "mention": "target mention",
                 "relation": "relation", "similarity": "target similarity"}

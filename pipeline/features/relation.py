@@ -19,6 +19,8 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from ..lexicon import NEGATION
+
 RELATION_NAMES = ("target_coverage", "target_jaccard", "target_sentence_share", "target_in_lead",
                   "refute_near", "hedge_near", "report_near", "refute_target", "hedge_target", "question_target",
                   # headline by body (appended, so models fitted with the first 10 keep reading those)
@@ -36,7 +38,6 @@ HEDGE = frozenset(
     "rumours unconfirmed unverified appears appear appeared seems seem may might could possibly perhaps "
     "suggest suggests suggested believed according report reports reported purported supposedly".split())
 REPORT = frozenset("said says told confirmed confirms confirm announced stated revealed shows showed".split())
-NEGATION = frozenset("not n't no never nothing nobody none neither nor without".split())
 # Tokens either side of a headline term within which a cue word counts as aimed at the claim.
 WINDOW = 6
 LEAD_SENTENCES = 3

@@ -11,20 +11,19 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-
+from ..config import default
+from ..lexicon import EMAIL_IN_TEXT as _EMAIL
+from ..lexicon import HANDLE_IN_TEXT as _HANDLE
+from ..lexicon import MAYBE_URL as _MAYBE_URL
+from ..lexicon import URL_IN_TEXT as _URL
+from ..lexicon import URL_MARKERS as _URL_MARKERS
 from ..nlp.processor import Lexical, Processor
+from ..progress import Advance
+
 # The target-aware blocks live in .relation; these names are re-exported from here.
 from .relation import RELATION_NAMES, content_words, relation_values  # noqa: F401
 
-_URL = re.compile(r"(?:https?://|www\.)\S+|\S+\.(?:com|org|net|gov|edu|co\.uk)(?:/\S*)?", re.I)
-_EMAIL = re.compile(r"\S+@\S+\.\w+")
-_HANDLE = re.compile(r"(?<!\w)@\w+")
 _DIGITS = re.compile(r"\d")
-# Cheap test for anything _URL could match: most texts have no URL, and _URL is slow to rule out.
-_MAYBE_URL = re.compile(r"https?://|www\.|\.(?:com|org|net|gov|edu|co\.uk)", re.I)
-# Cheaper still: plain substring tests on the lower-cased text, true wherever _MAYBE_URL matches
-# (a third of the time _MAYBE_URL took on AllSides articles).
-_URL_MARKERS = ("://", "www.", ".com", ".org", ".net", ".gov", ".edu", ".co.uk")
 
 
 # Bump whenever the features a piece gets change (normalisation, Sample fields, blocks):
@@ -71,8 +70,12 @@ def normalise_tokens(tokens: str) -> str:
 
 
 def make_sample(body: Lexical, title: Lexical | None = None, target: Lexical | None = None,
-                *, max_tokens: int = 1000) -> Sample:
-    """Build the :class:`Sample` of one piece from its processed title, body and target."""
+                *, max_tokens: int | None = None) -> Sample:
+    """Build the :class:`Sample` of one piece from its processed title, body and target.
+
+    ``max_tokens``: tokens of the body read (None: ``features.max_tokens`` of the default config).
+    """
+    max_tokens = default("features", "max_tokens") if max_tokens is None else max_tokens
     words = normalise_tokens(body.tokens).split()
     head = normalise_tokens(title.tokens).split() if title is not None else []
     text = " ".join(head + words[:max_tokens])
@@ -90,14 +93,15 @@ def make_sample(body: Lexical, title: Lexical | None = None, target: Lexical | N
     return Sample(text, " ".join(target_words), near, relation)
 
 
-def prepare_samples(pieces: list[Any], processor: Processor, *, max_tokens: int = 1000,
-                    progress: Any = None) -> list[Sample]:
+def prepare_samples(pieces: list[Any], processor: Processor, *, max_tokens: int | None = None,
+                    progress: Advance | None = None) -> list[Sample]:
     """Tokenise the titles, bodies and targets of ``pieces`` (once each) and build their samples.
 
     Only the first ``max_tokens`` tokens of a body are read, so bodies are cut at
     ``CHARS_PER_TOKEN * max_tokens`` characters before tokenising. Each sample's ``group`` is
-    its piece's ``source``.
+    its piece's ``source``. ``max_tokens`` None: ``features.max_tokens`` of the default config.
     """
+    max_tokens = default("features", "max_tokens") if max_tokens is None else max_tokens
     limit = CHARS_PER_TOKEN * max_tokens
     bodies = [_head(p.text, limit) for p in pieces]
     strings = list(dict.fromkeys(

@@ -12,6 +12,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from ..config import default
 from .relation import MentionContext, RelationFeatures, TargetSimilarity
 from .samples import Sample
 from .tfidf import FastTfidfVectorizer, SplitTokens
@@ -98,7 +99,7 @@ def build_features(config: dict[str, Any], *, use_target: bool, n_samples: int) 
     small = n_samples < 50
     words = _tfidf("text", ngram_range=tuple(feats["word_ngrams"]), min_df=1 if small else feats["word_min_df"],
                    max_features=feats["word_max_features"] or None)
-    if feats.get("min_sources", 0) > 1 and not small:
+    if feats.get("min_sources", default("features", "min_sources")) > 1 and not small:
         words.steps.insert(0, ("spread", SourceSpread(feats["min_sources"])))
     if feats.get("word_tokens_only"):  # word n-grams skip punctuation and one-character tokens
         words.named_steps["tfidf"].set_params(tokenizer=SplitTokens(r"\w\w"))
@@ -107,7 +108,7 @@ def build_features(config: dict[str, Any], *, use_target: bool, n_samples: int) 
     if hi > 0:
         chars = _tfidf("text", analyzer="char_wb", ngram_range=(lo, hi), max_chars=feats.get("char_max_chars"),
                        min_df=1 if small else feats["char_min_df"], max_features=feats["char_max_features"] or None)
-        if feats.get("min_sources", 0) > 1 and not small:
+        if feats.get("min_sources", default("features", "min_sources")) > 1 and not small:
             chars.steps.insert(0, ("spread", SourceSpread(feats["min_sources"])))
         blocks.append(("chars", chars))
     if feats.get("embeddings"):
@@ -118,10 +119,10 @@ def build_features(config: dict[str, Any], *, use_target: bool, n_samples: int) 
     # boosted second stage reads directly (pipeline.models.factory.dense_width).
     if use_target and feats["target_features"]:
         blocks.append(("near", _tfidf("near", ngram_range=(1, 1), min_df=1 if small else 2)))
-        if feats.get("mention_context"):
+        if feats.get("mention_context", default("features", "mention_context")):
             blocks.append(("mention", MentionContext(min_df=1 if small else 2)))
         blocks.append(("relation", RelationFeatures()))
-        if feats.get("similarity", True):
+        if feats.get("similarity", default("features", "similarity")):
             # Not lead_tokens / lsa_components: on the FNC-1 competition test set (new stories) they
             # cost 4.6 FNC points (unrelated F1 0.974 -> 0.950), though they helped on a train split.
             blocks.append(("similarity", TargetSimilarity()))

@@ -23,18 +23,18 @@ from pathlib import Path
 from typing import Any
 
 from .. import errors
-from .framer import batched
-from .records import Record
 from ..corpus import Piece
 from ..models.persist import DEFAULT_MODEL
+from ..progress import Advance, ProgressFactory
 from .cluster import connect, require_dask
+from .framer import batched
 from .parts import PartInfo, clear_parts, complete_part, data_path, merge_parts, shard_key, write_part
+from .records import Record
 
 require_dask()
 from .worker import ModelPlugin, ShardResult, WorkerOptions, classify_shard, read_probe, ship_model  # noqa: E402
 
 DEFAULT_SHARD_SIZE = 1000
-ProgressFactory = Callable[[str, int | None], Callable[[int], None]]
 
 
 def encode_jsonl(records: list[Record]) -> bytes:
@@ -151,7 +151,7 @@ def classify_on_dask(pieces: Iterable[Piece], *, output: Path, dask: Any, model:
 
 
 def _collect(future: Any, pending: dict[Any, int], parts: list[PartInfo], run: DaskRun, parts_dir: Path,
-             advance: Callable[[int], None] | None) -> None:
+             advance: Advance | None) -> None:
     """Take one finished shard: its part's info, checked to be visible here and of the right size."""
     from distributed import KilledWorker
 

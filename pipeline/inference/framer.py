@@ -7,8 +7,6 @@
 from __future__ import annotations
 
 import multiprocessing as mp
-import signal
-import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -16,13 +14,15 @@ from typing import Any
 
 import numpy as np
 
-from ..nlp.cache import DocCache
 from ..corpus import Piece
 from ..entities import add_author, attach_stance, extract_entities
 from ..features.samples import prepare_samples
+from ..io import worker_pool
 from ..models.framing import FramingModel
-from ..nlp.processor import Processor
 from ..models.persist import DEFAULT_MODEL, load_model
+from ..nlp.cache import DocCache
+from ..nlp.processor import Processor
+from ..progress import Advance
 from .records import Record, piece_record
 from .targets import TargetMatch, TargetMatcher
 
@@ -83,7 +83,7 @@ class Framer:
                    entity_types=entity_types)
 
     def classify(self, pieces: Iterable[Piece], *, entities: bool = True, batch_size: int = 512,
-                 min_confidence: float = 0.0, progress: Any = None, target: str | None = None,
+                 min_confidence: float = 0.0, progress: Advance | None = None, target: str | None = None,
                  story: str | None = None) -> Iterator[Record]:
         """Yield one record per piece, in order, processing ``batch_size`` pieces at a time.
 
@@ -118,7 +118,7 @@ class Framer:
         return self.matcher.match(target)
 
     def _classify_batch(self, pieces: list[Piece], entities: bool, min_confidence: float,
-                        progress: Any) -> Iterator[Record]:
+                        progress: Advance | None) -> Iterator[Record]:
         matches = [self.matcher.match(p.target) for p in pieces] if self.target_tasks else None
         # A target matched by meaning is read as the training target it matched, so that it gets
         # that target's own weights; the record keeps the piece's own wording.
@@ -158,9 +158,8 @@ class Framer:
         if self.n_process == 1 or len(pieces) < (MIN_PARALLEL_ENTITIES if entities else MIN_PARALLEL):
             return _analyse(self.model, self.processor, self.entity_types, pieces, entities)
         if self._pool is None:
-            self._pool = mp.get_context("fork").Pool(self.n_process, initializer=_start_worker,
-                                                     initargs=(self.model, self.processor, self.entity_types))
-            weakref.finalize(self, self._pool.terminate)
+            self._pool = worker_pool(self.n_process, owner=self, initializer=_start_worker,
+                                     initargs=(self.model, self.processor, self.entity_types))
         size = -(-len(pieces) // (2 * self.n_process))
         parts = self._pool.map(_analyse_in_worker, [(chunk, entities) for chunk in batched(pieces, size)])
         probas = {task: np.vstack([part[0][task] for part in parts]) for task in self.model.tasks}
@@ -236,9 +235,9 @@ _worker: tuple[FramingModel, Processor, tuple[str, ...] | None] | None = None
 
 def _start_worker(model: FramingModel, processor: Processor, entity_types: tuple[str, ...] | None) -> None:
     """Set up a worker: the model (inherited, not copied, with ``fork``) and a one-process
-    processor with its own connection to the same doc cache. Ctrl-C is left to the parent."""
+    processor with its own connection to the same doc cache (Ctrl-C is left to the parent:
+    :func:`pipeline.io.worker_pool`)."""
     global _worker
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     cache = DocCache(processor.cache.path.parent) if processor.cache is not None else None
     _worker = (model, Processor(processor.model, cache=cache, n_process=1, batch_size=processor.batch_size),
                entity_types)

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from .. import errors
+from ..io import atomic_write, write_text
 
 _COPY_BLOCK = 1 << 20
 
@@ -76,20 +75,12 @@ def write_part(parts_dir: Path, index: int, chunks: Iterable[tuple[int, bytes]],
     parts_dir.mkdir(parents=True, exist_ok=True)
     digest, records, size = hashlib.sha256(), 0, 0
     final = data_path(parts_dir, index)
-    fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=parts_dir)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            for count, data in chunks:
-                handle.write(data)
-                digest.update(data)
-                records += count
-                size += len(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, final)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(final, "wb") as handle:
+        for count, data in chunks:
+            handle.write(data)
+            digest.update(data)
+            records += count
+            size += len(data)
     info = PartInfo(index, records, digest.hexdigest(), size, shard, run)
     _write_json_atomically(sidecar_path(parts_dir, index), asdict(info))
     return info
@@ -126,19 +117,11 @@ def merge_parts(parts: Sequence[PartInfo], parts_dir: Path, output: Path, *, hea
         ClusterError: When a part is missing or its bytes differ from its sidecar.
     """
     output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(header)
-            for info in parts:
-                _copy_checked(data_path(parts_dir, info.index), info, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-            size = handle.tell()
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(output, "wb") as handle:
+        handle.write(header)
+        for info in parts:
+            _copy_checked(data_path(parts_dir, info.index), info, handle)
+        size = handle.tell()
     return size
 
 
@@ -175,13 +158,4 @@ def _file_sha256(path: Path) -> str:
 
 
 def _write_json_atomically(path: Path, value: dict[str, Any]) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(value, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text(path, json.dumps(value))

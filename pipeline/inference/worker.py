@@ -14,11 +14,11 @@ from typing import Any
 from distributed import WorkerPlugin
 
 from .. import errors
-from .framer import Framer, batched
-from .records import Record
 from ..corpus import Piece
 from ..models.persist import MODEL_JSON, load_model, read_model_info, trusted_roots
+from .framer import Framer, batched
 from .parts import PartInfo, write_part
+from .records import Record
 
 
 @dataclass(frozen=True)

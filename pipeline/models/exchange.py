@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import errors
+from ..io import atomic_write
 from .framing import FramingModel
 from .persist import save_model
 
@@ -44,13 +45,10 @@ def export_model(model: FramingModel, path: str | Path) -> Path:
     extras = {name: _swap_tokenizer(obj, str.split, split_tokens) for name, obj in model.extras.items()}
     payload = {"format": EXCHANGE_FORMAT, "info": json.dumps(model.info, ensure_ascii=False),
                "tasks": tasks, "extras": extras}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
     try:
-        sio.dump(payload, tmp, compression=zipfile.ZIP_DEFLATED)
-        tmp.replace(path)
+        with atomic_write(path, "wb") as handle:  # a unique temporary name: two exports never share one
+            sio.dump(payload, handle, compression=zipfile.ZIP_DEFLATED)
     except BaseException as exc:
-        tmp.unlink(missing_ok=True)
         if isinstance(exc, Exception) and not isinstance(exc, OSError):
             raise errors.ModelError(f"cannot export the model to skops ({type(exc).__name__}: {exc}).") from None
         raise

@@ -11,13 +11,13 @@ from sklearn.base import clone
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from .. import errors
-from .linear import CalibratedLinearClassifier
 from ..features.relation import RELATION_NAMES
 from ..features.samples import Sample
 from ..features.union import build_features
+from ..progress import ProgressFactory
+from .linear import CalibratedLinearClassifier
 from .per_target import TargetAugmentedClassifier, TargetIndex
 from .two_stage import BoostedStage, TwoStageClassifier
-
 
 # classifier.kind: "linear" reads the feature blocks; "finetune" reads the text itself (pipeline/models/finetune.py).
 MODEL_KINDS = ("linear", "finetune")
@@ -149,7 +149,7 @@ def source_weights(samples: list[Sample], power: float = 1.0) -> np.ndarray:
 
 
 def fit_task(config: dict[str, Any], samples: list[Sample], labels: list[str], *, use_target: bool,
-             shared: dict[str, Any] | None = None, progress: Any = None) -> Pipeline:
+             shared: dict[str, Any] | None = None, progress: ProgressFactory | None = None) -> Pipeline:
     """Build and fit one task's pipeline.
 
     Args:

@@ -18,7 +18,7 @@ as float16 arrays, never a pickled PyTorch object; the network is rebuilt on fir
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -28,11 +28,10 @@ from sklearn.model_selection import StratifiedShuffleSplit
 from sklearn.utils.validation import check_is_fitted
 
 from .. import errors
+from ..nlp.encoders import model_path, prepare_torch_env, quiet_transformers, set_threads
+from ..progress import ProgressFactory
 from .linear import encode_classes, fit_temperature
-from ..features.embeddings import model_path, prepare_torch_env, quiet_transformers, set_threads
 
-# progress(stage, total) -> advance(n), as in pipeline.training.train.
-ProgressFactory = Callable[[str, int], Callable[[int], None]]
 _TOKENIZERS: dict[str, Any] = {}  # model -> tokenizer of this process, loaded once
 PREDICT_BATCH = 64
 
@@ -44,7 +43,7 @@ class FineTunedClassifier(ClassifierMixin, BaseEstimator):
     when ``use_target``) or of strings.
 
     Args:
-        model: A name of :data:`pipeline.features.embeddings.PACKAGED_MODELS`, or a folder holding a
+        model: A name of :data:`pipeline.nlp.encoders.PACKAGED_MODELS`, or a folder holding a
             Hugging Face encoder and its tokenizer.
         epochs: Passes over the training pieces.
         learning_rate: Peak AdamW learning rate (10% linear warm-up, then linear decay to 0).

@@ -9,6 +9,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.pipeline import Pipeline
 
+from ..config import default
 from ..features.samples import Sample
 
 
@@ -34,7 +35,7 @@ class FramingModel:
     @property
     def max_tokens(self) -> int:
         """How many tokens of each piece the features read."""
-        return int(self.info.get("config", {}).get("features", {}).get("max_tokens", 1000))
+        return int(self.info.get("config", {}).get("features", {}).get("max_tokens", default("features", "max_tokens")))
 
     def labels(self, task: str) -> list[str]:
         """The labels of ``task`` in the column order of its probabilities."""

@@ -27,8 +27,10 @@ from typing import Any
 import joblib
 from joblib import numpy_pickle
 
-from .. import __version__, errors
+from .. import errors
 from ..features.samples import FEATURES_VERSION
+from ..io import umask_mode
+from ..version import __version__
 from .framing import FramingModel
 from .renames import renamed
 
@@ -78,9 +80,7 @@ def save_model(model: FramingModel, path: str | Path) -> Path:
         )
         (tmp / MODEL_JSON).write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n", "utf-8")
         _fsync_folder(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; a model folder is not secret
+        tmp.chmod(umask_mode(0o777))  # mkdtemp makes it private; a model folder is not secret
         _swap_in(tmp, path)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

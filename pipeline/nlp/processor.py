@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing as mp
-import signal
-import weakref
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -28,6 +26,8 @@ from spacy.strings import hash_string
 from spacy.tokens import Doc
 
 from .. import errors
+from ..io import worker_pool
+from ..progress import Advance
 from .cache import DocCache
 
 OFFICIAL_MODEL = "en_core_web_sm"
@@ -40,7 +40,6 @@ PROFILES = {
 # joined again, so that nothing is truncated and memory stays bounded (NER on one 100,000-character
 # chunk peaks at about 0.8 GB; on 20,000 at about 0.5 GB).
 CHUNK_CHARS = 20_000
-Progress = Callable[[int], None]
 SENTENCE_FINAL = frozenset(Sentencizer.default_punct_chars)
 # Part of every cache key: bump when what the cache stores for a text changes.
 CACHE_FORMAT = 2
@@ -143,21 +142,20 @@ class Processor:
         """The processor's pool of ``n_process`` workers, started once and kept: starting one
         per call cost a fork, a spaCy load per worker and the IPC set-up for every batch."""
         if self._pool is None:
-            self._pool = mp.get_context("fork").Pool(self.n_process, initializer=_ignore_interrupt)
-            weakref.finalize(self, self._pool.terminate)
+            self._pool = worker_pool(self.n_process, owner=self)
         return self._pool
 
-    def lexical(self, texts: Sequence[str], progress: Progress | None = None) -> list[Lexical]:
+    def lexical(self, texts: Sequence[str], progress: Advance | None = None) -> list[Lexical]:
         """Tokenise ``texts`` (in order), from the cache where possible."""
         return [_decode_lexical(b) for b in self._process("lexical", texts, progress, min_parallel=400)]
 
-    def docs(self, texts: Sequence[str], progress: Progress | None = None) -> Iterator[Doc]:
+    def docs(self, texts: Sequence[str], progress: Advance | None = None) -> Iterator[Doc]:
         """Yield a spaCy ``Doc`` with entities for each text, in order, from the cache where possible."""
         vocab = load_nlp(self.model, "entities").vocab
         for data in self._process("entities", texts, progress, min_parallel=16):
             yield Doc(vocab).from_bytes(data)
 
-    def _process(self, profile: str, texts: Sequence[str], progress: Progress | None,
+    def _process(self, profile: str, texts: Sequence[str], progress: Advance | None,
                  min_parallel: int) -> Iterator[bytes]:
         keys = [_key(profile, self._id, t) for t in texts]
         cached = self.cache.get_many(keys) if self.cache is not None else {}
@@ -212,14 +210,9 @@ def _run(model: str, profile: str, texts: list[str], batch_size: int, n_process:
         for results in pool.imap(_work_job, jobs):
             yield from results
         return
-    with mp.get_context("fork").Pool(n_process) as own:
+    with worker_pool(n_process) as own:
         for results in own.imap(_work_job, jobs):
             yield from results
-
-
-def _ignore_interrupt() -> None:
-    """Workers leave Ctrl-C to the parent, which stops them."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _work_job(job: tuple[str, str, list[str], int]) -> list[bytes]:

@@ -7,18 +7,17 @@ evaluation (adds metrics, the confusion matrix and the reliability diagram per t
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ..inference.records import Record
 from ..inference.summary import entity_summary, story_summary
+from ..io import write_text
 from .markup import STANCE_SIGNS, entity_note, entity_spans, label_colours, piece_html, shaded_sentences
 from .plots import confusion_png, reliability_png
 
-Record = dict[str, Any]
 SCHEME_NAMES = {"source": "grouped by source", "story": "grouped by story", "random": "random (stratified)",
                 "held-out": "held-out corpus"}
 
@@ -84,20 +83,7 @@ def _entity_rows(records: Sequence[Record]) -> list[Record]:
 
 def write_html(path: str | Path, html: str) -> Path:
     """Write ``html`` to ``path`` through a temporary file renamed into place (never half-written)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(html)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_text(path, html)
 
 
 def piece_view(record: Record, *, text: str | None = None, explanations: Mapping[str, Record] | None = None,

@@ -6,9 +6,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..inference.records import Record
 from .render import evaluation_view, piece_view, render_report, write_html
-
-Record = dict[str, Any]
 
 
 def write_classify_report(path: str | Path, records: Sequence[Record], *, title: str = "Classification report",

@@ -16,7 +16,6 @@ from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from .. import errors
 from ..evaluation.metrics import classification_metrics, per_target_scores
 
-
 # predict(model, rows) -> (the model's classes, probabilities of those rows: one column per class)
 PredictProba = Callable[[Any, list[int]], tuple[Sequence[str], np.ndarray]]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,15 +12,13 @@ from .. import errors
 from ..config import load_config, task_config
 from ..corpus import Piece, corpus_stats, text_hash
 from ..corpus.labels import check_labels, label_problems
-from .cross_validation import cross_validate
 from ..evaluation.metrics import shortcut_gaps
 from ..features.samples import prepare_samples
-from ..models.framing import FramingModel
 from ..models.factory import fit_shared_blocks, fit_task
+from ..models.framing import FramingModel
 from ..nlp.processor import Processor, model_id
-
-# progress(stage, total) -> advance(n); the CLI draws bars with it, the library only calls it.
-ProgressFactory = Callable[[str, int], Callable[[int], None]]
+from ..progress import ProgressFactory
+from .cross_validation import cross_validate
 
 
 @dataclass

@@ -9,21 +9,21 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.inference.framer import Framer
 from pipeline.cli import app
 from pipeline.features.samples import Sample
-from ..conftest import TINY_STANCE_TEXTS as TEXTS
+from pipeline.inference.framer import Framer
 
+from ..conftest import TINY_STANCE_TEXTS as TEXTS
 
 
 @pytest.fixture(scope="module")
 def model(models_dir):
     """A small real model, fitted without spaCy so that it is quick to make."""
     from pipeline.config import load_config, task_config
-    from pipeline.models.framing import FramingModel
     from pipeline.models.factory import fit_task
-    from pipeline.nlp.processor import model_id
+    from pipeline.models.framing import FramingModel
     from pipeline.models.persist import save_model
+    from pipeline.nlp.processor import model_id
 
     config = load_config(overrides={"classifier": {"calibration_folds": 0}})
     pipe = fit_task(task_config(config, "stance"), [Sample(t) for t, _ in TEXTS], [y for _, y in TEXTS],

@@ -9,7 +9,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.cli.train import evaluation_table
+from pipeline.cli.tables import evaluation_table
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
+
 from ..inference.test_targets import LEVY, TAX_CUT, target_model  # noqa: F401 (the fixture)
 
 

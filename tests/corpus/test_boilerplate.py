@@ -6,8 +6,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.corpus.boilerplate import (REASONS, assemble, clean_text, find_removals, headline_like, line_reason,
-                                         split_lines)
+from pipeline.corpus.boilerplate import (
+    REASONS,
+    assemble,
+    clean_text,
+    find_removals,
+    headline_like,
+    line_reason,
+    split_lines,
+)
 
 FURNITURE = [
     ("image-credit", "Photo by Ellis Grant is licensed under CC BY-SA 2.0. To view a copy of this license, "

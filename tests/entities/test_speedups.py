@@ -11,12 +11,12 @@ import pytest
 import scipy.sparse as sp
 
 from pipeline.entities import TargetFeaturizer
-from pipeline.features.mention import sample_features
 from pipeline.entities.merge import Group, Mention, merge_mentions
 from pipeline.entities.names import name_key
 from pipeline.entities.stance import _sentence_bounds, _sentence_of
 from pipeline.entities.tokens import doc_tokens
 from pipeline.entities.types import doc_text
+from pipeline.features.mention import sample_features
 
 TEXT = ("Sen. Ed Markey said on Twitter that the plan failed.  “It is a disgrace,” he said. "
         "Visit https://example.com or write to press@example.org!\n\nThe ACLU (American Civil "

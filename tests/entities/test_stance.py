@@ -17,8 +17,14 @@ from sklearn.exceptions import NotFittedError
 from sklearn.metrics import f1_score
 
 from pipeline import errors
-from pipeline.entities import (EntityStanceClassifier, TargetFeaturizer, attach_stance, extract_entities,
-                               read_newsmtsc, train_entity_stance)
+from pipeline.entities import (
+    EntityStanceClassifier,
+    TargetFeaturizer,
+    attach_stance,
+    extract_entities,
+    read_newsmtsc,
+    train_entity_stance,
+)
 from pipeline.features.mention import sample_features
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "newsmtsc"

@@ -31,8 +31,8 @@ def processor():
 def model(processor):
     from pipeline.config import load_config, task_config
     from pipeline.features.samples import prepare_samples
-    from pipeline.models.framing import FramingModel
     from pipeline.models.factory import fit_task
+    from pipeline.models.framing import FramingModel
 
     config = load_config(overrides={"classifier": {"calibration_folds": 0}, "features": {"char_ngrams": [0, 0]}})
     pieces = [Piece(id=str(i), text=t) for i, (t, _) in enumerate(TRAIN)]

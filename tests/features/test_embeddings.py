@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
-from pipeline.features import embeddings
 from pipeline import errors
 from pipeline.config import load_config
+from pipeline.features import embeddings
 from pipeline.features.embeddings import SentenceEmbeddings
 from pipeline.features.samples import Sample
 from pipeline.features.union import build_features

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pipeline.features.samples import Sample
 from pipeline.features.relation import RELATION_NAMES, TargetSimilarity, relation_values
+from pipeline.features.samples import Sample
 
 
 def values(target: str, body: list[str]) -> dict[str, float]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -15,13 +14,21 @@ from typer.testing import CliRunner
 from pipeline import errors
 from pipeline.cli import app
 from pipeline.features.samples import Sample
+
 from ..conftest import TINY_STANCE_TEXTS
 
 distributed = pytest.importorskip("distributed")
 
 from pipeline.inference.cluster import connect, local_workers  # noqa: E402
-from pipeline.inference.distributed import (JSONL, Encoding, ModelPlugin, WorkerOptions,  # noqa: E402
-                                            classify_on_dask, encode_jsonl, ship_model)
+from pipeline.inference.distributed import (  # noqa: E402
+    JSONL,
+    Encoding,
+    ModelPlugin,
+    WorkerOptions,
+    classify_on_dask,
+    encode_jsonl,
+    ship_model,
+)
 
 OUTLETS = ["Harbour Ledger", "Valley Courier", "Northgate Post"]
 CLAIMS = ["the new cameras harm our rights", "the tool helps police solve crimes quickly",
@@ -50,10 +57,10 @@ def write_corpus(path: Path, n: int) -> Path:
 def model(models_dir):
     """A small real model, fitted without spaCy so that it is quick to make."""
     from pipeline.config import load_config, task_config
-    from pipeline.models.framing import FramingModel
     from pipeline.models.factory import fit_task
-    from pipeline.nlp.processor import model_id
+    from pipeline.models.framing import FramingModel
     from pipeline.models.persist import save_model
+    from pipeline.nlp.processor import model_id
 
     config = load_config(overrides={"classifier": {"calibration_folds": 0}})
     pipe = fit_task(task_config(config, "stance"), [Sample(t) for t, _ in TINY_STANCE_TEXTS],

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from pipeline.nlp.cache import DocCache
-from pipeline.inference.framer import MIN_PARALLEL, Framer, batched
 from pipeline.corpus import Piece
+from pipeline.inference.framer import MIN_PARALLEL, Framer, batched
+from pipeline.nlp.cache import DocCache
 from pipeline.nlp.processor import Processor
 
 

@@ -6,8 +6,8 @@ import pytest
 from pipeline import errors
 from pipeline.corpus import Piece
 from pipeline.features.samples import prepare_samples
-from pipeline.nlp.processor import Processor
 from pipeline.models.persist import load_model, save_model
+from pipeline.nlp.processor import Processor
 from pipeline.training.train import train
 
 TEXTS = {

@@ -164,8 +164,8 @@ def finetune_config(model: str, **classifier) -> dict:
 
 class TestInThePipeline:
     def test_fit_task_builds_an_encoder_without_feature_blocks(self, tiny_encoder):
-        from pipeline.models.framing import FramingModel
         from pipeline.models.factory import fit_task
+        from pipeline.models.framing import FramingModel
 
         pipe = fit_task(finetune_config(tiny_encoder), [Sample(t) for t in TEXTS], LABELS, use_target=False)
         assert list(pipe.named_steps) == ["clf"]
@@ -174,8 +174,8 @@ class TestInThePipeline:
         assert [model.labels("topic")[i] for i in proba.argmax(axis=1)] == LABELS
 
     def test_save_and_reload_predict_the_same(self, tiny_encoder, tmp_path):
-        from pipeline.models.framing import FramingModel
         from pipeline.models.factory import fit_task
+        from pipeline.models.framing import FramingModel
         from pipeline.models.persist import load_model, save_model
 
         pipe = fit_task(finetune_config(tiny_encoder), [Sample(t) for t in TEXTS], LABELS, use_target=False)
@@ -188,8 +188,8 @@ class TestInThePipeline:
     def test_skops_export_and_import_keep_predictions(self, tiny_encoder, tmp_path):
         pytest.importorskip("skops")
         from pipeline.models.exchange import export_model, import_model
-        from pipeline.models.framing import FramingModel
         from pipeline.models.factory import fit_task
+        from pipeline.models.framing import FramingModel
         from pipeline.models.persist import load_model
 
         pipe = fit_task(finetune_config(tiny_encoder), [Sample(t) for t in TEXTS], LABELS, use_target=False)
@@ -233,8 +233,8 @@ class TestInThePipeline:
 
     def test_classify_keeps_torch_models_in_this_process(self, tiny_encoder):
         from pipeline.inference.framer import _uses_torch
-        from pipeline.models.framing import FramingModel
         from pipeline.models.factory import fit_task
+        from pipeline.models.framing import FramingModel
 
         pipe = fit_task(finetune_config(tiny_encoder), [Sample(t) for t in TEXTS], LABELS, use_target=False)
         assert _uses_torch(FramingModel(tasks={"topic": pipe}))

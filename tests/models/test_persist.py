@@ -16,9 +16,10 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline import errors
-from pipeline.models.exchange import audit_types, export_model, import_model, is_trusted_name
 from pipeline.features.samples import Sample
+from pipeline.models.exchange import audit_types, export_model, import_model, is_trusted_name
 from pipeline.models.persist import MODEL_JSON, load_model, save_model
+
 from ..conftest import TINY_STANCE_TEXTS as TEXTS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,8 +29,8 @@ PROBE = [Sample("police should stop the cameras"), Sample("the tool saves lives"
 def make_model(path: Path) -> Path:
     """A small real model (fitted without spaCy, so it is quick), saved at ``path``."""
     from pipeline.config import load_config, task_config
-    from pipeline.models.framing import FramingModel
     from pipeline.models.factory import fit_task
+    from pipeline.models.framing import FramingModel
     from pipeline.nlp.processor import model_id
 
     config = load_config(overrides={"classifier": {"calibration_folds": 0}})

@@ -81,11 +81,11 @@ class TestFiles:
         assert 'data-task="stance"' in html and "Daily" in html
 
     def test_a_failed_write_keeps_the_old_file(self, tmp_path, monkeypatch):
-        import pipeline.report.render as render
+        import pipeline.io as io  # the one atomic writer, which the report writes through
 
         path = tmp_path / "r.html"
         path.write_text("OLD")
-        monkeypatch.setattr(render.os, "replace", lambda *a: (_ for _ in ()).throw(OSError("disk full")))
+        monkeypatch.setattr(io.os, "replace", lambda *a: (_ for _ in ()).throw(OSError("disk full")))
         with pytest.raises(OSError):
             write_classify_report(path, [record()], texts={"p1": TEXT})
         assert path.read_text() == "OLD" and [p.name for p in tmp_path.iterdir()] == ["r.html"]

@@ -2,10 +2,10 @@ import pytest
 
 from pipeline import errors
 from pipeline.corpus import Piece
-from pipeline.training.cross_validation import cross_validate
 from pipeline.features.samples import prepare_samples
 from pipeline.models.factory import fit_task
 from pipeline.nlp.processor import Processor
+from pipeline.training.cross_validation import cross_validate
 from pipeline.training.train import train
 
 

@@ -13,7 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ... import errors
-from ...features.mention import Sample
+
+# One target mention: (sentence, start, end), the form the entity-stance model reads.
+Sample = tuple[str, int, int]
 
 POLARITY = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
 
