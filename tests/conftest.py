@@ -77,7 +77,7 @@ def small_model(sample_pieces, models_dir):
 def dask_client():
     """A real LocalCluster: two single-threaded worker processes (restarted by their nanny)."""
     pytest.importorskip("distributed")
-    from pipeline.inference.cluster import connect
+    from pipeline.cluster import connect
 
     with connect("local:2") as client:
         yield client

@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from .. import errors
+from ..cluster import connect, require_dask
 from ..corpus import Piece
 from ..models.persist import DEFAULT_MODEL
 from ..progress import Advance, ProgressFactory
-from .cluster import connect, require_dask
 from .framer import batched
 from .parts import PartInfo, clear_parts, complete_part, data_path, merge_parts, shard_key, write_part
 from .records import Record

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ..inference.cluster import connect, require_dask
+from ..cluster import connect, require_dask
 from ..nlp.processor import Processor
 
 

@@ -19,7 +19,7 @@ from ..conftest import TINY_STANCE_TEXTS
 
 distributed = pytest.importorskip("distributed")
 
-from pipeline.inference.cluster import connect, local_workers  # noqa: E402
+from pipeline.cluster import connect, local_workers  # noqa: E402
 from pipeline.inference.distributed import (  # noqa: E402
     JSONL,
     Encoding,
@@ -237,7 +237,7 @@ class TestChecks:
             local_workers("local:zero")
 
     def test_unreachable_scheduler(self, monkeypatch):
-        monkeypatch.setattr("pipeline.inference.cluster.CONNECT_TIMEOUT_S", 2)
+        monkeypatch.setattr("pipeline.cluster.CONNECT_TIMEOUT_S", 2)
         with pytest.raises(errors.ClusterError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
             with connect("tcp://127.0.0.1:9"):
                 pass

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .. import errors
+from . import errors
 
 LOCAL = "local"
 CONNECT_TIMEOUT_S = 30
