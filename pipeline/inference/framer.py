@@ -178,7 +178,7 @@ def with_defaults(pieces: Iterable[Piece], *, target: str | None = None,
 def target_tasks(model: FramingModel) -> list[str]:
     """The tasks of ``model`` that read a piece's target (stance, as trained on pieces with targets)."""
     from ..config import task_config
-    from ..training.train import reads_target
+    from ..models.factory import reads_target
 
     tasks, config = model.info.get("tasks", {}), model.info.get("config")
     out = []

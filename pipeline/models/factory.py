@@ -201,3 +201,13 @@ def _slim(block: Any) -> Any:
     if vectorizer is not None and hasattr(vectorizer, "stop_words_"):
         del vectorizer.stop_words_
     return block
+
+
+def reads_target(cfg: dict[str, Any], use_target: bool) -> bool:
+    """Whether a task's model reads its pieces' targets (target features, per-target weights, or a
+    fine-tuned encoder reading the pair), so that its predictions are relative to a target."""
+    if not use_target:
+        return False
+    clf = cfg["classifier"]
+    return (clf["kind"] == "finetune" or bool(cfg["features"]["target_features"])
+            or (per_target_on(clf) and not clf.get("gate_label")))

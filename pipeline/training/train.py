@@ -14,7 +14,7 @@ from ..corpus import Piece, corpus_stats, text_hash
 from ..corpus.labels import check_labels, label_problems
 from ..evaluation.metrics import shortcut_gaps
 from ..features.samples import prepare_samples
-from ..models.factory import fit_shared_blocks, fit_task
+from ..models.factory import fit_shared_blocks, fit_task, reads_target
 from ..models.framing import FramingModel
 from ..nlp.processor import Processor, model_id
 from ..progress import ProgressFactory
@@ -203,18 +203,6 @@ def _evaluate_task(cfg, samples, labels, pieces, use_target, text_group_of, prog
     for name, gap in shortcut_gaps(result).items():
         result[name]["shortcut_gap"] = gap
     return result
-
-
-def reads_target(cfg: dict[str, Any], use_target: bool) -> bool:
-    """Whether a task's model reads its pieces' targets (target features, per-target weights, or a
-    fine-tuned encoder reading the pair), so that its predictions are relative to a target."""
-    if not use_target:
-        return False
-    from ..models.factory import per_target_on
-
-    clf = cfg["classifier"]
-    return (clf["kind"] == "finetune" or bool(cfg["features"]["target_features"])
-            or (per_target_on(clf) and not clf.get("gate_label")))
 
 
 def _same_partition(a: list[Any], b: list[Any]) -> bool:
