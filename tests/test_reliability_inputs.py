@@ -151,10 +151,10 @@ class TestTrainingMemory:
     def test_train_refuses_a_corpus_that_would_not_fit(self, tmp_path, monkeypatch):
         from typer.testing import CliRunner
 
-        from pipeline.cli import _common, app
+        from pipeline.cli import app, memory
 
         corpus = write(tmp_path / "c.jsonl", b'{"id": "a", "text": "words", "labels": {"stance": "x"}}\n')
-        monkeypatch.setattr(_common, "TRAIN_BYTES_PER_TEXT_BYTE", 10**15)
+        monkeypatch.setattr(memory, "TRAIN_BYTES_PER_TEXT_BYTE", 10**15)
         monkeypatch.delenv("FRAMING_MEMORY_CHECK", raising=False)
         result = CliRunner().invoke(app, ["train", str(corpus), "--out", str(tmp_path / "m"), "--no-eval"])
         assert result.exit_code == 1
@@ -162,7 +162,7 @@ class TestTrainingMemory:
         assert not (tmp_path / "m").exists()
 
     def test_estimate_grows_with_the_corpus(self, tmp_path):
-        from pipeline.cli._common import training_memory
+        from pipeline.cli.memory import training_memory
 
         small, _ = training_memory([write(tmp_path / "a.jsonl", b"x" * 1000)])
         big, available = training_memory([write(tmp_path / "b.jsonl", b"x" * 100_000)])
@@ -171,7 +171,7 @@ class TestTrainingMemory:
     def test_estimate_stays_above_measured_peaks_without_refusing_big_public_corpora(self):
         """Measured peaks of `framing train --no-eval`, default config (docs/reliability.md): the
         estimate must stay above each, yet not ask several times what training takes."""
-        from pipeline.cli._common import training_bytes
+        from pipeline.cli.memory import training_bytes
 
         mib = 2**20
         measured = {2 * mib: 432 * mib, 6 * mib: 626 * mib,  # one task on 2 and 6 MB of text

@@ -9,10 +9,8 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.table import Table
 
-from ..evaluation.evaluate import evaluate_model
-from ..evaluation.metrics import shortcut_gaps
 from ..inference.framer import Framer
-from ..training.train import corpus_hash, train
+from ..training.use_cases import evaluate_on
 from ._common import csv_options, err, load_pieces, make_processor, out, report_load
 from ._errors import handles_errors
 from ._text import esc
@@ -41,28 +39,16 @@ def evaluate_cli(
     framer = Framer.load(model, trust=trust)
     pieces, report = load_pieces(corpus, skip_invalid=skip_invalid, options=csv_options(map_, label))
     report_load(report)
-    notes = []
-    if corpus_hash(pieces) == framer.model.info.get("corpus", {}).get("hash"):
-        notes.append("this is the corpus the model was trained on: the held-out scores are optimistic. "
-                     "The cross-validated scores are the honest ones.")
     processor = make_processor(framer.model.spacy_model, cache_dir, no_cache, 2)
     framer.processor = processor
-    results = evaluate_model(framer.model, pieces, processor, tasks=task)
-    if cross_validate:
-        config = framer.model.info.get("config")
-        cv = train(pieces, tasks=list(results), config=config, processor=processor).evaluation
-        origin = "cross-validated on this corpus"
-    else:
-        cv = {t: framer.model.info.get("metrics", {}).get(t, {}) for t in results}
-        origin = "cross-validated on the training corpus"
-    schemes = {t: {**cv.get(t, {}), "held-out": {k: v for k, v in m.items() if k != "predictions"}}
-               for t, m in results.items()}
+    scored = evaluate_on(framer.model, pieces, processor, tasks=task, cross_validate=cross_validate)
+    results, schemes, origin, notes = scored.held_out, scored.schemes, scored.cross_validation_from, scored.notes
     if html is not None:
         _write_report(html, framer, pieces, results, schemes, errors_shown, [*notes, f"split rows: {origin}."])
         notes.append(f"wrote {html}")
     if as_json:
-        payload = {"held_out": results, "cross_validation": cv, "cross_validation_from": origin,
-                   "shortcut_gaps": {t: shortcut_gaps(s) for t, s in cv.items()}, "notes": notes}
+        payload = {"held_out": results, "cross_validation": scored.cross_validation, "cross_validation_from": origin,
+                   "shortcut_gaps": scored.shortcut_gaps, "notes": notes}
         out.print_json(json.dumps(payload))
     else:
         out.print(evaluation_table(schemes))

@@ -9,10 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..config import load_config
-from ..corpus.labels import check_labels
-from ..models.persist import save_model
-from ..training.entity_stance import train_entity_stance_extra
-from ..training.train import train
+from ..training.use_cases import train_model
 from ._common import csv_options, err, load_pieces, make_processor, out, progress_bars, report_load
 from ._errors import handles_errors
 from ._text import esc
@@ -47,26 +44,11 @@ def train_cli(
     pieces, report = load_pieces(corpus, skip_invalid=skip_invalid, options=csv_options(map_, label),
                                  folder_task=folder_task)
     report_load(report)
-    if not allow_labels:
-        check_labels(pieces, tasks=task, where=", ".join(str(p) for p in corpus))
     processor = make_processor(cfg["spacy"]["model"] or None, cache_dir, no_cache, jobs)
-    if dask is not None:
-        from ..training.distributed import on_dask
-
-        with on_dask(dask, processor) as remote, progress_bars(quiet) as bars:
-            result = train(pieces, tasks=task, config=cfg, processor=remote, evaluate=not no_eval, progress=bars,
-                           allow_labels=allow_labels, n_jobs=-1)
-    else:
-        with progress_bars(quiet) as bars:
-            result = train(pieces, tasks=task, config=cfg, processor=processor, evaluate=not no_eval,
-                           progress=bars, allow_labels=allow_labels)
-    if entity_stance_data is not None:
-        stance_model, stance_info = train_entity_stance_extra(entity_stance_data)
-        result.model.extras["entity_stance"] = stance_model
-        result.model.info["entity_stance"] = stance_info
-    result.model.info["name"] = out_dir.name
-    result.model.info["corpus"]["paths"] = [str(p) for p in corpus]
-    save_model(result.model, out_dir)
+    with progress_bars(quiet) as bars:
+        result = train_model(pieces, out_dir, tasks=task, config=cfg, processor=processor, evaluate=not no_eval,
+                             progress=bars, allow_labels=allow_labels, entity_stance_data=entity_stance_data,
+                             sources=corpus, where=", ".join(str(p) for p in corpus), dask=dask)
     for note in result.warnings:
         err.print(f"[yellow]note:[/] {esc(note)}", highlight=False)
     if as_json:

@@ -1,0 +1,103 @@
+"""What commands read: corpora, files, folders and stdin, the spaCy processor, and the load report."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from .. import errors
+from ..corpus import CsvOptions, LoadReport, Piece, read_corpus
+from ..nlp.cache import DocCache
+from ..nlp.processor import Processor
+from ._text import esc
+from .console import err
+from .memory import check_memory
+
+
+def make_processor(model: str | None, cache_dir: Path | None, no_cache: bool, jobs: int) -> Processor:
+    """The spaCy processor for a command, with the on-disk cache unless ``--no-cache``."""
+    return Processor(model, cache=None if no_cache else DocCache(cache_dir), n_process=jobs)
+
+
+def csv_options(mapping: list[str] | None, labels: list[str] | None) -> CsvOptions:
+    """Parse ``--map field=column`` and ``--label COLUMN`` options."""
+    columns = {}
+    for item in mapping or []:
+        field, sep, column = item.partition("=")
+        if not sep or not field or not column:
+            raise errors.ConfigError(f"--map {item!r}: expected FIELD=COLUMN, e.g. --map text=body.")
+        columns[field.strip()] = column.strip()
+    return CsvOptions(columns=columns, labels=tuple(labels) if labels else None)
+
+
+def load_pieces(paths: list[Path], *, skip_invalid: bool, options: CsvOptions,
+                folder_task: str | None = None) -> tuple[list[Piece], LoadReport]:
+    """Read a whole corpus (for training and evaluation), returning its load report too.
+
+    The memory it will need is checked first (:func:`check_memory`).
+    """
+    check_memory([Path(p) for p in paths if Path(p).exists()])
+    report = LoadReport()
+    pieces = list(read_corpus(paths, skip_invalid=skip_invalid, csv_options=options,
+                              folder_task=folder_task, report=report))
+    if not pieces:
+        raise errors.CorpusError(errors.EMPTY_CORPUS.format(
+            path=", ".join(map(str, paths)), expected="JSONL/CSV records or .txt/.md files"))
+    return pieces, report
+
+
+def stream_inputs(inputs: list[str], *, skip_invalid: bool, options: CsvOptions,
+                  report: LoadReport) -> Iterator[Piece]:
+    """Pieces from files, folders, corpora, or ``-`` (stdin: JSONL if every line is an object, else text)."""
+    for item in inputs:
+        if item == "-":
+            yield from _stdin_pieces(report)
+            continue
+        path = Path(item)
+        if path.suffix.lower() in (".html", ".htm"):
+            from ..corpus.html import html_to_text
+            from ..corpus.text_io import read_text
+
+            # rules alone after trafilatura: see pipeline/cli/split.py
+            yield from _text_pieces(html_to_text(read_text(path)), path.stem, str(path), cleaner=False)
+            continue
+        yield from read_corpus(path, skip_invalid=skip_invalid, csv_options=options, report=report)
+
+
+def _stdin_pieces(report: LoadReport) -> Iterator[Piece]:
+    text = sys.stdin.read()
+    lines = [line for line in text.splitlines() if line.strip()]
+    try:
+        records = [json.loads(line) for line in lines]
+        is_jsonl = bool(records) and all(isinstance(r, dict) for r in records)
+    except json.JSONDecodeError:
+        is_jsonl = False
+    if is_jsonl:
+        for number, record in enumerate(records, start=1):
+            yield Piece.from_record(record, where=f"<stdin>:{number}", default_id=f"stdin:{number}")
+            report.loaded += 1
+    else:
+        yield from _text_pieces(text, "stdin", "<stdin>")
+
+
+def _text_pieces(text: str, doc_id: str, where: str, *, cleaner: bool | None = None) -> Iterator[Piece]:
+    from ..corpus.roundup import read_page
+
+    pieces = read_page(text, document_id=doc_id, cleaner=cleaner).pieces
+    if not pieces:
+        raise errors.CorpusError(errors.EMPTY_TEXT, where=where)
+    for piece in pieces:
+        piece.origin = piece.origin or where
+        yield piece
+
+
+def report_load(report: LoadReport) -> None:
+    """Tell the user (on stderr) about every skipped record and ignored file."""
+    for where, reason in report.skipped:
+        err.print(f"[yellow]skipped[/] {esc(where)}: {esc(reason)}", highlight=False)
+    if report.skipped:
+        err.print(f"[yellow]{len(report.skipped)} record(s) skipped[/] (listed above).")
+    for path, reason in report.ignored:
+        err.print(f"[dim]ignored {esc(path)}: {esc(reason)}[/]", highlight=False)
