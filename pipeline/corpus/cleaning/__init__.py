@@ -2,7 +2,7 @@
 
 * :mod:`.align` derives line labels from a page and its true article (training data);
 * :mod:`.features` describes lines from their text alone;
-* :mod:`.model` is the two-pass classifier; :mod:`.shipped` loads the one in the package;
+* :mod:`.model` is the classifier; :mod:`.shipped` loads the one in the package;
 * :mod:`.training` builds the training set and cross-validates;
 * :mod:`.metric` is the article-extraction benchmark's shingle metric.
 

@@ -6,8 +6,7 @@ non-blank line is described by its length, stop-word density, punctuation and ca
 whether it ends like a sentence, URL/handle marks, date and author marks, how often the same
 line recurs on the page, its block (the run of lines between blank lines), its position in the
 page and relative to the page's mass of long, sentence-like lines, and the same for its
-neighbours. :func:`neighbour_scores` adds the first pass's scores of the neighbours for the
-second pass (see :mod:`.model`).
+neighbours (see :mod:`.model` for what reads them).
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ import numpy as np
 
 from ..boilerplate import Line, headline_like
 
-__all__ = ["BASE", "line_features", "neighbour_scores"]
+__all__ = ["BASE", "line_features"]
 
 # Function words of the languages the benchmark pages come in (English first, then Romance,
 # Germanic, Slavic); a line of prose is dense in them, a menu is not.
@@ -164,19 +163,3 @@ def line_features(lines: Sequence[Line]) -> tuple[list[int], np.ndarray]:
     else:
         parts += [np.zeros((0, len(_WINDOW_COLS)), np.float32) for _ in _WINDOWS]
     return rows, np.hstack(parts).astype(np.float32)
-
-
-def neighbour_scores(scores: np.ndarray) -> np.ndarray:
-    """Second-pass features from first-pass scores (one column per line: P(article)).
-
-    Returns:
-        Per line: the scores of the three lines before and after (-1 past the page's ends),
-        the means over 5 and 15 lines either side, and the page's share of lines above 0.5.
-    """
-    s = scores.reshape(-1, 1).astype(np.float32)
-    parts = [_shifted(s, off, -1.0) for off in (-3, -2, -1, 1, 2, 3)]
-    if len(s):
-        parts += [_window_mean(s, 5), _window_mean(s, 15), np.full_like(s, float((s > 0.5).mean()))]
-    else:
-        parts += [np.zeros((0, 1), np.float32)] * 3
-    return np.hstack([s, *parts])
