@@ -1,8 +1,11 @@
 """Speed and peak memory on AllSides articles: training, classifying, and the reference.
 
-    python benchmarks/speed.py
+    python benchmarks/speed.py                      (everything)
+    python benchmarks/speed.py startup big-input    (no dataset needed: see benchmarks/startup.py)
 
-Each measurement runs in its own process (wall time and peak RSS from ``os.wait4``):
+``startup`` and ``big-input`` (benchmarks/startup.py) time ``framing --help``, ``--version`` and
+one sentence against ``python -c pass`` and ``spacy.load`` in the same run, and classify a
+2.5 MB single-line text with entities (peak RSS). Each other measurement runs in its own process (wall time and peak RSS from ``os.wait4``):
 
 * ``train-cold`` / ``train-warm``: ``framing`` training end to end on the outlet-split train set
   (reading, tokenising, fitting; ``configs/allsides.toml``, no cross-validation) with an empty,
@@ -112,6 +115,15 @@ TARGETS = {"train-cold": "<= 180 s", "train-warm": "<= 60 s", "classify": ">= 30
 
 def main() -> None:
     """Run every measurement, print and record the table."""
+    own = [k for k in sys.argv[1:] if k in ("startup", "big-input")]
+    if own or not sys.argv[1:]:
+        from benchmarks.startup import main as startup
+
+        section = startup(own or ["startup", "big-input"])
+        print(section, flush=True)
+        write_section("startup", section)
+        if own:
+            return
     require_data("allsides", "articles.jsonl.gz", "splits.tsv")
     kinds = sys.argv[1:] or ["train-cold", "train-warm", "reference-fit", "classify", "classify-entities",
                              "tokenise-1", "tokenise-2"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from .agreement import agreement_cli
@@ -15,6 +17,7 @@ from .model import model_app
 from .split import split_cli
 from .suggest import suggest_cli
 from .train import train_cli
+from ._usage import OneLineErrors
 
 app = typer.Typer(
     name="framing",
@@ -22,7 +25,25 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=OneLineErrors,
+    rich_markup_mode=None,  # plain help: rich panels and their markdown parser cost 0.3 s at every start
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        typer.echo(f"framing {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Stance, frame and entities for every piece of news coverage of a story."""
 app.command("train")(train_cli)
 app.command("classify")(classify_cli)
 app.command("evaluate")(evaluate_cli)

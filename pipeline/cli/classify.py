@@ -12,7 +12,7 @@ from rich.table import Table
 
 from .. import errors
 from ..corpus import LoadReport, Piece
-from ..inference.framer import Framer, batched
+from ..inference.records import SIGNS, entity_cell, flat_columns, flatten_record, without_text
 from ..inference.summary import entity_summary, story_summary
 from ._common import (
     Format,
@@ -51,6 +51,8 @@ def classify_cli(
     html: Annotated[Optional[Path], typer.Option("--html", help="Also write a self-contained HTML report here.")] = None,
     entity_types: Annotated[Optional[str], typer.Option(help="Comma-separated NER labels to list, e.g. PERSON,ORG,DATE (default: all but dates, times and numbers).")] = None,
     dask: Annotated[Optional[str], typer.Option("--dask", help="Run on a Dask cluster: its scheduler (tcp://host:8786), or local / local:N for N worker processes here. Needs --format jsonl or csv and --output.")] = None,
+    no_text: Annotated[bool, typer.Option("--no-text", help="Leave each piece's text and title out of the records (json, jsonl, csv, tsv).")] = False,
+    summary: Annotated[Optional[Path], typer.Option("--summary", help="Also write the story summary here as JSON: labels by source, and who mentions whom.")] = None,
     shard_size: Annotated[int, typer.Option(min=1, help="With --dask: pieces per shard (one task and one part file each).")] = 1000,
     parts_dir: Annotated[Optional[Path], typer.Option(help="With --dask: where workers write part files (default OUTPUT.parts; must be visible to the workers and here).")] = None,
     target: Annotated[Optional[str], typer.Option(help="What stance is about, for pieces that carry no target, e.g. \"police use of facial recognition\".")] = None,
@@ -82,12 +84,14 @@ def classify_cli(
                                    batch_size=batch_size, entity_types=types, cache_dir=cache_dir,
                                    no_cache=no_cache, shard_size=shard_size, parts_dir=parts_dir,
                                    skip_invalid=skip_invalid, map_=map_, quiet=quiet, target=target, story=story)
+    from ..inference.framer import Framer, batched
+
     framer = Framer.load(model, trust=trust, entity_types=types)
     framer.processor = make_processor(framer.model.spacy_model, cache_dir, no_cache, jobs)
     report = LoadReport()
     pieces = stream_inputs(inputs, skip_invalid=skip_invalid, options=csv_options(map_, None), report=report)
     tasks = list(framer.model.tasks)
-    header = csv_header(tasks)
+    header = csv_header(tasks, {t: framer.model.labels(t) for t in tasks}, text=not no_text)
     sink = ResumableOutput(output, fmt, header=header, resume=resume).open() if streaming and output else None
     if sink is not None and sink.done:
         err.print(f"resuming: {len(sink.done)} piece(s) already in {esc(sink.partial.name)} are skipped.")
@@ -104,13 +108,19 @@ def classify_cli(
     kept: dict[str, Piece] = {}
     if html is not None:
         pieces = _remember_pieces(pieces, kept, limit=REPORT_PIECES)
-        consumers.append(collected.extend)
+        # the texts of the pieces shown are kept apart; the report's summary counts every record
+        consumers.append(lambda batch: collected.extend({k: v for k, v in r.items() if k != "text"} for r in batch))
+    slim: list[dict] = []
+    if summary is not None:
+        consumers.append(lambda batch: slim.extend(summary_record(r) for r in batch))
     try:
         with progress_bars(quiet) as bars:
             advance = bars("classifying", None) if bars else None
             records = framer.classify(pieces, entities=not no_entities, batch_size=batch_size,
                                       min_confidence=min_confidence, progress=advance, target=target, story=story)
             records = fan_out(records, consumers, batch_size)
+            if no_text:
+                records = (without_text(r) for r in records)
             if sink is not None:
                 for batch in batched(records, batch_size):
                     sink.write_batch(batch, [row_cells(r, header) for r in batch] if fmt is Format.csv else None)
@@ -131,6 +141,10 @@ def classify_cli(
     report_load(report)
     if (line := unseen.warning(list(framer.matcher.targets))) is not None:
         err.print(f"[yellow]warning:[/] {esc(line)}", highlight=False)
+    if summary is not None:
+        with atomic_output(summary) as handle:
+            handle.write(json_text(story_summary_json(slim)) + "\n")
+        err.print(f"summary written to {esc(summary)}", highlight=False)
     if html is not None:
         from ..evaluation.explain import explain_pieces
         from ..report import write_classify_report
@@ -185,6 +199,18 @@ class UnseenTargets:
                 f"({known or 'none recorded'}), not to the target named. Train on pieces labelled toward it.")
 
 
+def summary_record(record: dict) -> dict:
+    """What the story summary reads of a record: its source, labels and entities."""
+    return {"source": record.get("source"), "entities": record.get("entities") or [],
+            "predictions": {t: {"label": p["label"]} for t, p in record["predictions"].items()}}
+
+
+def story_summary_json(records: list[dict]) -> dict:
+    """The story summary as JSON: per task, source -> label -> pieces; who mentions whom."""
+    return {"pieces": len(records), "by_source": story_summary(records),
+            "entities": entity_summary(records, top=None) if any(r.get("entities") for r in records) else []}
+
+
 def _remember_pieces(pieces: Iterable, kept: dict[str, Piece], limit: int) -> Iterator:
     """Pass pieces through, keeping the first ``limit`` for the report."""
     for piece in pieces:
@@ -218,12 +244,16 @@ def write_whole(records, fmt: Format, output: Path | None, tasks: list[str], hea
                 handle.write(json_text(rec) + "\n")
                 if i % 64 == 0:
                     handle.flush()
+        elif fmt is Format.tsv:
+            write_tsv_rows(handle, (flatten_record(r) for r in records), header)
         else:
-            write_csv_rows(handle, (flat_row(r) for r in records), header)
+            write_csv_rows(handle, (flatten_record(r) for r in records), header)
 
 
 def fan_out(records: Iterable[dict], consumers: list, size: int) -> Iterator[dict]:
     """Pass ``records`` through, handing each batch of ``size`` to every consumer first."""
+    from ..inference.framer import batched
+
     if not consumers:
         yield from records
         return
@@ -233,40 +263,21 @@ def fan_out(records: Iterable[dict], consumers: list, size: int) -> Iterator[dic
         yield from batch
 
 
-def csv_header(tasks: list[str]) -> list[str]:
-    """The CSV columns: piece fields, each task's label and confidence, entities."""
-    header = ["id", "kind", "source", "date", "title", "target", "target_seen"]
-    for task in tasks:
-        header += [task, f"{task}_confidence"]
-    return header + ["entities"]
+def csv_header(tasks: list[str], labels: dict[str, list[str]] | None = None, *, text: bool = True) -> list[str]:
+    """The CSV columns: every field of the JSON record (see :func:`flatten_record`).
+
+    Args:
+        tasks: The model's tasks.
+        labels: Task -> labels, for the per-label probability columns (none without it).
+        text: Include ``title`` and ``text`` (``--no-text`` leaves them out).
+    """
+    return flat_columns({t: (labels or {}).get(t, []) for t in tasks}, text=text)
 
 
 def row_cells(rec: dict, header: list[str]) -> list:
     """The CSV cells of a record, in ``header`` order."""
-    row = flat_row(rec)
+    row = flatten_record(rec)
     return [row.get(column) for column in header]
-
-
-def flat_row(rec: dict) -> dict:
-    """One CSV row of a record."""
-    row = {k: rec.get(k) for k in ("id", "kind", "source", "date", "title", "target", "target_seen")}
-    for task, pred in rec["predictions"].items():
-        row[task], row[f"{task}_confidence"] = pred["label"], pred["confidence"]
-    row["entities"] = "; ".join(f"{e['text']} ({e['label']})" for e in rec.get("entities", []))
-    return row
-
-
-_SIGN = {"positive": "+", "negative": "-", "neutral": "="}
-
-
-def entity_cell(entity: dict) -> str:
-    """``Name (ORG x2, quoted, -0.71)``: type, mentions, quoted, stance toward it (sign, probability)."""
-    parts = [entity["label"] + (f" x{entity['count']}" if entity.get("count", 1) > 1 else "")]
-    if entity.get("quoted"):
-        parts.append("quoted")
-    if entity.get("stance"):
-        parts.append(f"{_SIGN.get(entity['stance'], entity['stance'])}{entity['stance_proba'][entity['stance']]:.2f}")
-    return f"{entity['text']} ({', '.join(parts)})"
 
 
 def print_entity_table(rows: list[dict]) -> None:
@@ -279,7 +290,7 @@ def print_entity_table(rows: list[dict]) -> None:
     for row in rows:
         cells = []
         for src, cell in sorted(row["by_source"].items(), key=lambda kv: -kv[1]["pieces"]):
-            stance = "".join(_SIGN.get(lab, "?") * n for lab, n in sorted(cell["stance"].items()))
+            stance = "".join(SIGNS.get(lab, "?") * n for lab, n in sorted(cell["stance"].items()))
             cells.append(f"{src} {cell['pieces']}" + (f" q{cell['quoted']}" if cell["quoted"] else "")
                          + (f" {stance}" if stance else ""))
         table.add_row(f"{row['text']} ({row['label']})", str(row["pieces"]), str(row["quoted"]), "; ".join(cells))
@@ -322,3 +333,12 @@ def print_table(rows: list[dict], tasks: list[str]) -> None:
             for source, counts in sorted(by_source.items()):
                 t.add_row(source, *(str(counts.get(lab, 0) or "") for lab in labels))
             out.print(t)
+
+
+def write_tsv_rows(handle, rows, header: list[str]) -> None:
+    """Plain tab-separated text: a header line, then one line per row; tabs and line breaks
+    inside a cell become spaces (TSV has no quoting), missing values are empty."""
+    clean = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
+    handle.write("\t".join(header) + "\n")
+    for row in rows:
+        handle.write("\t".join("" if row.get(c) is None else str(row.get(c)).translate(clean) for c in header) + "\n")

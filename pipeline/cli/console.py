@@ -24,6 +24,7 @@ class Format(str, Enum):
     json = "json"
     jsonl = "jsonl"
     csv = "csv"
+    tsv = "tsv"
 
 
 @contextmanager

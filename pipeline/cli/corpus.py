@@ -12,7 +12,6 @@ from rich.table import Table
 
 from .. import errors
 from ..corpus import corpus_stats
-from ..corpus.datasets.adapters import convert
 from ._common import atomic_output, csv_options, err, load_pieces, out, report_load
 from ._errors import handles_errors
 from ._text import esc
@@ -72,6 +71,8 @@ def convert_cli(
     output: Annotated[Path, typer.Option("--out", "-o", help="The JSONL corpus to write (atomically).")],
 ) -> None:
     """Convert a public dataset (AllSides, FNC-1, GVFC, NewsMTSC) into a JSONL corpus."""
+    from ..corpus.datasets.adapters import convert
+
     count, labels = 0, set()
     with atomic_output(output) as handle:
         for piece in convert(fmt.value, src):

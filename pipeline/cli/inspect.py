@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 from rich.table import Table
@@ -12,13 +12,13 @@ from rich.text import Text
 
 from .. import errors
 from ..corpus import LoadReport, Piece
-from ..evaluation.explain import explain_pieces, misclassified, top_features
-from ..evaluation.metrics import shortcut_gaps
-from ..inference.framer import Framer
 from ._common import csv_options, err, load_pieces, make_processor, out, stream_inputs
 from ._errors import handles_errors
 from ._text import esc
 from .tables import evaluation_table
+
+if TYPE_CHECKING:  # annotations only: importing it at start-up would load spaCy and scikit-learn
+    from ..inference.framer import Framer
 
 
 @handles_errors
@@ -36,9 +36,13 @@ def inspect_cli(
     trust: Annotated[bool, typer.Option(help="Load a model from outside the trusted folders.")] = False,
     cache_dir: Annotated[Optional[Path], typer.Option(help="Where processed texts are cached.")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the cache.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Accepted for symmetry: inspect draws no progress bars.")] = False,
 ) -> None:
     """Explain predictions (terms and sentences that pushed toward and against each label),
     list misclassified pieces (--errors), or summarise a model (no pieces given)."""
+    from ..evaluation.explain import explain_pieces, misclassified
+    from ..inference.framer import Framer
+
     framer = Framer.load(model, trust=trust)
     tasks = task or list(framer.model.tasks)
     if not inputs and text is None and not errors_corpus:
@@ -144,6 +148,8 @@ def print_explanation(task: str, ex: dict[str, Any], top: int) -> None:
 
 
 def _model_summary(framer: Framer, tasks: list[str], top: int, as_json: bool, html: Path | None) -> None:
+    from ..evaluation.metrics import shortcut_gaps
+
     info = framer.model.info
     metrics = info.get("metrics", {})
     summary = {
@@ -192,6 +198,8 @@ def _model_summary(framer: Framer, tasks: list[str], top: int, as_json: bool, ht
 
 def _top_features(pipeline: Any, top: int) -> dict[str, Any]:
     """``top_features`` of a task; None, with the reason, for a model that is not linear."""
+    from ..evaluation.explain import top_features
+
     try:
         return {"top_features": top_features(pipeline, k=top)}
     except errors.NotLinearError as exc:

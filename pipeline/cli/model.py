@@ -7,8 +7,6 @@ from typing import Annotated
 
 import typer
 
-from ..models.exchange import audit_types, export_model, import_model
-from ..models.persist import load_model
 from ._common import err, out
 from ._errors import handles_errors
 from ._text import esc
@@ -24,6 +22,9 @@ def export_cli(
     trust: Annotated[bool, typer.Option(help="Export a model from outside the trusted folders (loading it can run code).")] = False,
 ) -> None:
     """Write MODEL as one skops .zip that `framing model import` can audit before loading."""
+    from ..models.exchange import export_model
+    from ..models.persist import load_model
+
     export_model(load_model(model, trust=trust), out_file)
     out.print(f"exported {model} to {out_file}")
 
@@ -40,6 +41,8 @@ def import_cli(
     Trusted: classes of framing (pipeline.*), scikit-learn, NumPy and SciPy. Nothing in
     the file is built before every type has passed.
     """
+    from ..models.exchange import audit_types, import_model
+
     def show(trusted: list[str], refused: list[str]) -> None:
         err.print(f"types in {esc(file)} beyond skops's built-in safe set:")
         for name in trusted:

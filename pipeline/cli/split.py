@@ -7,8 +7,6 @@ from typing import Annotated
 
 import typer
 
-from ..corpus.roundup import split_roundup
-from ..corpus.text_io import read_text
 from ._common import out
 from ._errors import handles_errors
 from ._text import json_text
@@ -21,6 +19,9 @@ def split_cli(
         help="Also print the boilerplate removed, why, and the learned cleaner's confidence.")] = False,
 ) -> None:
     """Split a roundup page into its article, outlet snippets and social posts (JSONL, one piece a line)."""
+    from ..corpus.roundup import read_page
+    from ..corpus.text_io import read_text
+
     text = read_text(page)
     if page.suffix.lower() in (".html", ".htm"):
         from ..corpus.html import html_to_text
@@ -29,7 +30,9 @@ def split_cli(
     # trafilatura has already taken the furniture out of an HTML page: the learned cleaner, made for
     # whole pages, only loses text there (docs/benchmarks.md), so HTML gets the rules alone.
     html = page.suffix.lower() in (".html", ".htm")
-    result = split_roundup(text, document_id=page.stem, cleaner=False if html else None)
+    # read_page, as classify reads a page: the same pieces and ids (a page that is one article is
+    # one piece with the page's name as its id, not NAME#1)
+    result = read_page(text, document_id=page.stem, cleaner=False if html else None)
     for piece in result.pieces:
         out.print(json_text(piece.to_record()), highlight=False, soft_wrap=True)
     if show_removed:
