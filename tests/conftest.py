@@ -35,6 +35,8 @@ def _isolated_cache(tmp_path_factory):
     """Every test run gets its own doc cache and trusts its own temporary model folder."""
     os.environ["FRAMING_CACHE"] = str(tmp_path_factory.mktemp("cache"))
     os.environ["FRAMING_MODELS"] = str(tmp_path_factory.mktemp("models"))
+    # the key that signs every model the tests save, never the user's own
+    os.environ["FRAMING_KEY_FILE"] = str(tmp_path_factory.mktemp("config") / "key")
     yield
 
 

@@ -15,7 +15,8 @@ from distributed import WorkerPlugin
 
 from .. import errors
 from ..corpus import Piece
-from ..models.persist import MODEL_JSON, load_model, read_model_info, trusted_roots
+from ..models.persist import DEFAULT_MODEL, MODEL_JSON, load_model, read_model_info
+from ..models.trust import check_trusted
 from .framer import Framer, batched
 from .parts import PartInfo, write_part
 from .records import Record
@@ -54,13 +55,8 @@ def ship_model(path: str | Path, *, trust: bool = False) -> tuple[dict[str, byte
         ModelError: When ``model.json`` is missing or invalid.
     """
     path = Path(path)
-    if not trust and not any(path.resolve().is_relative_to(root) for root in trusted_roots()):
-        raise errors.UntrustedModelError(
-            f"{path}: refusing to load a model from outside the trusted folders "
-            f"({', '.join(map(str, trusted_roots()))}); model files can run code when loaded. "
-            "If you trust its origin, pass --trust (trust=True)."
-        )
     info = read_model_info(path)
+    check_trusted(path, info, trust=trust, default_model=DEFAULT_MODEL)
     names = [MODEL_JSON, *sorted(info.get("files") or {})]
     if any(Path(name).name != name for name in names):
         raise errors.ModelIntegrityError(f"{path / MODEL_JSON}: lists files outside the model folder.")

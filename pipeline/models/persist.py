@@ -33,23 +33,27 @@ from ..io import umask_mode
 from ..version import __version__
 from .framing import FramingModel
 from .renames import renamed
+from .trust import SIGNATURE, check_trusted, sign
+from .trust import trusted_roots as trust_roots
 
 FORMAT_VERSION = 1
 MODEL_JSON = "model.json"
 PROJECT_MODELS = Path(__file__).resolve().parents[2] / "models"
-DEFAULT_MODEL = PROJECT_MODELS / "default"
+# The default model ships inside the package (setup.py copies models/default to
+# pipeline/default_model in a wheel or sdist build); a clone or an editable install reads it
+# from the repository's models/default.
+PACKAGED_MODEL = Path(__file__).resolve().parents[1] / "default_model"
+DEFAULT_MODEL = PACKAGED_MODEL if (PACKAGED_MODEL / "model.json").is_file() else PROJECT_MODELS / "default"
 # model.json may only name plain files inside the model folder: no '/', no '..'.
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,200}\.joblib\Z")
 
 
 def trusted_roots() -> list[Path]:
-    """Folders whose models load without ``trust``: the project's own ``models/`` and
+    """Folders whose models load unsigned and without ``trust``: the shipped default model and
     ``$FRAMING_MODELS`` when set. Not ``./models`` of any working directory: running framing
-    inside a downloaded folder must not trust the model files that came with it."""
-    roots = [PROJECT_MODELS.resolve()]
-    if os.environ.get("FRAMING_MODELS"):
-        roots.append(Path(os.environ["FRAMING_MODELS"]).resolve())
-    return roots
+    inside a downloaded folder must not trust the model files that came with it. Models this
+    user saved are signed and load from anywhere (:mod:`pipeline.models.trust`)."""
+    return trust_roots(DEFAULT_MODEL)
 
 
 def save_model(model: FramingModel, path: str | Path) -> Path:
@@ -68,6 +72,7 @@ def save_model(model: FramingModel, path: str | Path) -> Path:
             joblib.dump(obj, tmp / name, compress=3)
             files[name] = _sha256(tmp / name)
         info = dict(model.info)
+        info.pop(SIGNATURE, None)  # a loaded model's old signature: signed anew below
         info.update(
             format_version=FORMAT_VERSION,
             features_version=FEATURES_VERSION,
@@ -78,6 +83,7 @@ def save_model(model: FramingModel, path: str | Path) -> Path:
             extras={n: f"{n}.joblib" for n in model.extras},
             files=files,
         )
+        info[SIGNATURE] = sign(info)  # this user's key: the model loads from any folder, by them only
         (tmp / MODEL_JSON).write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n", "utf-8")
         _fsync_folder(tmp)
         tmp.chmod(umask_mode(0o777))  # mkdtemp makes it private; a model folder is not secret
@@ -132,22 +138,18 @@ def load_model(path: str | Path, *, trust: bool = False) -> FramingModel:
 
     Args:
         path: The model folder (with ``model.json``).
-        trust: Load even if the folder lies outside :func:`trusted_roots`. Only for models
-            whose origin you trust: loading a joblib file can run code.
+        trust: Load a model that this user did not sign (see :mod:`pipeline.models.trust`).
+            Only for models whose origin you trust: loading a joblib file can run code.
 
     Raises:
-        UntrustedModelError: When the model is outside the trusted folder and not trusted.
+        UntrustedModelError: When the model is not signed with this user's key, not the shipped
+            default model, and ``trust`` is not given.
         ModelIntegrityError: When a file is missing, unlisted or its checksum differs.
         ModelError: When ``model.json`` is missing or of another format.
     """
     path = Path(path)
-    if not trust and not any(_is_within(path.resolve(), root) for root in trusted_roots()):
-        raise errors.UntrustedModelError(
-            f"{path}: refusing to load a model from outside the trusted folders "
-            f"({', '.join(map(str, trusted_roots()))}); model files can run "
-            "code when loaded. If you trust its origin, pass --trust (trust=True)."
-        )
-    info = read_model_info(path)
+    info = read_model_info(path)  # a missing folder: "no model here", before any trust question
+    check_trusted(path, info, trust=trust, default_model=DEFAULT_MODEL)
     data = _verified_files(path, info)
     _warn_versions(info, path)
     try:

@@ -37,3 +37,18 @@ def test_typos_stop_training_and_allow_labels_accepts_them(tmp_path, models_dir)
     assert result.exit_code == 0, result.output
     labels = json.loads((out / "model.json").read_text())["tasks"]["stance"]["labels"]
     assert labels == ["opose", "oppose", "support"]
+
+
+def test_a_model_trained_anywhere_classifies_without_trust(tmp_path):
+    """The user's own model, saved outside every trusted folder, loads: it is signed."""
+    rows = [{"text": t, "labels": {"stance": y}} for t, y in TINY_STANCE_TEXTS]
+    data = tmp_path / "data.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    mine = tmp_path / "home" / "models" / "mine"
+    assert runner.invoke(app, ["train", str(data), "--out", str(mine), "-q", "--no-eval"]).exit_code == 0
+    result = runner.invoke(app, ["classify", "-", "--model", str(mine), "-f", "json", "--no-entities", "-q", "--no-cache"],
+                           input="ban the cameras now")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["predictions"]["stance"]["label"] in ("oppose", "support")
+    missing = runner.invoke(app, ["classify", "-", "--model", str(tmp_path / "nope"), "-q"], input="x")
+    assert missing.exit_code == 1 and "no model here" in missing.output and "refusing" not in missing.output

@@ -103,6 +103,7 @@ class TestLoad:
 
     def test_symlinked_folder_into_trusted_root_is_still_untrusted(self, models_dir, tmp_path):
         outside = make_model(tmp_path / "outside")
+        _unsign(outside)  # a stranger's model
         link = models_dir / f"link-{tmp_path.name}"
         link.symlink_to(outside)
         with pytest.raises(errors.UntrustedModelError):
@@ -240,3 +241,71 @@ def _rewrite_checksums(path: Path) -> None:
     info = json.loads((path / MODEL_JSON).read_text())
     info["files"] = {n: hashlib.sha256((path / n).read_bytes()).hexdigest() for n in info["files"]}
     (path / MODEL_JSON).write_text(json.dumps(info))
+
+
+def _unsign(path: Path) -> None:
+    info = json.loads((path / MODEL_JSON).read_text())
+    info.pop("signature")
+    (path / MODEL_JSON).write_text(json.dumps(info))
+
+
+class TestSignatures:
+    """Models this user saves load from anywhere; unsigned, foreign or edited ones need trust."""
+
+    def test_a_model_saved_anywhere_loads_and_the_key_is_private(self, tmp_path):
+        import os
+        import stat
+
+        from pipeline.models.trust import key_file
+
+        path = make_model(tmp_path / "home" / "models" / "mine")
+        assert not path.resolve().is_relative_to(Path(os.environ["FRAMING_MODELS"]).resolve())
+        assert load_model(path).labels("stance") == ["oppose", "support"]
+        assert stat.S_IMODE(key_file().stat().st_mode) == 0o600
+        assert json.loads((path / MODEL_JSON).read_text())["signature"]["algorithm"] == "hmac-sha256"
+
+    def test_another_users_key_is_refused_and_nothing_runs(self, tmp_path, monkeypatch):
+        path = make_model(tmp_path / "theirs")
+        monkeypatch.setenv("FRAMING_KEY_FILE", str(tmp_path / "other-key"))
+        marker = tmp_path / "ran"
+        with pytest.raises(errors.UntrustedModelError, match="signed with another key.*--trust.*framing model import"):
+            load_model(path)
+        assert load_model(path, trust=True).labels("stance") == ["oppose", "support"]
+        joblib.dump(Marker(marker), path / "stance.joblib")
+        _rewrite_checksums(path)
+        with pytest.raises(errors.UntrustedModelError):
+            load_model(path)
+        assert not marker.exists()
+
+    def test_an_edited_model_json_is_refused(self, tmp_path):
+        path = make_model(tmp_path / "edited")
+        info = json.loads((path / MODEL_JSON).read_text())
+        info["tasks"]["stance"]["labels"] = ["support", "oppose"]
+        (path / MODEL_JSON).write_text(json.dumps(info))
+        with pytest.raises(errors.UntrustedModelError, match="changed after it was signed"):
+            load_model(path)
+
+    def test_unsigned_is_refused(self, tmp_path):
+        path = make_model(tmp_path / "unsigned")
+        _unsign(path)
+        with pytest.raises(errors.UntrustedModelError, match="not signed"):
+            load_model(path)
+
+    def test_a_missing_folder_says_no_model_here(self, tmp_path):
+        with pytest.raises(errors.ModelError, match="no model here") as caught:
+            load_model(tmp_path / "nope")
+        assert not isinstance(caught.value, errors.UntrustedModelError)
+
+    def test_imported_models_are_signed(self, tmp_path, monkeypatch):
+        path = make_model(tmp_path / "to-export")
+        export_model(load_model(path), tmp_path / "m.zip")
+        monkeypatch.setenv("FRAMING_KEY_FILE", str(tmp_path / "importer-key"))
+        imported = import_model(tmp_path / "m.zip", tmp_path / "imported")
+        assert load_model(imported if isinstance(imported, Path) else tmp_path / "imported").labels("stance")
+
+    def test_the_shipped_default_model_loads_unsigned(self):
+        from pipeline.models.persist import DEFAULT_MODEL
+
+        assert "signature" not in json.loads((DEFAULT_MODEL / MODEL_JSON).read_text())
+        assert load_model(DEFAULT_MODEL).tasks
+

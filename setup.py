@@ -1,0 +1,34 @@
+"""Ship the default model inside the package: ``models/default`` becomes ``pipeline/default_model``.
+
+Everything else is in pyproject.toml. The model stays in the repository's top-level
+``models/`` (where ``framing train --out models/NAME`` puts user models too); a wheel, an sdist
+install or ``pip install git+...`` gets a copy inside the package, where
+``pipeline.models.persist.DEFAULT_MODEL`` finds it. An editable install reads it in place.
+"""
+
+from pathlib import Path
+import shutil
+
+from setuptools import setup
+from setuptools.command.build_py import build_py
+
+MODEL = Path(__file__).resolve().parent / "models" / "default"
+
+
+class BuildWithModel(build_py):
+    """``build_py`` that also copies the default model's files into the built package."""
+
+    def run(self) -> None:
+        super().run()
+        if getattr(self, "editable_mode", False):
+            return  # the editable package reads models/default where it is
+        if not (MODEL / "model.json").is_file():
+            raise SystemExit(f"{MODEL}/model.json is missing: train it first (framing train corpus/sample --out models/default)")
+        target = Path(self.build_lib) / "pipeline" / "default_model"
+        target.mkdir(parents=True, exist_ok=True)
+        for file in MODEL.iterdir():
+            if file.is_file():
+                shutil.copy2(file, target / file.name)
+
+
+setup(cmdclass={"build_py": BuildWithModel})
