@@ -25,7 +25,8 @@ def classify_on_cluster(inputs: list[str], *, address: str, model: Path | None, 
     from ..models.persist import DEFAULT_MODEL, read_model_info
     from .classify import csv_header
 
-    header = csv_header(list(read_model_info(model or DEFAULT_MODEL)["tasks"]))
+    tasks = read_model_info(model or DEFAULT_MODEL)["tasks"]
+    header = csv_header(list(tasks), {t: meta.get("labels", []) for t, meta in tasks.items()})  # as a local run
     encoding = JSONL if fmt is Format.jsonl else Encoding(
         "csv", functools.partial(encode_csv, header=header), _csv_text([header]).encode("utf-8"))
     options = WorkerOptions(entities=entities, min_confidence=min_confidence, batch_size=batch_size,

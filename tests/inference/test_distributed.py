@@ -246,6 +246,9 @@ class TestChecks:
         import shutil
 
         copy = shutil.copytree(model, tmp_path / "elsewhere")
+        info = json.loads((copy / "model.json").read_text())
+        info.pop("signature")  # a stranger's model: this user's own would load from anywhere
+        (copy / "model.json").write_text(json.dumps(info))
         with pytest.raises(errors.UntrustedModelError):
             ship_model(copy)
         assert ship_model(copy, trust=True)[0]["model.json"] == (copy / "model.json").read_bytes()
