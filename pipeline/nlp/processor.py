@@ -70,6 +70,15 @@ def resolve_model_name(name: str | None = None) -> str:
     return FALLBACK_MODEL
 
 
+def _components(name: str) -> list[str]:
+    """The pipeline's component names, from its meta.json (nothing loaded); [] if unknown."""
+    try:
+        meta = spacy.util.get_model_meta(spacy.util.get_package_path(name))
+    except Exception:  # not an installed package (a path, a blank pipeline): load everything
+        return []
+    return list(meta.get("components") or meta.get("pipeline") or [])
+
+
 @lru_cache(maxsize=8)
 def load_nlp(name: str | None = None, profile: str = "lexical") -> Language:
     """Load the spaCy pipeline ``name`` with only the components of ``profile``.
@@ -81,7 +90,9 @@ def load_nlp(name: str | None = None, profile: str = "lexical") -> Language:
     if profile not in PROFILES:
         raise errors.ConfigError(f"unknown spaCy profile {profile!r}; use one of {sorted(PROFILES)}.")
     try:
-        nlp = spacy.load(name, exclude=[])  # read the meta first to know its components
+        # Components a profile drops are not even loaded: a classify run loads two profiles,
+        # and reading the tagger's and parser's weights twice was most of its start-up.
+        nlp = spacy.load(name, exclude=[c for c in _components(name) if c not in PROFILES[profile]])
     except OSError:
         raise errors.SpacyModelError(
             f"the spaCy model {name!r} is not installed. Install it with "
