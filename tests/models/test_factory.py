@@ -67,9 +67,11 @@ def test_tampered_file_is_refused(small_model, tmp_path, models_dir):
         load_model(path)
 
 
-def test_model_outside_trusted_folders_needs_trust(small_model, tmp_path):
+def test_model_outside_trusted_folders_needs_trust(small_model, tmp_path, monkeypatch):
     model, _ = small_model
     path = save_model(model, tmp_path / "elsewhere")
+    assert set(load_model(path).tasks) == {"stance", "frame"}  # signed by this user: loads anywhere
+    monkeypatch.setenv("FRAMING_KEY_FILE", str(tmp_path / "someone-else"))  # another user
     with pytest.raises(errors.UntrustedModelError, match="--trust"):
         load_model(path)
     assert set(load_model(path, trust=True).tasks) == {"stance", "frame"}
