@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import json
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -9,12 +11,14 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.table import Table
 
-from ..inference.framer import Framer
-from ..training.use_cases import evaluate_on
 from ._common import csv_options, err, load_pieces, make_processor, out, report_load
 from ._errors import handles_errors
 from ._text import esc
 from .tables import evaluation_table, per_target_tables
+
+
+if TYPE_CHECKING:  # annotations only: importing it at start-up would load spaCy
+    from ..inference.framer import Framer
 
 
 @handles_errors
@@ -36,6 +40,9 @@ def evaluate_cli(
     """Per-class precision/recall/F1 with 95% intervals, macro-F1, accuracy, majority baseline,
     confusion matrix and calibration (ECE, Brier, reliability) of each task, beside the model's
     cross-validated scores grouped by source/story and random."""
+    from ..inference.framer import Framer
+    from ..training.use_cases import evaluate_on
+
     framer = Framer.load(model, trust=trust)
     pieces, report = load_pieces(corpus, skip_invalid=skip_invalid, options=csv_options(map_, label))
     report_load(report)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import json
 import sys
 from collections.abc import Iterator
@@ -10,7 +12,6 @@ from pathlib import Path
 from .. import errors
 from ..corpus import CsvOptions, LoadReport, Piece, read_corpus
 from ..nlp.cache import DocCache
-from ..nlp.processor import Processor
 from ._text import esc
 from .console import err
 from .memory import check_memory
@@ -18,6 +19,8 @@ from .memory import check_memory
 
 def make_processor(model: str | None, cache_dir: Path | None, no_cache: bool, jobs: int) -> Processor:
     """The spaCy processor for a command, with the on-disk cache unless ``--no-cache``."""
+    from ..nlp.processor import Processor  # here, not at start-up: it imports spaCy
+
     return Processor(model, cache=None if no_cache else DocCache(cache_dir), n_process=jobs)
 
 
@@ -101,3 +104,7 @@ def report_load(report: LoadReport) -> None:
         err.print(f"[yellow]{len(report.skipped)} record(s) skipped[/] (listed above).")
     for path, reason in report.ignored:
         err.print(f"[dim]ignored {esc(path)}: {esc(reason)}[/]", highlight=False)
+
+
+if TYPE_CHECKING:  # annotations only
+    from ..nlp.processor import Processor

@@ -9,7 +9,6 @@ from typing import Annotated, Optional
 import typer
 
 from ..config import load_config
-from ..training.use_cases import train_model
 from ._common import csv_options, err, load_pieces, make_processor, out, progress_bars, report_load
 from ._errors import handles_errors
 from ._text import esc
@@ -38,6 +37,8 @@ def train_cli(
     allow_labels: Annotated[bool, typer.Option("--allow-labels", help="Train on labels that look mistaken (a column 'Stance', labels 'oppose' and 'opose') as they are.")] = False,
 ) -> None:
     """Train one classifier per task on CORPUS, cross-validate it, and save the model to --out."""
+    from ..training.use_cases import train_model
+
     cfg = load_config(config)
     if spacy_model:
         cfg["spacy"]["model"] = spacy_model
