@@ -36,6 +36,7 @@ def evaluate_cli(
     label: Annotated[Optional[list[str]], typer.Option(help="CSV columns that hold labels.")] = None,
     cache_dir: Annotated[Optional[Path], typer.Option(help="Where processed texts are cached.")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the cache.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars (evaluate draws none yet).")] = False,
 ) -> None:
     """Per-class precision/recall/F1 with 95% intervals, macro-F1, accuracy, majority baseline,
     confusion matrix and calibration (ECE, Brier, reliability) of each task, beside the model's
