@@ -97,12 +97,12 @@ def train(pieces: Iterable[Piece], *, tasks: list[str] | None = None, config: di
                 evaluation[task] = _evaluate_task(cfg, [samples[i] for i in rows], labels,
                                                   [pieces[i] for i in rows], use_target, text_group_of,
                                                   progress, n_jobs)
-            if n_jobs is not None:
+            if n_jobs is not None:  # fitted below, side by side
                 final_fits[task] = (cfg, [samples[i] for i in rows], labels, use_target)
-                continue
-            with _stage(progress, f"fitting {task} on {len(rows)} pieces"):
-                fitted[task] = fit_task(cfg, [samples[i] for i in rows], labels, use_target=use_target,
-                                        shared=shared, progress=progress)
+            else:
+                with _stage(progress, f"fitting {task} on {len(rows)} pieces"):
+                    fitted[task] = fit_task(cfg, [samples[i] for i in rows], labels, use_target=use_target,
+                                            shared=shared, progress=progress)
         except errors.TrainingError as exc:
             raise errors.TrainingError(f"task {task!r}: {exc}") from None
         task_info[task] = {"n": len(rows), "label_counts": dict(stats.labels[task].most_common()),

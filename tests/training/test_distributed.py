@@ -46,6 +46,7 @@ def test_the_same_model_and_scores_as_a_local_run(dask_client, pieces, sample_pi
     assert any("Batch" in name or "batch" in name for name in names)  # joblib's folds and fits
     assert on_cluster.evaluation == local.evaluation
     assert list(on_cluster.model.tasks) == list(local.model.tasks) == ["frame", "stance"]
+    assert on_cluster.model.info["tasks"] == local.model.info["tasks"]
     ours, theirs = proba(on_cluster.model, sample_pieces), proba(local.model, sample_pieces)
     for task in local.model.tasks:
         np.testing.assert_allclose(ours[task], theirs[task], rtol=0, atol=1e-12)
