@@ -6,8 +6,8 @@ install or ``pip install git+...`` gets a copy inside the package, where
 ``pipeline.models.persist.DEFAULT_MODEL`` finds it. An editable install reads it in place.
 """
 
-from pathlib import Path
 import shutil
+from pathlib import Path
 
 from setuptools import setup
 from setuptools.command.build_py import build_py

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from ._usage import OneLineErrors
 from .agreement import agreement_cli
 from .annotate import annotate_cli
 from .classify import classify_cli
@@ -17,7 +18,6 @@ from .model import model_app
 from .split import split_cli
 from .suggest import suggest_cli
 from .train import train_cli
-from ._usage import OneLineErrors
 
 app = typer.Typer(
     name="framing",

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import json
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 from rich.table import Table
@@ -15,7 +13,6 @@ from ._common import csv_options, err, load_pieces, make_processor, out, report_
 from ._errors import handles_errors
 from ._text import esc
 from .tables import evaluation_table, per_target_tables
-
 
 if TYPE_CHECKING:  # annotations only: importing it at start-up would load spaCy
     from ..inference.framer import Framer
