@@ -86,7 +86,7 @@ def on_dask(workers: int, pieces: list, warm: list, shard_size: int, folder: Pat
     from pipeline.inference.distributed import WorkerOptions, classify_on_dask
 
     options = WorkerOptions(entities=False, no_cache=True)
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                       silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
         classify_on_dask(warm, output=folder / "warm.jsonl", dask=client, options=options,
                          shard_size=max(1, len(warm) // workers))

@@ -61,7 +61,9 @@ def connect(dask: Any) -> Iterator[Any]:
     if workers is not None:
         # One thread per worker: spaCy and the models are not meant to be shared between
         # threads, and one process per core is how a local pool uses the machine too.
-        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+        # ":0": the scheduler serves HTTP (its dashboard) in any case, on 8787 unless told
+        # otherwise, and another cluster on this machine may hold that port.
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                           silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
             yield client
         return
