@@ -9,10 +9,12 @@ from typing import Any
 
 from typer.core import TyperGroup
 
-try:  # typer >= 0.20 carries its own copy of click
+try:  # typer >= 0.20 carries its own copy of click, with Abort kept in typer.exceptions
     from typer._click import exceptions as click
+    from typer.exceptions import Abort
 except ImportError:  # pragma: no cover - older typer, on the click package
     from click import exceptions as click
+    from click.exceptions import Abort
 
 from ._text import visible
 
@@ -41,7 +43,7 @@ class OneLineErrors(TyperGroup):
         except click.ClickException as exc:
             sys.stderr.write(f"error: {visible(exc.format_message())}\n")
             sys.exit(exc.exit_code)
-        except click.Abort:
+        except Abort:
             sys.stderr.write("interrupted\n")
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)

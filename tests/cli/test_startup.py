@@ -63,3 +63,25 @@ def test_usage_errors_are_one_line_and_the_usage(args, message):
 def test_quiet_is_accepted_by_every_command_with_long_work(command):
     result = CliRunner().invoke(app, [command, "--help"])
     assert result.exit_code == 0 and "--quiet" in result.output
+
+
+def test_an_interrupt_and_an_unexpected_error_pass_through_the_one_line_group(capsys):
+    import typer
+
+    from pipeline.cli._usage import OneLineErrors
+
+    small = typer.Typer(cls=OneLineErrors)
+
+    @small.command()
+    def stop(kind: str) -> None:
+        if kind == "abort":
+            raise typer.Abort()
+        raise KeyError("frame")
+
+    command = typer.main.get_command(small)
+    with pytest.raises(SystemExit) as stopped:
+        command.main(["abort"], prog_name="small")
+    assert stopped.value.code == 1 and len(capsys.readouterr().err.splitlines()) == 1
+    # Any other error reaches the caller as itself, not as an AttributeError from an except clause.
+    with pytest.raises(KeyError, match="frame"):
+        command.main(["other"], prog_name="small")
