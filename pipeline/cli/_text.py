@@ -14,7 +14,6 @@ import re
 from typing import Any
 
 from rich.console import Console, ConsoleDimensions
-from rich.markup import escape
 from rich.text import Text
 
 # C0 controls but tab and newline, DEL and the C1 controls (ESC [ ... is how ANSI codes start).
@@ -39,9 +38,27 @@ def json_text(value: Any) -> str:
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
 
 
+# A bracket with any backslashes before it; the optional part is what rich reads as a tag.
+_BRACKET = re.compile(r"(\\*)(\[(?:[a-z#/@][^[]*?\])?)")
+
+
+def _escape_bracket(match: re.Match) -> str:
+    backslashes, bracket = match.groups()
+    if len(bracket) > 1:  # a tag: rich halves the backslashes before it, and one more escapes it
+        return f"{backslashes}{backslashes}\\{bracket}"
+    # A lone bracket: rich's renderer turns one backslash-bracket into a bracket.
+    return f"{backslashes}\\{bracket}" if backslashes else bracket
+
+
 def esc(value: Any) -> str:
-    """``value`` as text for a markup string: its brackets escaped, its control characters visible."""
-    return escape(visible(str(value)))
+    """``value`` as text for a markup string: its brackets escaped, its control characters visible.
+
+    ``rich.markup.escape`` escapes only brackets that look like tags, but rich's renderer also
+    drops the backslash of a backslash before any other bracket (``\\['`` shows as ``['``), so a
+    user's backslash was lost; here every bracket renders as itself. A backslash at the very end
+    that is followed by a tag in the surrounding markup is still read by rich as an escape.
+    """
+    return _BRACKET.sub(_escape_bracket, visible(str(value)))
 
 
 def plain(value: Any, style: str = "") -> Text:

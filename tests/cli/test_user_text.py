@@ -133,3 +133,15 @@ def test_visible_keeps_text_and_shows_controls(value):
     from rich.text import Text
 
     assert Text.from_markup(esc(value)).plain == visible(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet="\\[]b/@#' x", max_size=12))
+def test_every_bracket_and_backslash_survives_markup(text):
+    """A backslash before a bracket that is no tag (``\\['``) is no longer lost (a hypothesis find)."""
+    from rich.markup import render
+
+    from pipeline.cli._text import esc
+
+    assert render(f"error: {esc(text)}: fix it").plain == f"error: {text}: fix it"
+    assert render(f"[dim]{esc(text)} [/dim]").plain == f"{text} "
