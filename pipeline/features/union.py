@@ -13,8 +13,9 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from ..config import default
-from .relation import MentionContext, RelationFeatures, TargetSimilarity
+from .relation import MentionContext, RelationFeatures
 from .samples import Sample
+from .similarity import TargetSimilarity
 from .tfidf import FastTfidfVectorizer, SplitTokens
 
 

@@ -4,7 +4,9 @@ A pickle names each object's class by module path. Models saved before the packa
 regrouped (framing 0.1.0 up to commit 29949c5) name the old flat modules (``pipeline.classifier``,
 ``pipeline.features``, ``pipeline.entities.features``, ...); :func:`renamed` maps such a name
 to the class's new home, so :func:`pipeline.models.persist.load_model` still loads them.
-A name that is not in the map is returned unchanged, so new pickles are unaffected.
+Classes moved since then (``TargetSimilarity``, from ``pipeline.features.relation`` to
+``pipeline.features.similarity``) are mapped the same way. A name that is not in the map is
+returned unchanged, so new pickles are unaffected.
 """
 
 from __future__ import annotations
@@ -46,6 +48,9 @@ OLD_NAMES = {
     ("pipeline.classify", "piece_record"): "pipeline.inference.records",
     ("pipeline.classify", "to_dataframe"): "pipeline.inference.records",
     ("pipeline.train", "train_entity_stance_extra"): "pipeline.training.entity_stance",
+    # The similarity block left the relation module after the regroup (its own module since 2026-12).
+    ("pipeline.relation", "TargetSimilarity"): "pipeline.features.similarity",
+    ("pipeline.features.relation", "TargetSimilarity"): "pipeline.features.similarity",
 }
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from pipeline.config import load_config
-from pipeline.features.relation import RELATION_NAMES, TargetSimilarity
+from pipeline.features.relation import RELATION_NAMES
 from pipeline.features.samples import _DIGITS, Sample, make_sample, normalise_tokens
 from pipeline.features.union import SourceSpread, build_features
 from pipeline.nlp.processor import Lexical
@@ -56,17 +56,6 @@ class TestSourceSpread:
         X = [Sample("a b"), Sample("a")]
         assert SourceSpread().fit(X).transform(X) == X
         assert SourceSpread(2).fit(X).dropped_ == {"b"}
-
-
-class TestTargetSimilarity:
-    def test_related_scores_higher(self):
-        X = [Sample("aliens landed in mexico", target="aliens land in mexico", near="aliens landed in mexico"),
-             Sample("the stock market fell", target="aliens land in mexico")]
-        sim = TargetSimilarity().fit(X)
-        matrix = sim.transform(X).toarray()
-        assert matrix.shape == (2, len(sim.get_feature_names_out()))
-        assert matrix[0, 0] > 0.3 > matrix[1, 0] == 0.0
-        assert matrix[:, 2:].sum(axis=1).tolist() == [1.0, 1.0]  # exactly one bin each
 
 
 @pytest.mark.parametrize("use_target", [False, True])

@@ -58,4 +58,33 @@ def test_the_old_model_is_built_from_the_new_modules(old_model):
     assert type(clf.estimator).__module__ == "pipeline.models.two_stage"  # the boosted second stage
     modules = {type(step).__module__ for _, step in stance.named_steps["features"].transformer_list}
     assert not modules & set(OLD_MODULES), modules
+    assert "pipeline.features.similarity" in modules  # moved out of features.relation after the regroup
     assert type(old_model.extras["entity_stance"]).__module__ == "pipeline.entities.stance"
+
+
+def test_a_similarity_block_pickled_from_the_relation_module_loads(monkeypatch):
+    """Models saved after the regroup and before the move name ``pipeline.features.relation``."""
+    import io
+
+    import joblib
+
+    from pipeline.features import relation
+    from pipeline.features.samples import Sample
+    from pipeline.features.similarity import TargetSimilarity
+    from pipeline.models.persist import _unpickle
+
+    X = [Sample("aliens landed in mexico", target="aliens land in mexico", near="aliens landed in mexico"),
+         Sample("the stock market fell", target="aliens land in mexico")]
+    fitted = TargetSimilarity().fit(X)
+    with monkeypatch.context() as m:  # pickle it as the code before the move did
+        m.setattr(TargetSimilarity, "__module__", "pipeline.features.relation")
+        m.setattr(relation, "TargetSimilarity", TargetSimilarity, raising=False)
+        buffer = io.BytesIO()
+        joblib.dump(fitted, buffer)
+    data = buffer.getvalue()
+    assert b"pipeline.features.relation" in data and b"pipeline.features.similarity" not in data
+    assert not hasattr(relation, "TargetSimilarity")
+    loaded = _unpickle(data)
+    assert type(loaded) is TargetSimilarity
+    np.testing.assert_array_equal(loaded.transform(X).toarray(), fitted.transform(X).toarray())
+    assert renamed("pipeline.relation", "TargetSimilarity") == ("pipeline.features.similarity", "TargetSimilarity")
