@@ -3,8 +3,9 @@
     python benchmarks/speed.py                      (everything)
     python benchmarks/speed.py startup big-input    (no dataset needed: see benchmarks/startup.py)
 
-``startup`` and ``big-input`` (benchmarks/startup.py) time ``framing --help``, ``--version`` and
-one sentence against ``python -c pass`` and ``spacy.load`` in the same run, and classify a
+``startup`` and ``big-input`` (benchmarks/startup.py) time ``framing --help``, ``framing``,
+``--version``, a usage error and one sentence against ``python -c pass`` and ``spacy.load`` in
+the same run (targets: ``--help`` <= 3x, one sentence <= 1.5x), and classify a
 2.5 MB single-line text with entities (peak RSS). Each other measurement runs in its own process (wall time and peak RSS from ``os.wait4``):
 
 * ``train-cold`` / ``train-warm``: ``framing`` training end to end on the outlet-split train set

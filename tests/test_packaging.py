@@ -63,3 +63,17 @@ def test_the_wheel_ships_and_finds_the_default_model(installed, tmp_path):
     records = json.loads(done.stdout)
     assert len(records) == 11 and {"frame", "stance"} <= set(records[0]["predictions"])
     assert records[0]["entities"] and "stance" in records[0]["entities"][0]
+
+
+def test_the_wheel_answers_help_from_its_shipped_text(installed, tmp_path):
+    """``framing --help`` from the wheel prints the packaged help.txt without loading typer (the fast path)."""
+    framing = installed / "bin" / "framing"
+    done = subprocess.run([str(framing), "--help"], capture_output=True, text=True, cwd=tmp_path, env=_env(), timeout=120)
+    assert done.returncode == 0 and done.stdout == (ROOT / "pipeline" / "cli" / "help.txt").read_text("utf-8")
+    probe = ("import runpy, sys; sys.argv = [sys.argv[1], '--help']\n"
+             "try:\n    runpy.run_path(sys.argv[0], run_name='__main__')\n"
+             "except SystemExit:\n    pass\n"
+             "print('typer' in sys.modules, file=sys.stderr)")
+    loaded = subprocess.run([str(installed / "bin" / "python"), "-c", probe, str(framing)], capture_output=True,
+                            text=True, cwd=tmp_path, env=_env(), timeout=120)
+    assert loaded.stderr.splitlines()[-1] == "False" and loaded.stdout.startswith("Usage: framing [OPTIONS]")

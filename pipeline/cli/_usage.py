@@ -18,6 +18,9 @@ except ImportError:  # pragma: no cover - older typer, on the click package
 
 from ._text import visible
 
+# its message is the whole help text (click >= 8.2; before, a no-arguments group printed its help itself)
+NoArgsIsHelp = getattr(click, "NoArgsIsHelpError", ())
+
 
 class OneLineErrors(TyperGroup):
     """The top-level command group: a usage error prints ``error: ...`` and the usage line.
@@ -36,9 +39,11 @@ class OneLineErrors(TyperGroup):
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except NoArgsIsHelp as exc:  # `framing` or `framing corpus` alone: the help, on stderr, status 2
+            sys.stderr.write(exc.format_message() + "\n")
+            sys.exit(exc.exit_code)
         except click.UsageError as exc:
-            if exc.format_message().strip():  # empty: no arguments at all, the help was printed
-                sys.stderr.write(usage_error(exc))
+            sys.stderr.write(usage_error(exc))
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
             sys.stderr.write(f"error: {visible(exc.format_message())}\n")
