@@ -31,6 +31,7 @@ from .. import errors
 from ..features.samples import FEATURES_VERSION
 from ..io import umask_mode
 from ..version import __version__
+from .files import task_file_names
 from .framing import FramingModel
 from .renames import renamed
 from .trust import SIGNATURE, check_trusted, sign
@@ -67,7 +68,8 @@ def save_model(model: FramingModel, path: str | Path) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
     try:
         files: dict[str, str] = {}
-        for name, obj in [*((f"{t}.joblib", p) for t, p in model.tasks.items()),
+        task_files = task_file_names(list(model.tasks), reserved=[f"{n}.joblib" for n in model.extras])
+        for name, obj in [*((task_files[t], p) for t, p in model.tasks.items()),
                           *((f"{n}.joblib", o) for n, o in model.extras.items())]:
             joblib.dump(obj, tmp / name, compress=3)
             files[name] = _sha256(tmp / name)
@@ -78,7 +80,7 @@ def save_model(model: FramingModel, path: str | Path) -> Path:
             features_version=FEATURES_VERSION,
             created=info.get("created") or datetime.now(timezone.utc).isoformat(timespec="seconds"),
             versions=_versions(info.get("spacy_model", {}).get("name")),
-            tasks={t: {**info.get("tasks", {}).get(t, {}), "labels": model.labels(t), "file": f"{t}.joblib"}
+            tasks={t: {**info.get("tasks", {}).get(t, {}), "labels": model.labels(t), "file": task_files[t]}
                    for t in model.tasks},
             extras={n: f"{n}.joblib" for n in model.extras},
             files=files,

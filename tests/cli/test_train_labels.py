@@ -52,3 +52,29 @@ def test_a_model_trained_anywhere_classifies_without_trust(tmp_path):
     assert json.loads(result.stdout)[0]["predictions"]["stance"]["label"] in ("oppose", "support")
     missing = runner.invoke(app, ["classify", "-", "--model", str(tmp_path / "nope"), "-q"], input="x")
     assert missing.exit_code == 1 and "no model here" in missing.output and "refusing" not in missing.output
+
+
+def test_a_label_column_with_a_slash_trains_saves_and_classifies(tmp_path):
+    """`stance/2020` (a path separator) and `..` as label columns: saved inside the model folder under
+    safe file names, classified under their real names."""
+    import csv
+    import io
+
+    names = ["..", "stance/2020"]  # the order tasks are trained and printed in
+    rows = [{"text": t, "labels": {n: y for n in names}} for t, y in TINY_STANCE_TEXTS]
+    data = tmp_path / "data.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    mine = tmp_path / "models" / "mine"
+    result = runner.invoke(app, ["train", str(data), "--out", str(mine), "-q", "--no-eval"])
+    assert result.exit_code == 0, result.output
+    assert "tasks: .., stance/2020)" in result.output
+    assert sorted(p.parent for p in mine.rglob("*")) == [mine] * 3 and not (tmp_path / "models" / "stance").exists()
+    assert list(json.loads((mine / "model.json").read_text("utf-8"))["tasks"]) == names
+    args = ["classify", "-", "--model", str(mine), "--no-entities", "-q", "--no-cache"]
+    done = runner.invoke(app, [*args, "-f", "json"], input="ban the cameras now")
+    assert done.exit_code == 0, done.output
+    predictions = json.loads(done.stdout)[0]["predictions"]
+    assert list(predictions) == names and predictions["stance/2020"] == predictions[".."]
+    done = runner.invoke(app, [*args, "-f", "csv"], input="ban the cameras now")
+    header = next(csv.reader(io.StringIO(done.stdout)))
+    assert done.exit_code == 0 and "stance/2020" in header and ".." in header, header

@@ -309,3 +309,31 @@ class TestSignatures:
         assert "signature" not in json.loads((DEFAULT_MODEL / MODEL_JSON).read_text())
         assert load_model(DEFAULT_MODEL).tasks
 
+
+
+class TestTaskNames:
+    """Any label column name works as a task: its file in the folder is safe, model.json keeps the name."""
+
+    NAMES = ["stance/2020", "a\\b", "..", "../up", "x\x00y", "Haltung gegenüber", ".hidden", "s" * 5000, "stance"]
+
+    def test_any_task_name_saves_and_reloads_with_identical_predictions(self, models_dir, tmp_path):
+        from pipeline.models.framing import FramingModel
+
+        base = load_model(make_model(models_dir / f"names-base-{tmp_path.name}"))
+        pipe = base.tasks["stance"]
+        tasks = {name: pipe for name in [*self.NAMES, "Stance"]}
+        folder = models_dir / f"names-{tmp_path.name}"
+        save_model(FramingModel(tasks=tasks, info=base.info), folder)
+        again = load_model(folder)
+        assert list(again.tasks) == list(tasks)
+        expected = pipe.predict_proba(PROBE)
+        for name in tasks:
+            assert np.array_equal(again.tasks[name].predict_proba(PROBE), expected), name
+            assert again.labels(name) == ["oppose", "support"]
+        files = sorted(p.name for p in folder.iterdir())
+        assert len(files) == len(tasks) + 1 and all(len(f) <= 80 for f in files)  # one file a task, model.json
+        assert len({f.casefold() for f in files}) == len(files)  # `Stance` and `stance` apart on any file system
+        assert not any(p.name.startswith("up") for p in models_dir.iterdir())  # nothing written beside the folder
+        info = json.loads((folder / MODEL_JSON).read_text("utf-8"))
+        assert info["tasks"]["stance"]["file"] == "stance.joblib"  # a plain name keeps its file name
+        assert info["tasks"]["stance/2020"]["file"].startswith("stance_2020-")
