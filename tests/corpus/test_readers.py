@@ -3,7 +3,7 @@ import json
 import pytest
 
 from pipeline import errors
-from pipeline.corpus import CsvOptions, LoadReport, corpus_stats, read_corpus
+from pipeline.corpus import LoadReport, corpus_stats, read_corpus
 
 
 def write(path, text, encoding="utf-8"):
@@ -53,29 +53,6 @@ class TestJsonl:
     def test_missing_path(self, tmp_path):
         with pytest.raises(errors.CorpusError, match="no such file or folder"):
             list(read_corpus(tmp_path / "nope.jsonl"))
-
-
-class TestCsv:
-    def test_mapping_labels_and_meta(self, tmp_path):
-        f = write(tmp_path / "c.csv", 'uid,body,outlet,stance,extra\n1,"Text, with comma",Daily,oppose,x\n2,"Multi\nline",Weekly,support,y\n')
-        pieces = list(read_corpus(f, csv_options=CsvOptions(columns={"id": "uid", "text": "body", "source": "outlet"})))
-        assert [(p.id, p.source, p.labels) for p in pieces] == [("1", "Daily", {"stance": "oppose"}), ("2", "Weekly", {"stance": "support"})]
-        assert pieces[1].text == "Multi\nline"
-        assert pieces[0].meta == {"extra": "x"}
-
-    def test_tsv(self, tmp_path):
-        f = write(tmp_path / "c.tsv", "id\ttext\tframe\na\tSome text\teconomic\n")
-        assert next(read_corpus(f)).labels == {"frame": "economic"}
-
-    def test_row_with_extra_cells_names_its_line(self, tmp_path):
-        f = write(tmp_path / "c.csv", 'id,text\n1,"ok"\n2,"multi\nline"\n3,too,many\n')
-        with pytest.raises(errors.CorpusError, match=r"c\.csv:5: the row has 3 cells but the header has 2"):
-            list(read_corpus(f))
-
-    def test_no_text_column(self, tmp_path):
-        f = write(tmp_path / "c.csv", "id,body\n1,x\n")
-        with pytest.raises(errors.CorpusError, match="--map text=COLUMN"):
-            list(read_corpus(f))
 
 
 class TestFolders:

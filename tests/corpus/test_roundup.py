@@ -1,10 +1,9 @@
-"""Tests for pipeline.corpus.roundup (and html): the pages in corpus/roundups, each header form."""
+"""Tests for pipeline.corpus.roundup: the pages in corpus/roundups, each header form."""
 
 from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline import errors
-from pipeline.corpus.roundup import Roundup, clean_text, looks_like_roundup, parse_date, split_roundup
+from pipeline.corpus.roundup import Roundup, clean_text, looks_like_roundup, split_roundup
 
 PAGES = sorted((Path(__file__).resolve().parents[2] / "corpus" / "roundups").glob("*.txt"))
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
@@ -246,17 +245,6 @@ class TestArticle:
         assert clean_text("Advertisement\nThe vote passed.")[0] == "The vote passed."
 
 
-class TestDates:
-    @pytest.mark.parametrize(("text", "iso"), [
-        ("6/11/2020", "2020-06-11"), ("12/1/99", "1999-12-01"), ("2020-06-11", "2020-06-11"),
-        ("June 11, 2020", "2020-06-11"), ("Jun. 11 2020", "2020-06-11"), ("11 June 2020", "2020-06-11"),
-        ("Sept. 3, 2021", "2021-09-03"), ("Wednesday, Aug. 16, 2023", "2023-08-16"), ("3rd March 2024", "2024-03-03"),
-        ("2/30/2020", None), ("13/11/2020", None), ("June 2020", None), ("yesterday", None),
-    ])
-    def test_parse_date(self, text, iso):
-        assert parse_date(text) == iso
-
-
 def test_non_text_input_raises_input_error():
     with pytest.raises(errors.InputError):
         split_roundup(b"bytes")  # type: ignore[arg-type]
@@ -289,44 +277,6 @@ def test_split_roundup_returns_pieces_or_framing_error(text):
         assert re.search(r"\w", piece.text)
     for r in result.removed:
         assert 0 <= r.start <= r.end <= len(text) and text[r.start:r.end] == r.text
-
-
-class TestHtml:
-    PAGE = """<html><head><title>Tech pauses</title></head><body><nav>Home | Tech</nav><article>
-    <h1>IBM, Amazon and Microsoft step back</h1>
-    <p>In the space of four days this week, three of the best-known technology companies in the United
-    States said they would stop or pause selling facial-recognition software to police.</p>
-    <p>IBM moved first. On Monday the company told members of Congress that it would no longer offer
-    general-purpose facial-recognition software.</p>
-    <p><b>Amazon pauses police use of Rekognition — Circuit Weekly — 2020-06-10</b><br>
-    Amazon will stop police departments from using its Rekognition service for one year.</p>
-    <p>Dana Whitfield on Twitter, 6/10/2020: A one-year pause is a start.</p>
-    </article><footer>© 2020 The Dispatch. All rights reserved.</footer></body></html>"""
-
-    def test_html_page_splits_like_text(self):
-        pytest.importorskip("trafilatura")
-        from pipeline.corpus.html import html_to_text
-
-        text = html_to_text(self.PAGE)
-        assert "\n\n" in text and "<p>" not in text
-        kinds = [(p.kind, p.source) for p in split_roundup(text).pieces]
-        assert kinds == [("article", None), ("snippet", "Circuit Weekly"), ("post", "Dana Whitfield")]
-
-    def test_page_without_text_raises(self):
-        pytest.importorskip("trafilatura")
-        from pipeline.corpus.html import html_to_text
-
-        with pytest.raises(errors.InputError):
-            html_to_text("<html><body></body></html>")
-        with pytest.raises(errors.InputError):
-            html_to_text(42)  # type: ignore[arg-type]
-
-    def test_missing_extra_says_how_to_install_it(self, monkeypatch):
-        from pipeline.corpus.html import html_to_text
-
-        monkeypatch.setitem(sys.modules, "trafilatura", None)
-        with pytest.raises(errors.InputError, match=r"pip install 'framing\[html\]'"):
-            html_to_text("<p>x</p>")
 
 
 class TestPageHeader:

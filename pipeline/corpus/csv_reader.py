@@ -1,0 +1,116 @@
+"""Reading CSV/TSV corpora: a header row, a column mapping to piece fields, label columns.
+
+A problem with the header or the options stops the load even with ``skip_invalid``; a bad row
+is an error at its ``file:line`` (or skipped and recorded).
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import errors
+from .load_report import LoadReport, _build, _fail
+from .piece import FIELDS, Piece
+from .text_io import iter_lines
+
+__all__ = ["LABEL_COLUMNS", "CsvOptions"]
+
+LABEL_COLUMNS = ("stance", "frame", "lean", "label")
+
+
+# A whole article can sit in one CSV cell; the csv module's default limit is 128 KiB.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+@dataclass
+class CsvOptions:
+    """How CSV/TSV columns map to piece fields.
+
+    Attributes:
+        columns: Piece field -> CSV column name, for columns not named like the field.
+        labels: Columns holding labels (task name = column name). Default: any of
+            ``stance``, ``frame``, ``lean``, ``label`` present in the header.
+        delimiter: Force a delimiter; default ``\\t`` for .tsv and ``,`` otherwise.
+    """
+
+    columns: dict[str, str] = field(default_factory=dict)
+    labels: tuple[str, ...] | None = None
+    delimiter: str | None = None
+
+
+def _read_csv(file: Path, options: CsvOptions, skip_invalid: bool, report: LoadReport) -> Iterator[Piece]:
+    try:
+        yield from _read_csv_rows(file, options, skip_invalid, report)
+    except errors.CorpusError as exc:
+        if getattr(exc, "fatal", False) or not skip_invalid:
+            raise
+        _fail(exc.reason, exc.where or str(file), skip_invalid, report)
+
+
+def _header_error(message: str, *, where: str | None = None) -> errors.CorpusError:
+    """A problem with the header or the options: it stops the load even with skip_invalid."""
+    exc = errors.CorpusError(message, where=where)
+    exc.fatal = True
+    return exc
+
+
+def _read_csv_rows(file: Path, options: CsvOptions, skip_invalid: bool, report: LoadReport) -> Iterator[Piece]:
+    delimiter = options.delimiter or ("\t" if file.suffix.lower() == ".tsv" else ",")
+    # strict: an unterminated quote is an error at its line, not a cell that swallows the
+    # rest of the file.
+    reader = csv.reader((line for _, line in iter_lines(file)), delimiter=delimiter, strict=True)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise _header_error(errors.EMPTY_CORPUS.format(path=file, expected="a header row"),
+            where=f"{file}:1") from None
+    except csv.Error as exc:
+        raise _header_error(f"the header row is not valid CSV ({exc}).", where=f"{file}:1") from None
+    if len(set(header)) < len(header):
+        dupes = sorted({h for h in header if header.count(h) > 1})
+        raise _header_error(f"the header names column(s) {dupes} more than once; rename them.",
+            where=f"{file}:1")
+    mapping = {name: name for name in FIELDS if name in header and name not in ("labels", "meta", "offsets")}
+    for fld, column in options.columns.items():
+        if fld not in FIELDS:
+            raise _header_error(f"--map names unknown field {fld!r}; fields are {', '.join(FIELDS)}.")
+        if column not in header:
+            raise _header_error(f"--map {fld}={column}: no column {column!r} in the header {header}.", where=f"{file}:1")
+        mapping[fld] = column
+    if "text" not in mapping:
+        raise _header_error(errors.CSV_NO_TEXT_COLUMN.format(wanted="text", columns=header), where=f"{file}:1")
+    label_cols = options.labels if options.labels is not None else tuple(c for c in header if c in LABEL_COLUMNS)
+    for col in label_cols:
+        if col not in header:
+            raise _header_error(f"label column {col!r} is not in the header {header}.", where=f"{file}:1")
+    used = set(mapping.values()) | set(label_cols)
+    line = reader.line_num
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            _fail(f"not valid CSV ({exc}). Check the quotes of this row, or pass --skip-invalid.",
+                  f"{file}:{line + 1}", skip_invalid, report)
+            line = reader.line_num
+            continue
+        where = f"{file}:{line + 1}"
+        start_line, line = line + 1, reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            _fail(errors.CSV_BAD_ROW.format(found=len(row), expected=len(header)), where, skip_invalid, report)
+            continue
+        cells = dict(zip(header, row))
+        record: dict[str, Any] = {fld: cells[col] or None for fld, col in mapping.items()}
+        record["labels"] = {col: cells[col] for col in label_cols if cells[col].strip()}
+        record["meta"] = {col: cells[col] for col in header if col not in used and col}
+        piece = _build(record, where, f"{file.stem}:{start_line}", skip_invalid, report)
+        if piece is not None:
+            yield piece
