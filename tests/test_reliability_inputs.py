@@ -11,6 +11,7 @@ from pipeline import errors
 from pipeline.corpus import LoadReport, read_corpus
 from pipeline.corpus.text_io import iter_lines, read_text
 from pipeline.nlp import processor as nlp
+from pipeline.nlp import workers
 
 
 def write(path, data: bytes):
@@ -126,10 +127,10 @@ class TestLongTexts:
         assert lex.tokens.split(" ") == text.split()
 
     def test_entities_survive_chunking(self, monkeypatch):
-        monkeypatch.setattr(nlp, "CHUNK_CHARS", 200)
+        monkeypatch.setattr(workers, "CHUNK_CHARS", 200)
         sentence = "Barack Obama met Angela Merkel in Berlin on Monday. "
         text = sentence * 12  # about 620 characters: four chunks
-        assert len(nlp._split_long(text)) > 1
+        assert len(workers._split_long(text)) > 1
         (doc,) = nlp.Processor(n_process=1).docs([text])
         assert doc.text == text
         names = [e.text for e in doc.ents if e.label_ in ("PERSON", "GPE")]

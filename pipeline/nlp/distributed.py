@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from .cache import DocCache
-from .processor import Processor, _work_job
+from .processor import Processor
+from .workers import _work_job
 
 SHARD_TEXTS = 500
 
