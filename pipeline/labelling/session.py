@@ -17,8 +17,13 @@ import numpy as np
 from .. import errors
 from ..corpus import Piece
 from .codebook import definitions_for
+from .retrain import retrain_framer
+from .spans import entity_spans, ner_entities
 from .store import LabelWriter, read_label_log
 from .suggest import suggest
+
+# retrain_framer and ner_entities are what the CLI hands a session; importable from here as before.
+__all__ = ["KEYS", "AnnotationSession", "entity_spans", "ner_entities", "retrain_framer"]
 
 # Keys that label, in order; u (undo) and space (skip) are left out.
 KEYS = "1234567890abcdefghijklmnopqrstvwxyz"
@@ -276,49 +281,3 @@ class _Cached:
             for row, p in enumerate(todo):
                 cache[version, p.id] = {task: m[row] for task, m in fresh.items()}
         return {task: np.vstack([cache[version, p.id][task] for p in pieces]) for task in self.model.tasks}
-
-
-def entity_spans(entities: list[dict], length: int) -> list[dict[str, Any]]:
-    """Non-overlapping ``{start, end, label, name}`` mention spans, in text order, from entity records."""
-    spans = sorted((s, e, ent["label"], ent["text"]) for ent in entities for s, e in ent.get("mentions", [])
-                   if 0 <= s < e <= length)
-    out: list[dict[str, Any]] = []
-    for start, end, label, name in spans:
-        if out and start < out[-1]["end"]:
-            continue
-        out.append({"start": start, "end": end, "label": label, "name": name})
-    return out
-
-
-def retrain_framer(pieces: list[Piece], tasks: list[str], *, config: dict[str, Any] | None = None,
-                   processor: Any = None) -> Any:
-    """Train a fresh model on ``pieces`` for the ``tasks`` that have enough labels, as a Framer.
-
-    A task needs two labels and four labelled pieces; the others keep no classifier until then.
-
-    Raises:
-        TrainingError: When no task has enough labels yet.
-    """
-    from ..inference.framer import Framer
-    from ..training.train import train
-
-    trainable = []
-    for task in tasks:
-        labels = [p.labels[task] for p in pieces if task in p.labels]
-        if len(labels) >= 4 and len(set(labels)) >= 2:
-            trainable.append(task)
-    if not trainable:
-        raise errors.TrainingError("not enough labels to train yet (each task needs four pieces and two labels).")
-    result = train(pieces, tasks=trainable, config=config, processor=processor, evaluate=False)
-    return Framer(result.model, processor=processor)
-
-
-def ner_entities(processor: Any, entity_types: Iterable[str] | None = None) -> Callable[[Piece], list[dict]]:
-    """``entities(piece) -> entity records`` with spaCy's NER, for highlighting without a model."""
-    from ..entities import extract_entities
-
-    def entities(piece: Piece) -> list[dict]:
-        doc = next(iter(processor.docs([piece.text])))
-        return [e.to_record() for e in extract_entities(doc, types=entity_types)]
-
-    return entities

@@ -10,43 +10,34 @@ leaves the previous model intact.
 
 from __future__ import annotations
 
-import ctypes
-import hashlib
-import io
 import json
-import os
-import re
 import shutil
 import tempfile
-import warnings
 from datetime import datetime, timezone
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import joblib
-from joblib import numpy_pickle
 
 from .. import errors
 from ..features.samples import FEATURES_VERSION
 from ..io import umask_mode
-from ..version import __version__
 from .files import task_file_names
+from .folders import _fsync_folder, _sha256, _swap_in
 from .framing import FramingModel
-from .renames import renamed
+from .integrity import MODEL_JSON, _verified_files
+from .renames import _unpickle
 from .trust import SIGNATURE, check_trusted, sign
 from .trust import trusted_roots as trust_roots
+from .versions import _versions, _warn_versions
 
 FORMAT_VERSION = 1
-MODEL_JSON = "model.json"
 PROJECT_MODELS = Path(__file__).resolve().parents[2] / "models"
 # The default model ships inside the package (setup.py copies models/default to
 # pipeline/default_model in a wheel or sdist build); a clone or an editable install reads it
 # from the repository's models/default.
 PACKAGED_MODEL = Path(__file__).resolve().parents[1] / "default_model"
 DEFAULT_MODEL = PACKAGED_MODEL if (PACKAGED_MODEL / "model.json").is_file() else PROJECT_MODELS / "default"
-# model.json may only name plain files inside the model folder: no '/', no '..'.
-_SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,200}\.joblib\Z")
 
 
 def trusted_roots() -> list[Path]:
@@ -166,150 +157,6 @@ def load_model(path: str | Path, *, trust: bool = False) -> FramingModel:
         if not (hasattr(pipe, "predict_proba") and hasattr(pipe, "classes_")):
             raise errors.ModelError(f"{path / info['tasks'][task]['file']}: not a fitted classifier.")
     return FramingModel(tasks=tasks, info=info, extras=extras)
-
-
-class _RenamingUnpickler(numpy_pickle.NumpyUnpickler):
-    """joblib's unpickler, reading the classes of pre-regroup models from their new modules."""
-
-    def find_class(self, module: str, name: str) -> Any:
-        return super().find_class(*renamed(module, name))
-
-
-def _unpickle(data: bytes) -> Any:
-    """Load one joblib file's bytes, mapping old module paths (:mod:`.renames`) to new ones.
-
-    This is ``joblib.load`` on a file object (compressed or not), with :class:`_RenamingUnpickler`
-    in place of joblib's own unpickler.
-    """
-    with numpy_pickle._validate_fileobject_and_memmap(io.BytesIO(data), "", None) as (fobj, _):
-        return _RenamingUnpickler("", fobj, ensure_native_byte_order=True, mmap_mode=None).load()
-
-
-def _verified_files(path: Path, info: dict[str, Any]) -> dict[str, bytes]:
-    """The bytes of every file ``model.json`` lists, each checked against its SHA-256.
-
-    Each file is read once and the checked bytes are what gets unpickled, so the file cannot
-    change between the check and the load. Names must be plain ``*.joblib`` files in the
-    folder itself, and no file may be a symbolic link.
-    """
-    files = info.get("files")
-    tasks = info.get("tasks")
-    extras = info.get("extras", {})
-    if not isinstance(files, dict) or not isinstance(tasks, dict) or not isinstance(extras, dict):
-        raise errors.ModelIntegrityError(f"{path / MODEL_JSON}: 'files', 'tasks' and 'extras' must be objects.")
-    needed = []
-    for task, meta in tasks.items():
-        if not isinstance(meta, dict) or not isinstance(meta.get("file"), str):
-            raise errors.ModelIntegrityError(f"{path / MODEL_JSON}: task {task!r} names no file.")
-        needed.append(meta["file"])
-    needed += list(extras.values())
-    for name in [*needed, *files]:
-        if not isinstance(name, str) or not _SAFE_NAME.match(name):
-            raise errors.ModelIntegrityError(
-                f"{path / MODEL_JSON}: lists the file {name!r}; a model may only name plain *.joblib "
-                "files inside its own folder. Refusing to load it."
-            )
-    for name in needed:
-        if name not in files:
-            raise errors.ModelIntegrityError(f"{path / name}: no checksum recorded in {MODEL_JSON}; refusing to load it.")
-    real_folder = path.resolve()
-    data: dict[str, bytes] = {}
-    for name in sorted(set(needed)):
-        file = path / name
-        if file.is_symlink() or (file.exists() and file.resolve().parent != real_folder):
-            raise errors.ModelIntegrityError(
-                f"{file}: is a symbolic link; a model's files must be regular files in its folder. "
-                "Refusing to load it."
-            )
-        try:
-            content = file.read_bytes()
-        except FileNotFoundError:
-            raise errors.ModelIntegrityError(f"{file}: missing. The model is incomplete; retrain or restore it.") from None
-        except OSError as exc:
-            raise errors.ModelIntegrityError(f"{file}: cannot be read ({exc.strerror}).") from None
-        if hashlib.sha256(content).hexdigest() != files[name]:
-            raise errors.ModelIntegrityError(
-                f"{file}: checksum does not match {MODEL_JSON}; the file was changed or corrupted. "
-                "Refusing to load it (it could run code). Retrain or restore the model."
-            )
-        data[name] = content
-    return data
-
-
-def _swap_in(tmp: Path, path: Path) -> None:
-    """Put the folder ``tmp`` at ``path``; any previous folder there is removed afterwards.
-
-    On Linux both folders are exchanged in one atomic ``renameat2`` call, so there is no
-    instant at which ``path`` is missing. Elsewhere the old folder is first moved aside,
-    which leaves a short window (see :func:`read_model_info` for how that is reported).
-    """
-    if path.exists() and _exchange(tmp, path):
-        shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the old model
-        return
-    old = None
-    if path.exists():
-        old = path.with_name(f".{path.name}.old-{os.getpid()}")
-        os.replace(path, old)
-    os.replace(tmp, path)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two paths with Linux ``renameat2(RENAME_EXCHANGE)``; False if unsupported."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
-    return result == 0
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Flush the files of ``folder`` to disk, so a power cut cannot swap in empty files."""
-    for file in folder.iterdir():
-        with open(file, "rb") as handle:
-            os.fsync(handle.fileno())
-
-
-def _sha256(file: Path) -> str:
-    digest = hashlib.sha256()
-    with open(file, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _versions(spacy_model: str | None) -> dict[str, str | None]:
-    def version(dist: str) -> str | None:
-        try:
-            return metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            return None
-
-    return {
-        "framing": __version__,
-        "python": ".".join(map(str, __import__("sys").version_info[:3])),
-        "spacy": version("spacy"),
-        "scikit-learn": version("scikit-learn"),
-        "joblib": version("joblib"),
-        "numpy": version("numpy"),
-        "spacy_model": version((spacy_model or "").replace("_", "-")) if spacy_model else None,
-    }
-
-
-def _warn_versions(info: dict[str, Any], path: Path) -> None:
-    saved = info.get("versions", {})
-    now = _versions(info.get("spacy_model", {}).get("name"))
-    for name in ("scikit-learn", "spacy", "numpy", "spacy_model"):
-        if saved.get(name) and now.get(name) and saved[name] != now[name]:
-            warnings.warn(
-                f"{path}: made with {name} {saved[name]}, running {now[name]}; predictions may differ. "
-                "Retrain the model to be sure.",
-                stacklevel=3,
-            )
 
 
 def _is_within(path: Path, root: Path) -> bool:

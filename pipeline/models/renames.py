@@ -6,10 +6,16 @@ regrouped (framing 0.1.0 up to commit 29949c5) name the old flat modules (``pipe
 to the class's new home, so :func:`pipeline.models.persist.load_model` still loads them.
 Classes moved since then (``TargetSimilarity``, from ``pipeline.features.relation`` to
 ``pipeline.features.similarity``) are mapped the same way. A name that is not in the map is
-returned unchanged, so new pickles are unaffected.
+returned unchanged, so new pickles are unaffected. :func:`_unpickle` is joblib's loader with
+that mapping in its ``find_class``.
 """
 
 from __future__ import annotations
+
+import io
+from typing import Any
+
+from joblib import numpy_pickle
 
 # Old module -> the module that holds its code now.
 OLD_MODULES = {
@@ -65,3 +71,20 @@ def renamed(module: str, name: str) -> tuple[str, str]:
     if (module, top) in OLD_NAMES:
         return OLD_NAMES[(module, top)], name
     return OLD_MODULES.get(module, module), name
+
+
+class _RenamingUnpickler(numpy_pickle.NumpyUnpickler):
+    """joblib's unpickler, reading the classes of pre-regroup models from their new modules."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        return super().find_class(*renamed(module, name))
+
+
+def _unpickle(data: bytes) -> Any:
+    """Load one joblib file's bytes, mapping old module paths (:mod:`.renames`) to new ones.
+
+    This is ``joblib.load`` on a file object (compressed or not), with :class:`_RenamingUnpickler`
+    in place of joblib's own unpickler.
+    """
+    with numpy_pickle._validate_fileobject_and_memmap(io.BytesIO(data), "", None) as (fobj, _):
+        return _RenamingUnpickler("", fobj, ensure_native_byte_order=True, mmap_mode=None).load()

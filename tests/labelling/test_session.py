@@ -11,7 +11,7 @@ from pipeline import errors
 from pipeline.corpus import Piece
 from pipeline.labelling import LabelWriter, read_label_log
 from pipeline.labelling.codebook import parse_codebook
-from pipeline.labelling.session import AnnotationSession, entity_spans
+from pipeline.labelling.session import AnnotationSession
 
 STANCE = ["oppose", "support"]
 
@@ -159,24 +159,3 @@ def test_a_failed_retraining_is_reported_not_lost(tmp_path):
     session.label(session.current(), "stance", "support")
     assert session.wait_for_retrain(10)
     assert session.view()["status"]["model"]["error"] == "retraining failed: not enough labels"
-
-
-def test_entity_spans_drop_overlaps_and_bad_offsets():
-    entities = [{"text": "A B", "label": "PERSON", "mentions": [[0, 3], [10, 12]]},
-                {"text": "B", "label": "ORG", "mentions": [[2, 3], [40, 50]]}]
-    assert entity_spans(entities, 20) == [{"start": 0, "end": 3, "label": "PERSON", "name": "A B"},
-                                          {"start": 10, "end": 12, "label": "PERSON", "name": "A B"}]
-
-
-def test_retrain_framer_trains_the_tasks_with_enough_labels(sample_pieces):
-    from dataclasses import replace
-
-    from pipeline.labelling.session import retrain_framer
-
-    pieces = [replace(p, labels={"stance": p.labels["stance"]}) for p in sample_pieces[:12]]
-    framer = retrain_framer(pieces, ["stance", "frame"])  # no frame labels yet: stance only
-    assert list(framer.model.tasks) == ["stance"]
-    proba = framer.probabilities(pieces[:3])["stance"]
-    assert proba.shape == (3, 3) and abs(proba.sum(axis=1) - 1).max() < 1e-6
-    with pytest.raises(errors.TrainingError, match="not enough labels"):
-        retrain_framer(pieces[:3], ["stance"])

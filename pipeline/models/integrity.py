@@ -1,0 +1,69 @@
+"""Reading a model's files only after checking them: plain ``*.joblib`` names inside the folder,
+no symbolic links, and the SHA-256 that ``model.json`` records for each (joblib runs code when
+it loads, so nothing is unpickled before this passes)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+from .. import errors
+
+MODEL_JSON = "model.json"
+
+
+# model.json may only name plain files inside the model folder: no '/', no '..'.
+_SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,200}\.joblib\Z")
+
+
+def _verified_files(path: Path, info: dict[str, Any]) -> dict[str, bytes]:
+    """The bytes of every file ``model.json`` lists, each checked against its SHA-256.
+
+    Each file is read once and the checked bytes are what gets unpickled, so the file cannot
+    change between the check and the load. Names must be plain ``*.joblib`` files in the
+    folder itself, and no file may be a symbolic link.
+    """
+    files = info.get("files")
+    tasks = info.get("tasks")
+    extras = info.get("extras", {})
+    if not isinstance(files, dict) or not isinstance(tasks, dict) or not isinstance(extras, dict):
+        raise errors.ModelIntegrityError(f"{path / MODEL_JSON}: 'files', 'tasks' and 'extras' must be objects.")
+    needed = []
+    for task, meta in tasks.items():
+        if not isinstance(meta, dict) or not isinstance(meta.get("file"), str):
+            raise errors.ModelIntegrityError(f"{path / MODEL_JSON}: task {task!r} names no file.")
+        needed.append(meta["file"])
+    needed += list(extras.values())
+    for name in [*needed, *files]:
+        if not isinstance(name, str) or not _SAFE_NAME.match(name):
+            raise errors.ModelIntegrityError(
+                f"{path / MODEL_JSON}: lists the file {name!r}; a model may only name plain *.joblib "
+                "files inside its own folder. Refusing to load it."
+            )
+    for name in needed:
+        if name not in files:
+            raise errors.ModelIntegrityError(f"{path / name}: no checksum recorded in {MODEL_JSON}; refusing to load it.")
+    real_folder = path.resolve()
+    data: dict[str, bytes] = {}
+    for name in sorted(set(needed)):
+        file = path / name
+        if file.is_symlink() or (file.exists() and file.resolve().parent != real_folder):
+            raise errors.ModelIntegrityError(
+                f"{file}: is a symbolic link; a model's files must be regular files in its folder. "
+                "Refusing to load it."
+            )
+        try:
+            content = file.read_bytes()
+        except FileNotFoundError:
+            raise errors.ModelIntegrityError(f"{file}: missing. The model is incomplete; retrain or restore it.") from None
+        except OSError as exc:
+            raise errors.ModelIntegrityError(f"{file}: cannot be read ({exc.strerror}).") from None
+        if hashlib.sha256(content).hexdigest() != files[name]:
+            raise errors.ModelIntegrityError(
+                f"{file}: checksum does not match {MODEL_JSON}; the file was changed or corrupted. "
+                "Refusing to load it (it could run code). Retrain or restore the model."
+            )
+        data[name] = content
+    return data
