@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from pipeline.features import tfidf
+from pipeline.features import ngram_codes
 from pipeline.features.tfidf import FastTfidfVectorizer, SplitTokens
 
 
@@ -31,7 +31,7 @@ def _documents(n: int = 600, seed: int = 0) -> list[str]:
     dict(analyzer="char_wb", ngram_range=(2, 4), min_df=2),  # characters: likewise
 ])
 def test_same_fit_as_scikit_learn(params, monkeypatch):
-    monkeypatch.setattr(tfidf, "CHUNK", 128)  # several chunks whose codes must be merged
+    monkeypatch.setattr(ngram_codes, "CHUNK", 128)  # several chunks whose codes must be merged
     docs = _documents()
     ours, theirs = FastTfidfVectorizer(**params), TfidfVectorizer(**params)
     X, expected = ours.fit_transform(docs), theirs.fit_transform(docs)
@@ -104,7 +104,7 @@ def test_nothing_to_count_is_scikit_learns_error():
 @pytest.mark.parametrize("ngram_range", [(1, 2), (2, 2), (1, 1)])
 def test_split_tokens_counts_as_the_equivalent_token_pattern(ngram_range, monkeypatch):
     # "!" and "x" are left out, so "w1 ! w2" has the bigram "w1 w2" in fit and in transform
-    monkeypatch.setattr(tfidf, "CHUNK", 128)
+    monkeypatch.setattr(ngram_codes, "CHUNK", 128)
     docs = _documents()
     ours = FastTfidfVectorizer(tokenizer=SplitTokens(r"\w\w"), token_pattern=None, lowercase=False,
                                ngram_range=ngram_range, min_df=2)
