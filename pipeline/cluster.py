@@ -20,10 +20,7 @@ def require_dask() -> None:
     try:
         import distributed  # noqa: F401
     except ImportError:
-        raise errors.MissingExtraError(
-            "--dask needs Dask's distributed scheduler: pip install 'framing[dask]' "
-            "(the same version on the client and every worker)."
-        ) from None
+        raise errors.MissingExtraError.of(errors.DASK_MISSING) from None
 
 
 def local_workers(address: str) -> int | None:
@@ -38,7 +35,7 @@ def local_workers(address: str) -> int | None:
         return None
     count = address[len(LOCAL) + 1:]
     if not count.isdigit() or int(count) < 1:
-        raise errors.ConfigError(f"--dask {address}: expected local:N with N workers, e.g. local:2.")
+        raise errors.ConfigError.of(errors.DASK_BAD_LOCAL, address=address)
     return int(count)
 
 
@@ -70,10 +67,7 @@ def connect(dask: Any) -> Iterator[Any]:
     try:
         client = Client(dask, timeout=CONNECT_TIMEOUT_S)
     except (OSError, TimeoutError, ValueError) as exc:
-        raise errors.ClusterError(
-            f"cannot reach the Dask scheduler at {dask} ({type(exc).__name__}: {exc}). Start one with "
-            "`dask scheduler` and workers with `dask worker ADDRESS --nthreads 1`, check the address "
-            "(tcp://host:8786), or use --dask local for a cluster on this machine."
-        ) from None
+        raise errors.ClusterError.of(errors.DASK_UNREACHABLE, address=dask, kind=type(exc).__name__,
+                                     detail=exc) from None
     with client:
         yield client

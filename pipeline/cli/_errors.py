@@ -13,6 +13,40 @@ from .. import errors
 from ._common import err
 from ._text import esc
 
+# The flag for each option a library message suggests (pipeline.errors.ARGUMENTS has the keys):
+# the library names the Python argument, the CLI's output names the flag.
+FLAGS = {
+    "skip_invalid": "--skip-invalid",
+    "allow_labels": "--allow-labels",
+    "trust": "--trust",
+    "column_map": "--map",
+    "column_map_text": "--map text=COLUMN",
+    "label_column": "--label COLUMN",
+    "label_column_named": "--label {arg}",
+    "folder_task": "--folder-task TASK",
+    "config": "--config",
+    "entity_stance_data": "--entity-stance-data",
+    "dask": "--dask",
+    "dask_local": "--dask local",
+    "codebook": "--codebook",
+    "model": "--model",
+    "no_model": "--no-model",
+    "task": "--task",
+    "label_set": "--label-set {task}=support,oppose,neutral",
+    "port": "another --port",
+    "resume": "--resume",
+    "shard_size": "a smaller --shard-size",
+    "parts_dir": "--parts-dir",
+    "spacy_model": "--spacy-model",
+    "train_to": "`framing train CORPUS --out {path}`",
+    "export_import": "framing model export, then framing model import",
+}
+
+
+def message(exc: errors.FramingError) -> str:
+    """The error's message as the CLI shows it: the options it suggests named by their flags."""
+    return exc.render(FLAGS)
+
 
 def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     """Run ``command``; print library warnings, and a library error as one line with its exit code."""
@@ -26,7 +60,7 @@ def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             try:
                 return command(*args, **kwargs)
             except errors.FramingError as exc:
-                err.print(f"[bold red]error:[/] {esc(exc)}", highlight=False)
+                err.print(f"[bold red]error:[/] {esc(message(exc))}", highlight=False)
                 raise typer.Exit(code=exc.exit_code) from None
             except KeyboardInterrupt:
                 err.print("[yellow]interrupted[/]: nothing half-written was left in place.")

@@ -89,7 +89,7 @@ def _text_pieces(text: str, doc_id: str, where: str, *, cleaner: bool | None = N
 
     pieces = read_page(text, document_id=doc_id, cleaner=cleaner).pieces
     if not pieces:
-        raise errors.CorpusError(errors.EMPTY_TEXT, where=where)
+        raise errors.CorpusError.of(errors.EMPTY_TEXT, where=where)
     for piece in pieces:
         piece.origin = piece.origin or where
         yield piece

@@ -49,12 +49,12 @@ def _read_csv(file: Path, options: CsvOptions, skip_invalid: bool, report: LoadR
     except errors.CorpusError as exc:
         if getattr(exc, "fatal", False) or not skip_invalid:
             raise
-        _fail(exc.reason, exc.where or str(file), skip_invalid, report)
+        _fail(exc, exc.where or str(file), skip_invalid, report)
 
 
-def _header_error(message: str, *, where: str | None = None) -> errors.CorpusError:
+def _header_error(message: str | errors.CorpusError, *, where: str | None = None) -> errors.CorpusError:
     """A problem with the header or the options: it stops the load even with skip_invalid."""
-    exc = errors.CorpusError(message, where=where)
+    exc = (message if isinstance(message, errors.CorpusError) else errors.CorpusError(message)).at(where)
     exc.fatal = True
     return exc
 
@@ -78,12 +78,14 @@ def _read_csv_rows(file: Path, options: CsvOptions, skip_invalid: bool, report: 
     mapping = {name: name for name in FIELDS if name in header and name not in ("labels", "meta", "offsets")}
     for fld, column in options.columns.items():
         if fld not in FIELDS:
-            raise _header_error(f"--map names unknown field {fld!r}; fields are {', '.join(FIELDS)}.")
+            raise _header_error(errors.CorpusError.of(errors.CSV_MAP_UNKNOWN_FIELD, field=fld, known=", ".join(FIELDS)))
         if column not in header:
-            raise _header_error(f"--map {fld}={column}: no column {column!r} in the header {header}.", where=f"{file}:1")
+            raise _header_error(errors.CorpusError.of(errors.CSV_MAP_NO_COLUMN, field=fld, column=column, header=header),
+                                where=f"{file}:1")
         mapping[fld] = column
     if "text" not in mapping:
-        raise _header_error(errors.CSV_NO_TEXT_COLUMN.format(wanted="text", columns=header), where=f"{file}:1")
+        raise _header_error(errors.CorpusError.of(errors.CSV_NO_TEXT_COLUMN, wanted="text", columns=header),
+                            where=f"{file}:1")
     label_cols = options.labels if options.labels is not None else tuple(c for c in header if c in LABEL_COLUMNS)
     for col in label_cols:
         if col not in header:
@@ -96,7 +98,7 @@ def _read_csv_rows(file: Path, options: CsvOptions, skip_invalid: bool, report: 
         except StopIteration:
             break
         except csv.Error as exc:
-            _fail(f"not valid CSV ({exc}). Check the quotes of this row, or pass --skip-invalid.",
+            _fail(errors.CorpusError.of(errors.CSV_NOT_CSV, detail=exc),
                   f"{file}:{line + 1}", skip_invalid, report)
             line = reader.line_num
             continue
@@ -105,7 +107,7 @@ def _read_csv_rows(file: Path, options: CsvOptions, skip_invalid: bool, report: 
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            _fail(errors.CSV_BAD_ROW.format(found=len(row), expected=len(header)), where, skip_invalid, report)
+            _fail(errors.CorpusError.of(errors.CSV_BAD_ROW, found=len(row), expected=len(header)), where, skip_invalid, report)
             continue
         cells = dict(zip(header, row))
         record: dict[str, Any] = {fld: cells[col] or None for fld, col in mapping.items()}

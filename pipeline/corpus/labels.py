@@ -2,8 +2,7 @@
 
 A label column spelt ``Stance`` is read as metadata, so the model silently lacks the task; a
 typo (``opose``) or a capital (``Support``) silently becomes a class of its own. Each check
-names what it found and the fix; ``allow_labels`` (``--allow-labels``) accepts the labels as
-they are.
+names what it found and the fix; ``allow_labels`` accepts the labels as they are.
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ from .readers import LABEL_COLUMNS
 
 KNOWN_TASKS = tuple(c for c in LABEL_COLUMNS if c != "label") + ("label",)
 MIN_TYPO_LENGTH = 4  # shorter labels (codes such as "A1", "pro", "con") are often one edit apart on purpose
-ALLOW = "pass --allow-labels to train on the labels as they are"
 
 
 def one_edit_apart(a: str, b: str) -> bool:
@@ -54,6 +52,11 @@ def label_problems(pieces: Sequence[Piece], *, tasks: Iterable[str] | None = Non
         One sentence per problem: a task or column named like a known task but for case, no
         task at all, or two labels of a task that differ only in case or by one edit.
     """
+    return [errors.as_arguments(problem) for problem in problem_templates(pieces, tasks=tasks)]
+
+
+def problem_templates(pieces: Sequence[Piece], *, tasks: Iterable[str] | None = None) -> list[str]:
+    """:func:`label_problems` as message templates (:mod:`pipeline.errors`): options as ``{opt:KEY}``."""
     problems = []
     counts: dict[str, Counter] = {}
     meta_columns: Counter = Counter()
@@ -65,29 +68,27 @@ def label_problems(pieces: Sequence[Piece], *, tasks: Iterable[str] | None = Non
     for column in sorted(meta_columns):
         known = column.strip().casefold()
         if known in KNOWN_TASKS and column not in counts and known not in counts:
-            problems.append(f"column {column!r} is read as metadata, not as the labels of task {known!r} "
-                            f"(names differ in case): rename it {known!r}, or pass --label {column} to train "
-                            f"a task named {column!r}")
+            template = errors.LABEL_COLUMN_AS_META
+            if set("{}:") & set(column):  # cannot be an option's value in a template: the generic COLUMN
+                template = template.replace("{opt:label_column_named:{column}}", "{opt:label_column}")
+            problems.append(errors.partial(template, column=column, known=known))
     for task in wanted:
         known = task.casefold()
         if task != known and known in KNOWN_TASKS:
-            problems.append(f"task {task!r} differs from the known task {known!r} only in case: rename the "
-                            f"column or key {known!r}")
+            problems.append(errors.partial(errors.LABEL_TASK_CASE, task=task, known=known))
         others = [t for t in counts if t != task and t.casefold() == known]
         if others and task < min(others):
-            problems.append(f"tasks {sorted([task, *others])} differ only in case: merge them into one")
+            problems.append(errors.partial(errors.LABEL_TASKS_CASE, tasks=str(sorted([task, *others]))))
     if not wanted and not problems:
-        problems.append("no piece has a label, so there is no task to train: name a label column "
-                        f"{' / '.join(LABEL_COLUMNS)}, or pass --label COLUMN (CSV) or --folder-task TASK (folders)")
+        problems.append(errors.partial(errors.LABEL_NO_TASK, columns=" / ".join(LABEL_COLUMNS)))
     for task in wanted:
         labels = sorted(counts.get(task, {}), key=lambda lab: (-counts[task][lab], lab))
         for i, common in enumerate(labels):
             for rare in labels[i + 1:]:
                 why = _lookalike(common, rare)
                 if why:
-                    problems.append(f"task {task!r}: labels {rare!r} ({counts[task][rare]} pieces) and "
-                                    f"{common!r} ({counts[task][common]}) {why}: fix the rarer one if it is "
-                                    "a typo")
+                    problems.append(errors.partial(errors.LABEL_LOOKALIKE, task=task, rare=rare, common=common,
+                                                   n_rare=counts[task][rare], n_common=counts[task][common], why=why))
     return problems
 
 
@@ -102,8 +103,9 @@ def check_labels(pieces: Sequence[Piece], *, tasks: Iterable[str] | None = None,
     Raises:
         LabelError: Naming ``where``, each problem and its fix, on one line.
     """
-    problems = label_problems(pieces, tasks=tasks)
+    problems = problem_templates(pieces, tasks=tasks)
     if problems:
         # With no task at all, accepting the labels as they are would not help.
         has_tasks = bool(tasks) or any(p.labels for p in pieces)
-        raise errors.LabelError(f"{where}: {'; '.join(problems)}" + (f"; or {ALLOW}." if has_tasks else "."))
+        end = f"; or {errors.LABELS_ALLOW}." if has_tasks else "."
+        raise errors.LabelError.of(errors.literal(where) + ": " + "; ".join(problems) + end)

@@ -34,11 +34,13 @@ def _build(record, where, default_id, skip_invalid, report) -> Piece | None:
     try:
         return Piece.from_record(record, where=where, default_id=default_id)
     except errors.CorpusError as exc:
-        _fail(exc.reason, where, skip_invalid, report)
+        _fail(exc, where, skip_invalid, report)
         return None
 
 
-def _fail(reason: str, where: str | None, skip_invalid: bool, report: LoadReport) -> None:
+def _fail(reason: str | errors.CorpusError, where: str | None, skip_invalid: bool, report: LoadReport) -> None:
+    """Raise ``reason`` located at ``where``, or with ``skip_invalid`` report it and go on."""
+    error = reason if isinstance(reason, errors.CorpusError) else errors.CorpusError(reason)
     if not skip_invalid:
-        raise errors.CorpusError(reason, where=where)
-    report.skipped.append((where or "?", reason))
+        raise error.at(where)
+    report.skipped.append((where or "?", error.reason))

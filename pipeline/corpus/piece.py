@@ -60,7 +60,7 @@ class Piece:
             CorpusError: When a field is missing, unknown or of the wrong type.
         """
         if not isinstance(record, dict):
-            raise errors.CorpusError(errors.NOT_OBJECT.format(found=type(record).__name__), where=where)
+            raise errors.CorpusError.of(errors.NOT_OBJECT, found=type(record).__name__, where=where)
         unknown = sorted(set(record) - set(FIELDS))
         if unknown:
             raise errors.CorpusError(
@@ -71,7 +71,7 @@ class Piece:
             raise errors.CorpusError(errors.MISSING_FIELD.format(field="text"), where=where)
         _check_type("text", text, str, "a string", where)
         if not any(ch.isalnum() for ch in text):
-            raise errors.CorpusError(errors.EMPTY_TEXT, where=where)
+            raise errors.CorpusError.of(errors.EMPTY_TEXT, where=where)
         pid = record.get("id", default_id)
         if pid is None or pid == "":
             raise errors.CorpusError(errors.MISSING_FIELD.format(field="id"), where=where)

@@ -158,20 +158,20 @@ def _read_jsonl(file: Path, skip_invalid: bool, report: LoadReport) -> Iterator[
             try:
                 record = parse_json_line(line)
             except ValueError as exc:
-                _fail(errors.NOT_JSON.format(detail=exc), where, skip_invalid, report)
+                _fail(errors.CorpusError.of(errors.NOT_JSON, detail=exc), where, skip_invalid, report)
                 continue
             piece = _build(record, where, f"{file.stem}:{number}", skip_invalid, report)
             if piece is not None:
                 yield piece
     except errors.CorpusError as exc:
-        _fail(exc.reason, exc.where or str(file), skip_invalid, report)
+        _fail(exc, exc.where or str(file), skip_invalid, report)
 
 
 def _read_text_piece(file, root, folder_task, split_roundups, sidecars, skip_invalid, report):
     try:
         text = read_text(file)
     except errors.CorpusError as exc:
-        _fail(exc.reason, exc.where or str(file), skip_invalid, report)
+        _fail(exc, exc.where or str(file), skip_invalid, report)
         return
     rel = file.relative_to(root) if root.is_dir() else Path(file.name)
     pid = rel.with_suffix("").as_posix()
@@ -217,7 +217,7 @@ def _sidecar_labels(folder: Path, skip_invalid: bool, report: LoadReport) -> dic
                 try:
                     rows.append((f"{file}:{number}", parse_json_line(line)))
                 except ValueError as exc:
-                    _fail(errors.NOT_JSON.format(detail=exc), f"{file}:{number}", skip_invalid, report)
+                    _fail(errors.CorpusError.of(errors.NOT_JSON, detail=exc), f"{file}:{number}", skip_invalid, report)
         else:
             delim = "\t" if name.endswith(".tsv") else ","
             reader = csv.DictReader((line for _, line in iter_lines(file)), delimiter=delim)

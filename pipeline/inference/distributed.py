@@ -161,18 +161,12 @@ def _collect(future: Any, pending: dict[Any, int], parts: list[PartInfo], run: D
         if not isinstance(info, PartInfo):  # the workers cannot see the parts folder: write it here
             info = write_part(parts_dir, index, info, shard=parts[index].shard, run=parts[index].run)
     except KilledWorker as exc:
-        raise errors.ClusterError(
-            f"shard {index}: the workers running it died {exc.args[-1] if exc.args else 'several'} time(s) "
-            "(out of memory?). Give the workers more memory or use a smaller --shard-size, then rerun "
-            "with --resume to keep the shards that finished."
-        ) from None
+        raise errors.ClusterError.of(errors.SHARD_KILLED, index=index,
+                                     times=exc.args[-1] if exc.args else "several") from None
     if info.records != parts[index].records:
         raise errors.ClusterError(f"shard {index}: {info.records} records for {parts[index].records} pieces.")
     if not data_path(parts_dir, index).is_file():
-        raise errors.ClusterError(
-            f"{data_path(parts_dir, index)}: a worker wrote this part but it is not visible here. The "
-            "parts folder must be on a filesystem the workers and this machine share: pass --parts-dir."
-        )
+        raise errors.ClusterError.of(errors.PART_NOT_VISIBLE, path=data_path(parts_dir, index))
     parts[index], run.shards[index] = info, result
     if advance:
         advance(1)

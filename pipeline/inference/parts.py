@@ -138,15 +138,9 @@ def _copy_checked(path: Path, info: PartInfo, handle: Any) -> None:
                 digest.update(block)
                 handle.write(block)
     except FileNotFoundError:
-        raise errors.ClusterError(
-            f"{path}: missing, though its shard was reported done. The parts folder must be one "
-            "that the workers and this machine both see (a shared filesystem); rerun with --resume."
-        ) from None
+        raise errors.ClusterError.of(errors.PART_MISSING, path=path) from None
     if digest.hexdigest() != info.sha256:
-        raise errors.ClusterError(
-            f"{path}: its bytes differ from the SHA-256 in {path.with_suffix('.json').name}; the part "
-            "changed after it was written. Delete it and rerun with --resume to redo that shard."
-        )
+        raise errors.ClusterError.of(errors.PART_CHANGED, path=path, sidecar=path.with_suffix(".json").name)
 
 
 def _file_sha256(path: Path) -> str:

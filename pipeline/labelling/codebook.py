@@ -25,7 +25,7 @@ def read_codebook(path: str | Path) -> dict[str, str]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise errors.InputError(f"{path}: cannot read the codebook ({exc.strerror}). Check --codebook.") from None
+        raise errors.InputError.of(errors.CODEBOOK_UNREADABLE, path=path, detail=exc.strerror) from None
     return parse_codebook(text)
 
 

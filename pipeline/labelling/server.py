@@ -107,7 +107,7 @@ class AnnotationServer:
         try:
             self._server = make_server(host, port, create_app(session, self.token), threaded=True)
         except OSError as exc:
-            raise errors.ConfigError(f"cannot listen on {host}:{port} ({exc.strerror}). Choose another --port.") from None
+            raise errors.ConfigError.of(errors.SERVER_CANNOT_LISTEN, host=host, port=port, detail=exc.strerror) from None
         self.host, self.port = host, self._server.server_port
         self._serving = threading.Event()
 

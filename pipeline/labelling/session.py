@@ -56,7 +56,7 @@ class AnnotationSession:
         self.by_id = {p.id: p for p in self.pieces}
         self.tasks = list(tasks)
         if not self.tasks:
-            raise errors.ConfigError("give at least one --task to label.")
+            raise errors.ConfigError.of(errors.SESSION_NO_TASK)
         self.writer = writer
         self.framer = framer
         self.batch = batch
@@ -85,9 +85,7 @@ class AnnotationSession:
         seen = sorted({p.labels[task] for p in self.pieces if task in p.labels})
         if len(seen) >= 2:
             return seen
-        raise errors.ConfigError(f"no labels known for task {task!r}: the model has no {task} classifier and the "
-                                 f"corpus has fewer than two {task} labels. Name them, e.g. "
-                                 f"--label-set {task}=support,oppose,neutral.")
+        raise errors.ConfigError.of(errors.SESSION_NO_LABELS, task=task)
 
     # What is labelled -------------------------------------------------------------------------
 

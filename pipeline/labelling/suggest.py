@@ -264,9 +264,7 @@ def suggest(pieces: Iterable[Piece], task: str, n: int = 50, *, framer: Any = No
     labels: list[str] = []
     if framer is not None:
         if task not in framer.model.tasks:
-            raise errors.ModelError(f"the model has no {task!r} classifier (it has {sorted(framer.model.tasks)}). "
-                                    "Pass --model with a model trained on that task, or --no-model to choose "
-                                    "by diversity alone.")
+            raise errors.ModelError.of(errors.SUGGEST_NO_TASK, task=task, known=sorted(framer.model.tasks))
         labels = framer.model.labels(task)
         parts = []
         for start in range(0, len(candidates), PROBA_BATCH):

@@ -163,10 +163,7 @@ def fit_task(config: dict[str, Any], samples: list[Sample], labels: list[str], *
     """
     classes, counts = np.unique(labels, return_counts=True)
     if len(classes) < 2:
-        raise errors.TrainingError(
-            f"needs at least two different labels, found only {classes.tolist()}. "
-            "Label more pieces, or leave the task out with --task."
-        )
+        raise errors.TrainingError.of(errors.ONE_CLASS, found=classes.tolist())
     if len(labels) < 4:
         raise errors.TrainingError(f"needs at least 4 labelled pieces, found {len(labels)}.")
     if use_target and per_target_active(config, samples):

@@ -102,10 +102,7 @@ def read_model_info(path: str | Path) -> dict[str, Any]:
                 f"{path}: missing, but a save that was interrupted left the previous model at "
                 f"{aside[-1]}. Rename it back to {path} (or retrain)."
             )
-        raise errors.ModelError(
-            f"{path}: no model here ({MODEL_JSON} is missing). Train one with "
-            f"`framing train CORPUS --out {path}` or pass --model with an existing model folder."
-        )
+        raise errors.ModelError.of(errors.NO_MODEL_HERE, path=path, info=MODEL_JSON)
     try:
         info = json.loads(info_file.read_text("utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -118,11 +115,8 @@ def read_model_info(path: str | Path) -> dict[str, Any]:
             f"format {FORMAT_VERSION}. Retrain the model with this version."
         )
     if info.get("features_version") != FEATURES_VERSION:
-        raise errors.ModelError(
-            f"{info_file}: the model was trained on features of version {info.get('features_version')!r}; "
-            f"this version of framing computes version {FEATURES_VERSION}, which the model cannot read. "
-            f"Retrain it: framing train CORPUS --out {path}."
-        )
+        raise errors.ModelError.of(errors.OLD_FEATURES, info=info_file, found=info.get("features_version"),
+                                   expected=FEATURES_VERSION, path=path)
     return info
 
 

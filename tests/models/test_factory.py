@@ -72,7 +72,7 @@ def test_model_outside_trusted_folders_needs_trust(small_model, tmp_path, monkey
     path = save_model(model, tmp_path / "elsewhere")
     assert set(load_model(path).tasks) == {"stance", "frame"}  # signed by this user: loads anywhere
     monkeypatch.setenv("FRAMING_KEY_FILE", str(tmp_path / "someone-else"))  # another user
-    with pytest.raises(errors.UntrustedModelError, match="--trust"):
+    with pytest.raises(errors.UntrustedModelError, match="trust=True"):
         load_model(path)
     assert set(load_model(path, trust=True).tasks) == {"stance", "frame"}
 
@@ -100,8 +100,11 @@ def test_failed_save_keeps_the_previous_model(small_model, models_dir, monkeypat
 
 
 def test_missing_model_says_how_to_make_one(models_dir):
-    with pytest.raises(errors.ModelError, match="framing train"):
+    with pytest.raises(errors.ModelError, match=r"pipeline\.train\(\.\.\.\) then save_model") as caught:
         load_model(models_dir / "nothing-here")
+    from pipeline.cli._errors import message
+
+    assert "`framing train CORPUS --out " in message(caught.value)
 
 
 def test_model_from_other_feature_code_is_refused_with_retrain_advice(small_model, models_dir):

@@ -81,7 +81,7 @@ class TestLoad:
         marker = tmp_path / "ran"
         joblib.dump(Marker(marker), path / "stance.joblib")
         _rewrite_checksums(path)  # a consistent but malicious model from a stranger
-        with pytest.raises(errors.UntrustedModelError, match="--trust"):
+        with pytest.raises(errors.UntrustedModelError, match="trust=True"):
             load_model(path)
         assert not marker.exists()
 
@@ -268,7 +268,7 @@ class TestSignatures:
         path = make_model(tmp_path / "theirs")
         monkeypatch.setenv("FRAMING_KEY_FILE", str(tmp_path / "other-key"))
         marker = tmp_path / "ran"
-        with pytest.raises(errors.UntrustedModelError, match="signed with another key.*--trust.*framing model import"):
+        with pytest.raises(errors.UntrustedModelError, match="signed with another key.*trust=True.*import_model"):
             load_model(path)
         assert load_model(path, trust=True).labels("stance") == ["oppose", "support"]
         joblib.dump(Marker(marker), path / "stance.joblib")

@@ -226,9 +226,9 @@ def _json(line: str, where: str) -> dict[str, Any]:
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise errors.CorpusError(errors.NOT_JSON.format(detail=exc), where=where) from None
+        raise errors.CorpusError.of(errors.NOT_JSON, detail=exc, where=where) from None
     if not isinstance(record, dict):
-        raise errors.CorpusError(errors.NOT_OBJECT.format(found=type(record).__name__), where=where)
+        raise errors.CorpusError.of(errors.NOT_OBJECT, found=type(record).__name__, where=where)
     return record
 
 
@@ -245,6 +245,6 @@ def _csv_rows(path: Path, columns: tuple[str, ...], fmt: str) -> Iterator[tuple[
             where = f"{path}:{start}"
             start = reader.line_num + 1
             if None in row or any(row.get(c) is None for c in columns):
-                raise errors.CorpusError(errors.CSV_BAD_ROW.format(found=len(row) - (None in row), expected=len(header)),
-                                         where=where)
+                raise errors.CorpusError.of(errors.CSV_BAD_ROW, found=len(row) - (None in row), expected=len(header),
+                                            where=where)
             yield row, where

@@ -49,7 +49,7 @@ def iter_newsmtsc(path: str | Path) -> Iterator[tuple[Sample, str, int]]:
                         raise ValueError(f"span {start}-{end} outside the sentence")
                     yield (sentence, start, end), label, number
             except json.JSONDecodeError as exc:
-                raise errors.CorpusError(errors.NOT_JSON.format(detail=exc), where=where) from None
+                raise errors.CorpusError.of(errors.NOT_JSON, detail=exc, where=where) from None
             except (KeyError, TypeError, ValueError) as exc:
                 detail = f"{type(exc).__name__}: {exc}"
                 raise errors.CorpusError(errors.NEWSMTSC_BAD_RECORD.format(detail=detail),
