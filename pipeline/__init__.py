@@ -9,6 +9,7 @@ The public API, for notebooks and scripts::
 
 import os as _os
 
+from . import _thinc
 from .version import __version__  # noqa: E402
 
 # Before any import: spaCy imports PyTorch when it is installed (the embeddings extra), and
@@ -16,6 +17,10 @@ from .version import __version__  # noqa: E402
 # keep fine-tuning from slowing 8x when another process is busy on the same 2 cores (measured:
 # 7 s -> 62 s for the same fit). A value the user set is kept.
 _os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+# spaCy's thinc imports PyTorch whenever it is installed; our spaCy pipelines never use it, and
+# it is 1 s of every start that loads spaCy: thinc is loaded without it (see _thinc).
+_thinc.install()
 
 # The public API, imported on first use (PEP 562) so that ``import pipeline`` stays light:
 # the CLI and the corpus tools need neither spaCy nor scikit-learn.
