@@ -51,9 +51,10 @@ def merge_labels_cli(
         err.print(f"[yellow]tie:[/] {esc(tie['id'])} {esc(tie['task'])} ({esc(votes)}): left without a {esc(tie['task'])} label; "
                   "decide with --adjudicator NAME after that annotator labels it", highlight=False)
     for o in result.overridden:
-        err.print(f"note: {o['id']} {o['task']}: the corpus said {o['corpus']!r}, the annotators {o['merged']!r}",
+        err.print(f"note: {esc(o['id'])} {esc(o['task'])}: the corpus said {esc(repr(o['corpus']))}, "
+                  f"the annotators {esc(repr(o['merged']))}",
                   highlight=False)
     if result.unknown_ids:
         shown = ", ".join(result.unknown_ids[:10]) + (" ..." if len(result.unknown_ids) > 10 else "")
         err.print(f"[yellow]warning:[/] {len(result.unknown_ids)} labelled id(s) are not in the corpus and were not "
-                  f"used: {shown}. Pass the corpus the labels were given on.", highlight=False)
+                  f"used: {esc(shown)}. Pass the corpus the labels were given on.", highlight=False)

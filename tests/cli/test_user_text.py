@@ -69,6 +69,9 @@ def test_classify_every_format(model, tmp_path, text):  # noqa: F811
     rows = list(csv.DictReader(io.StringIO(invoke("classify", *common, "-f", "csv").stdout)))
     # CSV is data: the text is kept as it is (a leading formula character gets a ' prefix)
     assert rows[0]["id"].lstrip("'") == row["id"] and rows[0]["source"].lstrip("'") == records[0]["source"]
+    tsv = invoke("classify", *common, "-f", "tsv").stdout.split("\n")
+    header, first = tsv[0].split("\t"), tsv[1].split("\t")  # tabs and line ends in a value become spaces
+    assert first[header.index("id")] == row["id"].translate(str.maketrans("\t\r\n", "   "))
 
 
 @SETTINGS
@@ -145,3 +148,33 @@ def test_every_bracket_and_backslash_survives_markup(text):
 
     assert render(f"error: {esc(text)}: fix it").plain == f"error: {text}: fix it"
     assert render(f"[dim]{esc(text)} [/dim]").plain == f"{text} "
+
+
+@SETTINGS
+@given(text=nasty)
+def test_labelling_commands(tmp_path, text):
+    """suggest, agreement and corpus merge-labels print ids, annotators and labels as text."""
+    from pipeline.labelling import LabelWriter
+
+    text = text.replace("\x00", "")
+    path, row = corpus(tmp_path, text)
+    unlabelled = tmp_path / "unlabelled.jsonl"
+    unlabelled.write_text("".join(json.dumps({k: v for k, v in json.loads(line).items() if k != "labels"}) + "\n"
+                                  for line in path.read_text("utf-8").splitlines()), "utf-8")
+    suggested = invoke("suggest", str(unlabelled), "--no-model", "--task", "stance", "-n", "2", "--quiet")
+    assert suggested.exit_code == 0, suggested.output
+    check_terminal(suggested.output, row["id"])
+    labels = tmp_path / "labels.jsonl"
+    labels.unlink(missing_ok=True)
+    ann, bob = LabelWriter(labels, f"ann{text}"), LabelWriter(labels, f"bob{text}")
+    ann.label(row["id"], "stance", f"support{text}")  # the corpus says oppose: overridden, a note
+    bob.label(row["id"], "stance", f"support{text}")
+    ann.label("plain", "stance", "oppose")
+    bob.label("plain", "stance", f"neutral{text}")  # a tie
+    ann.label(f"gone{text}", "stance", "oppose")  # an id not in the corpus
+    agreement = invoke("agreement", str(labels))
+    assert agreement.exit_code == 0, agreement.output
+    check_terminal(agreement.output, f"ann{text}".strip(), f"neutral{text}".strip())
+    merged = invoke("corpus", "merge-labels", str(path), "--labels", str(labels), "--out", str(tmp_path / "m.jsonl"))
+    assert merged.exit_code == 0, merged.output
+    check_terminal(merged.output, row["id"], f"gone{text}")
