@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .. import errors
 from ..corpus import LoadReport
-from ._common import Format, _csv_text, csv_options, err, progress_bars, report_load, safe_cell, stream_inputs
+from ._common import Format, _csv_text, csv_options, err, progress_bars, report_load, safe_cell
 from ._text import esc
 
 
@@ -16,33 +16,38 @@ def classify_on_cluster(inputs: list[str], *, address: str, model: Path | None, 
                         batch_size: int, entity_types: list[str] | None, cache_dir: Path | None,
                         no_cache: bool, shard_size: int, parts_dir: Path | None, skip_invalid: bool,
                         map_: list[str] | None, quiet: bool, target: str | None = None,
-                        story: str | None = None) -> None:
+                        story: str | None = None, no_text: bool = False, workers_read: bool = False,
+                        shard_bytes: int | None = None) -> None:
     """Stream the inputs to the cluster in shards, merge the parts into ``output``, tell how it went."""
     if fmt not in (Format.jsonl, Format.csv) or output is None:
         raise errors.ConfigError("--dask writes --format jsonl or csv to an --output file "
                                  "(the workers' parts are merged into it).")
-    from ..inference.distributed import JSONL, Encoding, WorkerOptions, classify_on_dask
+    from ..cluster import local_workers
+    from ..corpus.sources import DEFAULT_BLOCKSIZE
+    from ..inference.distributed import JSONL, Encoding, WorkerOptions, classify_inputs_on_dask
     from ..models.persist import DEFAULT_MODEL, read_model_info
     from .classify import csv_header
 
     tasks = read_model_info(model or DEFAULT_MODEL)["tasks"]
-    header = csv_header(list(tasks), {t: meta.get("labels", []) for t, meta in tasks.items()})  # as a local run
+    header = csv_header(list(tasks), {t: meta.get("labels", []) for t, meta in tasks.items()},
+                        text=not no_text)  # as a local run
     encoding = JSONL if fmt is Format.jsonl else Encoding(
         "csv", functools.partial(encode_csv, header=header), _csv_text([header]).encode("utf-8"))
     options = WorkerOptions(entities=entities, min_confidence=min_confidence, batch_size=batch_size,
                             entity_types=tuple(entity_types) if entity_types else None,
-                            cache_dir=str(cache_dir) if cache_dir else None, no_cache=no_cache)
+                            cache_dir=str(cache_dir) if cache_dir else None, no_cache=no_cache,
+                            text=not no_text, target=target, story=story, skip_invalid=skip_invalid)
     report = LoadReport()
-    pieces = stream_inputs(inputs, skip_invalid=skip_invalid, options=csv_options(map_, None), report=report)
-    from ..inference.framer import with_defaults
-
-    pieces = with_defaults(pieces, target=target, story=story)  # --target / --story, as without --dask
+    # a local cluster's workers see this machine's files: they read them themselves
+    workers_read = workers_read or local_workers(address) is not None
     parts = parts_dir or output.with_name(output.name + ".parts")
     try:
         with progress_bars(quiet) as bars:
-            run = classify_on_dask(pieces, output=output, dask=address, model=model, trust=trust, options=options,
-                                   encoding=encoding, shard_size=shard_size, parts_dir=parts, resume=resume,
-                                   progress=bars)
+            run = classify_inputs_on_dask(inputs, output=output, dask=address, workers_read=workers_read,
+                                          blocksize=shard_bytes or DEFAULT_BLOCKSIZE, shard_size=shard_size,
+                                          csv_options=csv_options(map_, None), report=report, model=model,
+                                          trust=trust, options=options, encoding=encoding, parts_dir=parts,
+                                          resume=resume, progress=bars)
     except BaseException as exc:
         report_load(report)
         if isinstance(exc, (KeyboardInterrupt, errors.FramingError)) and parts.is_dir():

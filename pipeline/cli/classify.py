@@ -55,6 +55,8 @@ def classify_cli(
     summary: Annotated[Optional[Path], typer.Option("--summary", help="Also write the story summary here as JSON: labels by source, and who mentions whom.")] = None,
     shard_size: Annotated[int, typer.Option(min=1, help="With --dask: pieces per shard (one task and one part file each).")] = 1000,
     parts_dir: Annotated[Optional[Path], typer.Option(help="With --dask: where workers write part files (default OUTPUT.parts; must be visible to the workers and here).")] = None,
+    workers_read: Annotated[bool, typer.Option("--workers-read", help="With --dask: the workers open the local input paths themselves (a filesystem they share, at the same paths); this machine only lists them. Always so for URLs (s3://, file://, ...) and for local / local:N clusters.")] = False,
+    shard_bytes: Annotated[Optional[int], typer.Option(min=1, help="With --dask: bytes per shard of the inputs the workers read (JSONL/CSV byte ranges, groups of text files); default 8 MB.")] = None,
     target: Annotated[Optional[str], typer.Option(help="What stance is about, for pieces that carry no target, e.g. \"police use of facial recognition\".")] = None,
     story: Annotated[Optional[str], typer.Option(help="The story, for pieces that carry none (groups the summary).")] = None,
 ) -> None:
@@ -83,7 +85,8 @@ def classify_cli(
                                    resume=resume, entities=not no_entities, min_confidence=min_confidence,
                                    batch_size=batch_size, entity_types=types, cache_dir=cache_dir,
                                    no_cache=no_cache, shard_size=shard_size, parts_dir=parts_dir,
-                                   skip_invalid=skip_invalid, map_=map_, quiet=quiet, target=target, story=story)
+                                   skip_invalid=skip_invalid, map_=map_, quiet=quiet, target=target, story=story,
+                                   no_text=no_text, workers_read=workers_read, shard_bytes=shard_bytes)
     from ..inference.framer import Framer, batched
 
     framer = Framer.load(model, trust=trust, entity_types=types)

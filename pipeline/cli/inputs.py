@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import errors
 from ..corpus import CsvOptions, LoadReport, Piece, read_corpus
+from ..corpus.inputs import _stdin_pieces, _text_pieces, stream_inputs  # noqa: F401 (their home moved)
 from ..nlp.cache import DocCache
 from ._text import esc
 from .console import err
@@ -48,51 +46,6 @@ def load_pieces(paths: list[Path], *, skip_invalid: bool, options: CsvOptions,
         raise errors.CorpusError(errors.EMPTY_CORPUS.format(
             path=", ".join(map(str, paths)), expected="JSONL/CSV records or .txt/.md files"))
     return pieces, report
-
-
-def stream_inputs(inputs: list[str], *, skip_invalid: bool, options: CsvOptions,
-                  report: LoadReport) -> Iterator[Piece]:
-    """Pieces from files, folders, corpora, or ``-`` (stdin: JSONL if every line is an object, else text)."""
-    for item in inputs:
-        if item == "-":
-            yield from _stdin_pieces(report)
-            continue
-        path = Path(item)
-        if path.suffix.lower() in (".html", ".htm"):
-            from ..corpus.html import html_to_text
-            from ..corpus.text_io import read_text
-
-            # rules alone after trafilatura: see pipeline/cli/split.py
-            yield from _text_pieces(html_to_text(read_text(path)), path.stem, str(path), cleaner=False)
-            continue
-        yield from read_corpus(path, skip_invalid=skip_invalid, csv_options=options, report=report)
-
-
-def _stdin_pieces(report: LoadReport) -> Iterator[Piece]:
-    text = sys.stdin.read()
-    lines = [line for line in text.splitlines() if line.strip()]
-    try:
-        records = [json.loads(line) for line in lines]
-        is_jsonl = bool(records) and all(isinstance(r, dict) for r in records)
-    except json.JSONDecodeError:
-        is_jsonl = False
-    if is_jsonl:
-        for number, record in enumerate(records, start=1):
-            yield Piece.from_record(record, where=f"<stdin>:{number}", default_id=f"stdin:{number}")
-            report.loaded += 1
-    else:
-        yield from _text_pieces(text, "stdin", "<stdin>")
-
-
-def _text_pieces(text: str, doc_id: str, where: str, *, cleaner: bool | None = None) -> Iterator[Piece]:
-    from ..corpus.roundup import read_page
-
-    pieces = read_page(text, document_id=doc_id, cleaner=cleaner).pieces
-    if not pieces:
-        raise errors.CorpusError.of(errors.EMPTY_TEXT, where=where)
-    for piece in pieces:
-        piece.origin = piece.origin or where
-        yield piece
 
 
 def report_load(report: LoadReport) -> None:

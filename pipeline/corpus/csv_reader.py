@@ -64,6 +64,23 @@ def _read_csv_rows(file: Path, options: CsvOptions, skip_invalid: bool, report: 
     # strict: an unterminated quote is an error at its line, not a cell that swallows the
     # rest of the file.
     reader = csv.reader((line for _, line in iter_lines(file)), delimiter=delimiter, strict=True)
+    header, columns = csv_header_columns(reader, options, str(file))
+    yield from csv_row_pieces(reader, header, columns, str(file), file.stem, skip_invalid=skip_invalid,
+                              report=report, line_base=reader.line_num)
+
+
+def csv_header_columns(reader: Any, options: CsvOptions, name: str) -> tuple[list[str], tuple[dict, tuple, set]]:
+    """Read the header row from ``reader`` and check it against ``options``.
+
+    Returns:
+        The header, and (piece field -> column, label columns, columns used) for
+        :func:`csv_row_pieces`.
+
+    Raises:
+        CorpusError: (fatal, even with ``skip_invalid``) for a missing, invalid or duplicate
+            header, or options that name columns it lacks.
+    """
+    file = name
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
@@ -91,7 +108,24 @@ def _read_csv_rows(file: Path, options: CsvOptions, skip_invalid: bool, report: 
         if col not in header:
             raise _header_error(f"label column {col!r} is not in the header {header}.", where=f"{file}:1")
     used = set(mapping.values()) | set(label_cols)
-    line = reader.line_num
+    return header, (mapping, label_cols, used)
+
+
+def csv_row_pieces(reader: Any, header: list[str], columns: tuple[dict, tuple, set], name: str, stem: str, *,
+                   skip_invalid: bool, report: LoadReport, line_base: int) -> Iterator[Piece]:
+    """The pieces of the rows ``reader`` yields after the header.
+
+    Args:
+        reader: A ``csv.reader`` positioned after the header (or at a record boundary).
+        header, columns: From :func:`csv_header_columns`.
+        name: How messages name the file; stem: its name without suffix (default ids).
+        skip_invalid: Record invalid rows in ``report`` instead of raising.
+        report: The load report.
+        line_base: Lines of the file before the reader's first line (line numbers continue it).
+    """
+    mapping, label_cols, used = columns
+    file, base = name, line_base - reader.line_num
+    line = line_base
     while True:
         try:
             row = next(reader)
@@ -100,10 +134,10 @@ def _read_csv_rows(file: Path, options: CsvOptions, skip_invalid: bool, report: 
         except csv.Error as exc:
             _fail(errors.CorpusError.of(errors.CSV_NOT_CSV, detail=exc),
                   f"{file}:{line + 1}", skip_invalid, report)
-            line = reader.line_num
+            line = base + reader.line_num
             continue
         where = f"{file}:{line + 1}"
-        start_line, line = line + 1, reader.line_num
+        start_line, line = line + 1, base + reader.line_num
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
@@ -113,6 +147,6 @@ def _read_csv_rows(file: Path, options: CsvOptions, skip_invalid: bool, report: 
         record: dict[str, Any] = {fld: cells[col] or None for fld, col in mapping.items()}
         record["labels"] = {col: cells[col] for col in label_cols if cells[col].strip()}
         record["meta"] = {col: cells[col] for col in header if col not in used and col}
-        piece = _build(record, where, f"{file.stem}:{start_line}", skip_invalid, report)
+        piece = _build(record, where, f"{stem}:{start_line}", skip_invalid, report)
         if piece is not None:
             yield piece

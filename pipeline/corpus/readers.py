@@ -12,7 +12,7 @@ import csv
 import json
 import re
 from collections.abc import Iterable, Iterator
-from pathlib import Path
+from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
 from .. import errors
@@ -123,19 +123,27 @@ def _walk(folder: Path, report: LoadReport) -> list[Path]:
     for file in sorted(folder.rglob("*")):
         if file.is_dir():
             continue
-        rel = file.relative_to(folder)
-        name = file.name.lower()
-        if any(part.startswith((".", "_")) for part in rel.parts):
-            report.ignored.append((str(file), "hidden file or folder"))
-        elif name in SIDECAR_NAMES:
-            continue  # read as labels for the text files beside it
-        elif file.suffix.lower() in TEXT_SUFFIXES and file.stem.lower().split(".")[0] in _DOC_NAMES:
-            report.ignored.append((str(file), "documentation, not a piece"))
-        elif file.suffix.lower() in CORPUS_SUFFIXES + TEXT_SUFFIXES:
+        keep, reason = file_role(file.relative_to(folder))
+        if keep:
             files.append(file)
-        else:
-            report.ignored.append((str(file), f"unsupported file type {file.suffix or '(none)'!r}"))
+        elif reason is not None:
+            report.ignored.append((str(file), reason))
     return files
+
+
+def file_role(rel: PurePath) -> tuple[bool, str | None]:
+    """Whether a folder's file at ``rel`` (relative to the folder) is read as pieces; if not,
+    why it is ignored (None: a labels sidecar, read with the text files beside it)."""
+    suffix = rel.suffix.lower()
+    if any(part.startswith((".", "_")) for part in rel.parts):
+        return False, "hidden file or folder"
+    if rel.name.lower() in SIDECAR_NAMES:
+        return False, None
+    if suffix in TEXT_SUFFIXES and rel.stem.lower().split(".")[0] in _DOC_NAMES:
+        return False, "documentation, not a piece"
+    if suffix in CORPUS_SUFFIXES + TEXT_SUFFIXES:
+        return True, None
+    return False, f"unsupported file type {rel.suffix or '(none)'!r}"
 
 
 def _read_file(file, root, skip_invalid, csv_options, folder_task, split_roundups, sidecars, report):
@@ -174,8 +182,27 @@ def _read_text_piece(file, root, folder_task, split_roundups, sidecars, skip_inv
         _fail(exc, exc.where or str(file), skip_invalid, report)
         return
     rel = file.relative_to(root) if root.is_dir() else Path(file.name)
+    yield from text_file_pieces(text, str(file), PurePosixPath(rel.as_posix()), folder_task=folder_task,
+                                split_roundups=split_roundups, sidecars=sidecars, skip_invalid=skip_invalid,
+                                report=report)
+
+
+def text_file_pieces(text: str, name: str, rel: PurePosixPath, *, folder_task: str | None, split_roundups: bool,
+                     sidecars: dict[str, dict[str, Any]], skip_invalid: bool, report: LoadReport) -> Iterator[Piece]:
+    """The pieces of one text file's ``text`` (a roundup's pieces, or one article).
+
+    Args:
+        text: The file's text, line endings normalised.
+        name: How messages and ``meta.document`` name the file.
+        rel: Its path relative to the folder read (its name alone for a file input): the id.
+        folder_task: The task whose label is the sub-folder name, if any.
+        split_roundups: Split roundup pages into their pieces.
+        sidecars: Sidecar label records by piece id (or file stem).
+        skip_invalid: Record invalid pieces in ``report`` instead of raising.
+        report: The load report.
+    """
     pid = rel.with_suffix("").as_posix()
-    extra = dict(sidecars.get(pid) or sidecars.get(file.stem) or {})
+    extra = dict(sidecars.get(pid) or sidecars.get(rel.stem) or {})
     labels = dict(extra.pop("labels", {}) or {})
     if folder_task and len(rel.parts) > 1:
         labels.setdefault(folder_task, rel.parts[-2])
@@ -185,8 +212,8 @@ def _read_text_piece(file, root, folder_task, split_roundups, sidecars, skip_inv
         page = read_page(text, document_id=pid, story=extra.get("story"), target=extra.get("target"))
         if len(page.pieces) != 1 or page.pieces[0].id != pid:  # a roundup: its own pieces
             for piece in page.pieces:
-                piece.meta["document"] = str(file)
-                piece.origin = piece.origin or str(file)
+                piece.meta["document"] = name
+                piece.origin = piece.origin or name
                 yield piece
             return
         article = page.pieces[0]
@@ -199,7 +226,7 @@ def _read_text_piece(file, root, folder_task, split_roundups, sidecars, skip_inv
         elif page_header(text)[1]:
             text = article.text
     record = {"id": pid, "text": text, **extra, "labels": labels}
-    piece = _build(record, str(file), pid, skip_invalid, report)
+    piece = _build(record, name, pid, skip_invalid, report)
     if piece is not None:
         yield piece
 

@@ -17,21 +17,22 @@ import hashlib
 import json
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .. import errors
 from ..cluster import connect, require_dask
-from ..corpus import Piece
+from ..corpus import CsvOptions, LoadReport, Piece
+from ..corpus.sources import DEFAULT_BLOCKSIZE, plan_inputs
 from ..models.persist import DEFAULT_MODEL
 from ..progress import Advance, ProgressFactory
-from .framer import batched
-from .parts import PartInfo, clear_parts, complete_part, data_path, merge_parts, shard_key, write_part
+from .parts import PartInfo, clear_parts, complete_part, data_path, merge_parts, write_part
 from .records import Record
 
 require_dask()
+from .sharding import InOrder, Job, input_jobs, piece_jobs  # noqa: E402
 from .worker import ModelPlugin, ShardResult, WorkerOptions, classify_shard, read_probe, ship_model  # noqa: E402
 
 DEFAULT_SHARD_SIZE = 1000
@@ -98,6 +99,54 @@ def classify_on_dask(pieces: Iterable[Piece], *, output: Path, dask: Any, model:
         UntrustedModelError: When the model is outside the trusted folders and not trusted.
         ClusterError: When the cluster cannot be reached, or a shard failed on every retry.
     """
+    return _run(lambda client: piece_jobs(iter(pieces), shard_size), None, output=output, dask=dask, model=model,
+                trust=trust, options=options, encoding=encoding, parts_dir=parts_dir, resume=resume,
+                max_in_flight=max_in_flight, progress=progress)
+
+
+def classify_inputs_on_dask(inputs: list[str], *, output: Path, dask: Any, workers_read: bool = False,
+                            blocksize: int = DEFAULT_BLOCKSIZE, shard_size: int = DEFAULT_SHARD_SIZE,
+                            csv_options: CsvOptions | None = None, report: LoadReport | None = None,
+                            **run: Any) -> DaskRun:
+    """Classify the files, folders and URLs ``inputs`` on a Dask cluster; the workers read them.
+
+    Inputs that are fsspec URLs (``s3://``, ``file://``, ``memory://``...), and local paths
+    when ``workers_read`` (the workers see them at the same paths), are planned here from
+    their listings and sizes only, and each worker opens and parses its own shard: a byte range
+    of a JSONL file (cut after newlines), of a CSV file (cut at record boundaries that the
+    workers find first), or a group of whole text files. Other inputs (``-``, local paths
+    without ``workers_read``) are read here and shipped. The output, ids and ``file:line`` of
+    messages are those of a local run of the same inputs.
+
+    Args:
+        inputs: Files, folders, URLs, ``-``.
+        output: The file to write. dask: The cluster (see :func:`classify_on_dask`).
+        workers_read: The workers read this machine's local paths themselves.
+        blocksize: Bytes per shard that a worker reads.
+        shard_size: Pieces per shard read here; text files per shard at most.
+        csv_options: CSV column mapping.
+        report: Gets what was skipped (``options.skip_invalid``) or ignored, in input order.
+        **run: ``model``, ``trust``, ``options``, ``encoding``, ``parts_dir``, ``resume``,
+            ``max_in_flight``, ``progress``, as for :func:`classify_on_dask`.
+
+    Raises:
+        CorpusError: For a missing input, an invalid record (unless skipped) or a repeated id.
+        ClusterError: As :func:`classify_on_dask`.
+    """
+    report = report if report is not None else LoadReport()
+    options = run.pop("options", None) or WorkerOptions()
+    planned = plan_inputs(inputs, workers_read=workers_read, blocksize=blocksize, max_files=shard_size,
+                          csv_options=csv_options, skip_invalid=options.skip_invalid, report=report)
+    order = InOrder(report, skip_invalid=options.skip_invalid)
+    return _run(lambda client: input_jobs(planned, client, shard_size=shard_size, skip_invalid=options.skip_invalid,
+                                          csv_options=csv_options, report=report),
+                order, output=output, dask=dask, options=options, **run)
+
+
+def _run(jobs_of: Callable[[Any], Iterator[Job]], order: InOrder | None, *, output: Path, dask: Any,
+         model: str | Path | None = None, trust: bool = False, options: WorkerOptions | None = None,
+         encoding: Encoding = JSONL, parts_dir: Path | None = None, resume: bool = False,
+         max_in_flight: int | None = None, progress: ProgressFactory | None = None) -> DaskRun:
     start = time.perf_counter()
     options = options or WorkerOptions()
     files, digest = ship_model(model or DEFAULT_MODEL, trust=trust)
@@ -107,42 +156,38 @@ def classify_on_dask(pieces: Iterable[Piece], *, output: Path, dask: Any, model:
     if not resume:
         clear_parts(parts_dir)
     parts_dir.mkdir(parents=True, exist_ok=True)
-    run = DaskRun()
-    parts: list[PartInfo] = []
+    order = order or InOrder(LoadReport(), skip_invalid=False, check_ids=False)
     advance = progress("shards", None) if progress else None
     with connect(dask) as client:
         from distributed import as_completed
 
         client.register_plugin(ModelPlugin(files, digest))
-        shared = workers_see(client, parts_dir)
+        flight = _Flight(client, as_completed(), order, parts_dir, advance,
+                         dict(digest=digest, options=options, encode=encoding.encode, run=run_key,
+                              parts_dir=str(parts_dir) if workers_see(client, parts_dir) else None))
         limit = max_in_flight or 2 * max(1, sum(client.nthreads().values())) + 1
-        nonce = uuid.uuid4().hex[:8]
-        pending: dict[Any, int] = {}
-        done = as_completed()
         try:
-            for index, shard in enumerate(batched(pieces, shard_size)):
-                key = shard_key(p.to_record() for p in shard)
-                parts.append(PartInfo(index, len(shard), "", 0, key, run_key))
-                run.shards.append(ShardResult(index, len(shard)))
-                kept = complete_part(parts_dir, index, shard=key, run=run_key, records=len(shard)) if resume else None
+            for job in jobs_of(client):
+                flight.jobs[job.index] = job
+                kept = complete_part(parts_dir, job.index, shard=job.key, run=run_key,
+                                     records=job.records) if resume else None
                 if kept is not None:
-                    parts[index], run.shards[index].resumed = kept, True
-                    if advance:
-                        advance(1)
-                    continue
-                future = client.submit(classify_shard, index, shard, digest=digest, options=options,
-                                       encode=encoding.encode, parts_dir=str(parts_dir) if shared else None,
-                                       shard=key, run=run_key,
-                                       key=f"framing-shard-{nonce}-{index}", retries=0)
-                pending[future] = index
-                done.add(future)
-                while len(pending) >= limit:
-                    _collect(next(done), pending, parts, run, parts_dir, advance)
-            while pending:
-                _collect(next(done), pending, parts, run, parts_dir, advance)
+                    result = ShardResult(job.index, kept.records, resumed=True).read(kept.read)
+                    flight.finish(job.index, kept, result)
+                else:
+                    flight.submit(job)
+                while flight.pending and (len(flight.pending) >= limit or len(flight.jobs) > 4 * limit):
+                    flight.collect()
+                if flight.failed:
+                    break  # a shard failed: the ones before it still finish, to report the first problem
+            while flight.pending:
+                flight.collect()
+            flight.raise_failure()
         except BaseException:
-            client.cancel(list(pending))
+            client.cancel(list(flight.pending))
             raise
+    parts = [flight.parts[i] for i in sorted(flight.parts) if i not in order.dropped]
+    run = DaskRun(shards=[flight.results[i] for i in sorted(flight.results) if i not in order.dropped])
     run.output_bytes = merge_parts(parts, parts_dir, output, header=encoding.header)
     clear_parts(parts_dir)
     run.records = sum(p.records for p in parts)
@@ -150,26 +195,86 @@ def classify_on_dask(pieces: Iterable[Piece], *, output: Path, dask: Any, model:
     return run
 
 
-def _collect(future: Any, pending: dict[Any, int], parts: list[PartInfo], run: DaskRun, parts_dir: Path,
-             advance: Advance | None) -> None:
-    """Take one finished shard: its part's info, checked to be visible here and of the right size."""
+class _Flight:
+    """The shards on the cluster, those finished and not yet taken in order, and the first failure."""
+
+    def __init__(self, client: Any, done: Any, order: InOrder, parts_dir: Path, advance: Advance | None,
+                 submit_options: dict[str, Any]) -> None:
+        self.client, self.done, self.order, self.parts_dir, self.advance = client, done, order, parts_dir, advance
+        self.options = submit_options
+        self.nonce = uuid.uuid4().hex[:8]
+        self.tries = 0
+        self.jobs: dict[int, Job] = {}  # submitted or finished, not yet taken in order
+        self.pending: dict[Any, int] = {}
+        self.finished: dict[int, tuple[PartInfo, ShardResult]] = {}
+        self.parts: dict[int, PartInfo] = {}
+        self.results: dict[int, ShardResult] = {}
+        self.failed: dict[int, BaseException] = {}
+
+    def submit(self, job: Job) -> None:
+        """Hand ``job`` to the cluster."""
+        self.tries += 1
+        future = self.client.submit(classify_shard, job.index, job.payload, shard=job.key, seen=job.seen,
+                                    key=f"framing-shard-{self.nonce}-{job.index}-{self.tries}", retries=0,
+                                    **self.options)
+        self.pending[future] = job.index
+        self.done.add(future)
+
+    def collect(self) -> None:
+        """Take the next shard the cluster finishes."""
+        future = next(self.done)
+        index = self.pending.pop(future)
+        try:
+            info, result = _result(future, index, self.jobs[index], self.parts_dir, self.options["run"])
+        except errors.FramingError as exc:
+            self.failed[index] = exc
+            later = [f for f, i in self.pending.items() if i > index]
+            self.client.cancel(later)
+            for f in later:
+                self.pending.pop(f)
+            return
+        self.finish(index, info, result)
+
+    def finish(self, index: int, info: PartInfo, result: ShardResult) -> None:
+        """Note a finished shard and take, in input order, every shard now ready."""
+        self.finished[index] = (info, result)
+        if self.advance:
+            self.advance(1)
+        while self.order.next in self.finished:
+            position = self.order.next
+            info, result = self.finished.pop(position)
+            again = self.order.commit(self.jobs[position], result)
+            if again is not None:
+                self.jobs[position] = again
+                self.submit(again)
+                return
+            self.parts[position], self.results[position] = info, result
+            del self.jobs[position]
+
+    def raise_failure(self) -> None:
+        """Raise the first shard's failure, in input order, if any shard failed."""
+        if self.failed:
+            raise self.failed[min(self.failed)]
+
+
+def _result(future: Any, index: int, job: Job, parts_dir: Path, run_key: str) -> tuple[PartInfo, ShardResult]:
+    """One finished shard's part info, checked to be visible here and of the right size."""
     from distributed import KilledWorker
 
-    index = pending.pop(future)
     try:
         info, result = future.result()
         if not isinstance(info, PartInfo):  # the workers cannot see the parts folder: write it here
-            info = write_part(parts_dir, index, info, shard=parts[index].shard, run=parts[index].run)
+            found = None if result.ids is None else {"ids": result.ids, "skipped": result.skipped,
+                                                     "stopped": result.stopped}
+            info = write_part(parts_dir, index, info, shard=job.key, run=run_key, read=lambda: found)
     except KilledWorker as exc:
         raise errors.ClusterError.of(errors.SHARD_KILLED, index=index,
                                      times=exc.args[-1] if exc.args else "several") from None
-    if info.records != parts[index].records:
-        raise errors.ClusterError(f"shard {index}: {info.records} records for {parts[index].records} pieces.")
+    if job.records is not None and info.records != job.records:
+        raise errors.ClusterError(f"shard {index}: {info.records} records for {job.records} pieces.")
     if not data_path(parts_dir, index).is_file():
         raise errors.ClusterError.of(errors.PART_NOT_VISIBLE, path=data_path(parts_dir, index))
-    parts[index], run.shards[index] = info, result
-    if advance:
-        advance(1)
+    return info, result
 
 
 def workers_see(client: Any, folder: Path) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,8 @@ class PartInfo:
         size: Its size in bytes.
         shard: Key of the shard's input (:func:`shard_key`).
         run: Key of the run's settings (model, options, format).
+        read: For a shard its worker read itself: the pieces' ``(id, file:line)``, what was
+            skipped and whether reading stopped (see :class:`~.worker.ShardResult`).
     """
 
     index: int
@@ -42,6 +44,7 @@ class PartInfo:
     size: int
     shard: str
     run: str
+    read: dict[str, Any] | None = None
 
 
 def data_path(parts_dir: Path, index: int) -> Path:
@@ -63,7 +66,8 @@ def shard_key(records: Iterable[dict[str, Any]]) -> str:
     return digest.hexdigest()
 
 
-def write_part(parts_dir: Path, index: int, chunks: Iterable[tuple[int, bytes]], *, shard: str, run: str) -> PartInfo:
+def write_part(parts_dir: Path, index: int, chunks: Iterable[tuple[int, bytes]], *, shard: str, run: str,
+               read: Callable[[], dict[str, Any] | None] | None = None) -> PartInfo:
     """Write part ``index`` from ``(records, bytes)`` chunks, then its sidecar, each atomically.
 
     Args:
@@ -71,6 +75,7 @@ def write_part(parts_dir: Path, index: int, chunks: Iterable[tuple[int, bytes]],
         index: The shard's position.
         chunks: The encoded records, a batch at a time, with how many records each holds.
         shard: The shard's key; run: the run's key (both recorded in the sidecar).
+        read: Called once the chunks are written: what reading the shard found (recorded too).
     """
     parts_dir.mkdir(parents=True, exist_ok=True)
     digest, records, size = hashlib.sha256(), 0, 0
@@ -81,22 +86,22 @@ def write_part(parts_dir: Path, index: int, chunks: Iterable[tuple[int, bytes]],
             digest.update(data)
             records += count
             size += len(data)
-    info = PartInfo(index, records, digest.hexdigest(), size, shard, run)
+    info = PartInfo(index, records, digest.hexdigest(), size, shard, run, read() if read else None)
     _write_json_atomically(sidecar_path(parts_dir, index), asdict(info))
     return info
 
 
-def complete_part(parts_dir: Path, index: int, *, shard: str, run: str, records: int) -> PartInfo | None:
+def complete_part(parts_dir: Path, index: int, *, shard: str, run: str, records: int | None) -> PartInfo | None:
     """The part ``index`` if it is complete for this shard and run, else None.
 
-    Complete: its sidecar names this shard and run and ``records`` records, and the bytes on
-    disk have the recorded size and SHA-256.
+    Complete: its sidecar names this shard and run and ``records`` records (any number when
+    None: a shard read on a worker), and the bytes on disk have the recorded size and SHA-256.
     """
     try:
         info = PartInfo(**json.loads(sidecar_path(parts_dir, index).read_text("utf-8")))
     except (OSError, ValueError, TypeError):
         return None
-    if (info.index, info.shard, info.run, info.records) != (index, shard, run, records):
+    if (info.index, info.shard, info.run) != (index, shard, run) or records not in (None, info.records):
         return None
     data = data_path(parts_dir, index)
     try:

@@ -7,7 +7,7 @@ import hashlib
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,16 +15,19 @@ from distributed import WorkerPlugin
 
 from .. import errors
 from ..corpus import Piece
+from ..corpus.ranges import ShardRead, SourceShard, read_shard
 from ..models.persist import DEFAULT_MODEL, MODEL_JSON, load_model, read_model_info
 from ..models.trust import check_trusted
-from .framer import Framer, batched
+from .framer import Framer, batched, with_defaults
 from .parts import PartInfo, write_part
-from .records import Record
+from .records import Record, without_text
 
 
 @dataclass(frozen=True)
 class WorkerOptions:
-    """What each worker is told besides the model: :meth:`Framer.classify` options and its cache."""
+    """What each worker is told besides the model: :meth:`Framer.classify` options, its cache,
+    whether records keep their text (``text``), the default target and story, and, for shards
+    the workers read themselves, whether invalid records are skipped."""
 
     entities: bool = True
     min_confidence: float = 0.0
@@ -32,11 +35,17 @@ class WorkerOptions:
     entity_types: tuple[str, ...] | None = None
     cache_dir: str | None = None
     no_cache: bool = False
+    text: bool = True
+    target: str | None = None
+    story: str | None = None
+    skip_invalid: bool = False
 
 
 @dataclass
 class ShardResult:
-    """One shard's outcome: records, the worker that did it, its time there and memory after it."""
+    """One shard's outcome: records, the worker that did it, its time there and memory after it;
+    for a shard the worker read itself, each piece's ``(id, file:line)``, what it skipped, and
+    whether it stopped at an unreadable line (:class:`~pipeline.corpus.ranges.ShardRead`)."""
 
     index: int
     records: int
@@ -44,6 +53,17 @@ class ShardResult:
     seconds: float = 0.0
     rss_bytes: int | None = None
     resumed: bool = False
+    ids: list[tuple[str, str]] | None = None
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    stopped: bool = False
+
+    def read(self, found: dict[str, Any] | None) -> ShardResult:
+        """Take what reading the shard found (as a part's sidecar records it)."""
+        if found is not None:
+            self.ids = [tuple(pair) for pair in found["ids"]]
+            self.skipped = [tuple(pair) for pair in found["skipped"]]
+            self.stopped = bool(found["stopped"])
+        return self
 
 
 def ship_model(path: str | Path, *, trust: bool = False) -> tuple[dict[str, bytes], str]:
@@ -119,25 +139,51 @@ def read_probe(path: str) -> str | None:
         return None
 
 
-def classify_shard(index: int, pieces: list[Piece], *, digest: str, options: WorkerOptions,
+def classify_shard(index: int, pieces: list[Piece] | SourceShard, *, digest: str, options: WorkerOptions,
                    encode: Callable[[list[Record]], bytes], parts_dir: str | None, shard: str,
-                   run: str) -> tuple[PartInfo | list[tuple[int, bytes]], ShardResult]:
+                   run: str, seen: dict[str, str] | None = None) -> tuple[PartInfo | list[tuple[int, bytes]], ShardResult]:
     """Run on a worker: classify one shard into its part file, or, when ``parts_dir`` is None
-    (not shared with the client), return its encoded batches for the client to write."""
+    (not shared with the client), return its encoded batches for the client to write.
+
+    ``pieces`` is the shard's pieces, or a :class:`SourceShard` that this worker reads itself
+    (``seen``: ids of earlier shards that this one repeats, skipped as a local run skips them).
+    """
     import psutil
     from distributed import get_worker
 
     start = time.perf_counter()
     framer = _framer(digest, options)
+    read = None
+    if isinstance(pieces, SourceShard):
+        read = ShardRead()
+        read.report._ids.update(seen or {})
+        pieces = read_shard(pieces, skip_invalid=options.skip_invalid, read=read)
+        ids: list[tuple[str, str]] | None = []
+        pieces = _noting(pieces, ids)
+    else:
+        ids = None
+    pieces = with_defaults(pieces, target=options.target, story=options.story)
     records = framer.classify(pieces, entities=options.entities, batch_size=options.batch_size,
                               min_confidence=options.min_confidence)
+    if not options.text:
+        records = (without_text(r) for r in records)
     chunks: Iterator[tuple[int, bytes]] = ((len(b), encode(b)) for b in batched(records, options.batch_size))
+    def found() -> dict[str, Any] | None:
+        return None if read is None else {"ids": ids, "skipped": read.report.skipped, "stopped": read.stopped}
+
     if parts_dir is None:
         info: PartInfo | list[tuple[int, bytes]] = list(chunks)
         count = sum(n for n, _ in info)
     else:
-        info = write_part(Path(parts_dir), index, chunks, shard=shard, run=run)
+        info = write_part(Path(parts_dir), index, chunks, shard=shard, run=run, read=found)
         count = info.records
     result = ShardResult(index, count, worker=get_worker().address, seconds=time.perf_counter() - start,
                          rss_bytes=psutil.Process().memory_info().rss)
+    result.read(found())
     return info, result
+
+
+def _noting(pieces: Iterator[Piece], ids: list[tuple[str, str]]) -> Iterator[Piece]:
+    for piece in pieces:
+        ids.append((piece.id, piece.origin or ""))
+        yield piece

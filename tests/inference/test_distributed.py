@@ -275,12 +275,11 @@ class TestChecks:
         from distributed import KilledWorker
 
         from pipeline.inference import distributed as module
-        from pipeline.inference.parts import PartInfo
+        from pipeline.inference.sharding import Job
 
         class Lost:
             def result(self):
                 raise KilledWorker("framing-shard-x-0", "tcp://127.0.0.1:1", 3)
 
-        lost = Lost()
         with pytest.raises(errors.ClusterError, match="died 3 time"):
-            module._collect(lost, {lost: 0}, [PartInfo(0, 5, "", 0, "s", "r")], module.DaskRun(), tmp_path, None)
+            module._result(Lost(), 0, Job(0, [], "s", 5), tmp_path, "r")
