@@ -228,3 +228,12 @@ class TestSameChecksAsLocal:
                      encoding=Encoding("jsonl-or-die", encode_or_die))
         assert not marker.exists() and out2.read_bytes() == expected and result.records == 30
         dask_client.wait_for_workers(2, timeout=120)
+
+
+def test_a_url_on_a_scheduler_and_worker_started_with_dask(dask_cli_cluster, model, tmp_path):
+    src = awkward_jsonl(tmp_path / "cli.jsonl")
+    out = tmp_path / "cli.out.jsonl"
+    result = classify(src.as_uri(), "--model", str(model), "-f", "jsonl", "-o", str(out), "--no-entities",
+                      "--dask", dask_cli_cluster, "--shard-bytes", "700")
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == local(src, model, tmp_path)
