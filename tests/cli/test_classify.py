@@ -224,7 +224,7 @@ def test_real_ctrl_c_leaves_a_valid_partial_file(model, tmp_path):
 
     src = tmp_path / "big.jsonl"
     src.write_text("".join(json.dumps({"id": f"p{i}", "text": f"Piece {i}: police cameras harm rights."}) + "\n"
-                           for i in range(3000)))
+                           for i in range(20000)))  # more than it can finish between two polls
     out = tmp_path / "out.jsonl"
     partial = tmp_path / "out.jsonl.partial"
     framing = Path(sys.executable).with_name("framing")
