@@ -59,7 +59,7 @@ def run(splits: tuple[str, ...] = SPLITS) -> dict:
     tcfg = task_config(cfg, TASK)
     labels = [p.labels[TASK] for p in pieces]
     with Timer() as tok_t:
-        samples = prepare_samples(pieces, processor(), max_tokens=tcfg["features"]["max_tokens"])
+        samples = prepare_samples(pieces, processor(), max_tokens=tcfg.features.max_tokens)
     result: dict = {"n": len(pieces), "tokenise_s": tok_t.seconds, "splits": {}}
     for split in splits:
         train = [i for i, p in enumerate(pieces) if p.meta["split"][split] == "train"]
@@ -78,7 +78,7 @@ def run(splits: tuple[str, ...] = SPLITS) -> dict:
                                    "ref_s": ref_t.seconds, "n_train": len(train), "n_test": len(test)}
         if split == "outlet":
             # Throughput of the product path: Framer.classify on unseen text, no cache.
-            framer = Framer(FramingModel(tasks={TASK: model}, info={"config": cfg}), processor=Processor(None))
+            framer = Framer(FramingModel(tasks={TASK: model}, info={"config": cfg.to_dict()}), processor=Processor(None))
             sample = [pieces[i] for i in test[:SPEED_SAMPLE]]
             with Timer() as cls_t:
                 for _ in framer.classify(sample, entities=False):

@@ -40,7 +40,7 @@ def main(overrides: list[dict]) -> None:
     labels = np.asarray([p.labels[TASK] for p in pieces])
     groups = [p.source for p in pieces]
     base = task_config(load_config(CONFIGS / "allsides.toml"), TASK)
-    samples = prepare_samples(pieces, processor(), max_tokens=base["features"]["max_tokens"])
+    samples = prepare_samples(pieces, processor(), max_tokens=base.features.max_tokens)
     folds = list(GroupKFold(FOLDS).split(np.zeros(len(pieces)), labels, groups))
     for override in overrides or [{}]:
         cfg = task_config(load_config(CONFIGS / "allsides.toml", override), TASK)

@@ -89,9 +89,9 @@ def story_split(pieces: list, *, dev_share: float = DEV_SHARE, seed: int = SEED,
 def _linear(cfg: dict[str, Any], **changes: Any):
     from pipeline.models.linear import CalibratedLinearClassifier
 
-    clf = cfg["classifier"]
-    params = {"C": clf["C"], "class_weight": clf["class_weight"] or None, "max_iter": clf["max_iter"],
-              "calibration_folds": clf["calibration_folds"], "random_state": cfg["evaluation"]["seed"]}
+    clf = cfg.classifier
+    params = {"C": clf.C, "class_weight": clf.class_weight or None, "max_iter": clf.max_iter,
+              "calibration_folds": clf.calibration_folds, "random_state": cfg.evaluation.seed}
     return CalibratedLinearClassifier(**{**params, **changes})
 
 
@@ -104,7 +104,7 @@ def _two_stage(cfg: dict[str, Any], stage2: Any) -> Any:
 def _boosted(cfg: dict[str, Any], n_dense: int, *, C: float, **options: Any) -> Any:
     from pipeline.models.two_stage import BoostedStage
 
-    options.setdefault("random_state", cfg["evaluation"]["seed"])
+    options.setdefault("random_state", cfg.evaluation.seed)
     return _two_stage(cfg, BoostedStage(estimator=_linear(cfg, C=C), dense_columns=n_dense, **options))
 
 

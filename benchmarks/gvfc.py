@@ -64,9 +64,9 @@ def run() -> dict:
     if embeddings_installed():
         frozen = task_config(load_config(CONFIGS / "gvfc.toml", FROZEN_EMBEDDINGS), TASK)
         variants = {"ours": full, "frozen": frozen, **variants}
-    folds, seed = full["evaluation"]["folds"], full["evaluation"]["seed"]
+    folds, seed = full.evaluation.folds, full.evaluation.seed
     with Timer() as prep_t:
-        samples = prepare_samples(pieces, processor(), max_tokens=full["features"]["max_tokens"])
+        samples = prepare_samples(pieces, processor(), max_tokens=full.features.max_tokens)
     results = {"n": len(pieces), "folds": folds, "seed": seed, "prep_s": prep_t.seconds}
     for name, cfg in variants.items():
         with Timer() as t:

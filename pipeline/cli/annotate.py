@@ -60,7 +60,7 @@ def annotate_cli(
     codebook_path = codebook or _beside(corpus, "CODEBOOK.md")
     definitions = read_codebook(codebook_path) if codebook_path else {}
     writer = LabelWriter(labels, annotator or _login())
-    config = framer.model.info.get("config") if framer is not None else None
+    config = framer.model.config if framer is not None else None
     session = AnnotationSession(
         pieces, task, writer, framer=framer, label_sets=_label_sets(label_set), codebook=definitions, batch=batch,
         retrain_every=retrain_every, retrain=functools.partial(retrain_framer, config=config, processor=processor),

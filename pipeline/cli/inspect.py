@@ -156,7 +156,7 @@ def _model_summary(framer: Framer, tasks: list[str], top: int, as_json: bool, ht
         **_meta(info),
         "versions": info.get("versions"),
         "corpus": {k: v for k, v in info.get("corpus", {}).items() if k != "stats"},
-        "classifier": info.get("config", {}).get("classifier"),
+        "classifier": framer.model.config.to_dict()["classifier"],
         "tasks": {t: {**info["tasks"][t], "labels": framer.model.labels(t), "metrics": metrics.get(t, {}),
                       "shortcut_gaps": shortcut_gaps(metrics.get(t, {})),
                       **_top_features(framer.model.tasks[t], top)} for t in tasks},

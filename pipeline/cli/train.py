@@ -39,13 +39,11 @@ def train_cli(
     """Train one classifier per task on CORPUS, cross-validate it, and save the model to --out."""
     from ..training.use_cases import train_model
 
-    cfg = load_config(config)
-    if spacy_model:
-        cfg["spacy"]["model"] = spacy_model
+    cfg = load_config(config, overrides={"spacy": {"model": spacy_model}} if spacy_model else None)
     pieces, report = load_pieces(corpus, skip_invalid=skip_invalid, options=csv_options(map_, label),
                                  folder_task=folder_task)
     report_load(report)
-    processor = make_processor(cfg["spacy"]["model"] or None, cache_dir, no_cache, jobs)
+    processor = make_processor(cfg.spacy.model or None, cache_dir, no_cache, jobs)
     with progress_bars(quiet) as bars:
         result = train_model(pieces, out_dir, tasks=task, config=cfg, processor=processor, evaluate=not no_eval,
                              progress=bars, allow_labels=allow_labels, entity_stance_data=entity_stance_data,

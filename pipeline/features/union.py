@@ -12,7 +12,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from ..config import default
+from ..config import Settings
 from .relation import MentionContext, RelationFeatures
 from .samples import Sample
 from .similarity import TargetSimilarity
@@ -88,42 +88,42 @@ class SourceSpread(TransformerMixin, BaseEstimator):
         return [replace(s, text=" ".join(w for w in s.text.split() if w not in drop)) for s in X]
 
 
-def build_features(config: dict[str, Any], *, use_target: bool, n_samples: int) -> FeatureUnion:
+def build_features(config: Settings, *, use_target: bool, n_samples: int) -> FeatureUnion:
     """The feature union for one task, from the ``[features]`` section of the config.
 
     Args:
-        config: The task's configuration (see ``default_config.toml``).
+        config: The task's settings (:func:`pipeline.config.task_config`).
         use_target: Add target-aware blocks (the task's pieces carry targets).
         n_samples: Training set size; a tiny corpus lowers ``min_df`` to 1.
     """
-    feats = config["features"]
+    feats = config.features
     small = n_samples < 50
-    words = _tfidf("text", ngram_range=tuple(feats["word_ngrams"]), min_df=1 if small else feats["word_min_df"],
-                   max_features=feats["word_max_features"] or None)
-    if feats.get("min_sources", default("features", "min_sources")) > 1 and not small:
-        words.steps.insert(0, ("spread", SourceSpread(feats["min_sources"])))
-    if feats.get("word_tokens_only"):  # word n-grams skip punctuation and one-character tokens
+    words = _tfidf("text", ngram_range=feats.word_ngrams, min_df=1 if small else feats.word_min_df,
+                   max_features=feats.word_max_features or None)
+    if feats.min_sources > 1 and not small:
+        words.steps.insert(0, ("spread", SourceSpread(feats.min_sources)))
+    if feats.word_tokens_only:  # word n-grams skip punctuation and one-character tokens
         words.named_steps["tfidf"].set_params(tokenizer=SplitTokens(r"\w\w"))
     blocks: list[tuple[str, Any]] = [("words", words)]
-    lo, hi = feats["char_ngrams"]
+    lo, hi = feats.char_ngrams
     if hi > 0:
-        chars = _tfidf("text", analyzer="char_wb", ngram_range=(lo, hi), max_chars=feats.get("char_max_chars"),
-                       min_df=1 if small else feats["char_min_df"], max_features=feats["char_max_features"] or None)
-        if feats.get("min_sources", default("features", "min_sources")) > 1 and not small:
-            chars.steps.insert(0, ("spread", SourceSpread(feats["min_sources"])))
+        chars = _tfidf("text", analyzer="char_wb", ngram_range=(lo, hi), max_chars=feats.char_max_chars,
+                       min_df=1 if small else feats.char_min_df, max_features=feats.char_max_features or None)
+        if feats.min_sources > 1 and not small:
+            chars.steps.insert(0, ("spread", SourceSpread(feats.min_sources)))
         blocks.append(("chars", chars))
-    if feats.get("embeddings"):
+    if feats.embeddings:
         from .embeddings import SentenceEmbeddings
 
-        blocks.append(("embeddings", SentenceEmbeddings(feats["embeddings"])))
+        blocks.append(("embeddings", SentenceEmbeddings(feats.embeddings)))
     # The target-aware blocks come last: their dense values are the last columns, which a
     # boosted second stage reads directly (pipeline.models.factory.dense_width).
-    if use_target and feats["target_features"]:
+    if use_target and feats.target_features:
         blocks.append(("near", _tfidf("near", ngram_range=(1, 1), min_df=1 if small else 2)))
-        if feats.get("mention_context", default("features", "mention_context")):
+        if feats.mention_context:
             blocks.append(("mention", MentionContext(min_df=1 if small else 2)))
         blocks.append(("relation", RelationFeatures()))
-        if feats.get("similarity", default("features", "similarity")):
+        if feats.similarity:
             # Not lead_tokens / lsa_components: on the FNC-1 competition test set (new stories) they
             # cost 4.6 FNC points (unrelated F1 0.974 -> 0.950), though they helped on a train split.
             blocks.append(("similarity", TargetSimilarity()))

@@ -177,7 +177,6 @@ def with_defaults(pieces: Iterable[Piece], *, target: str | None = None,
 
 def target_tasks(model: FramingModel) -> list[str]:
     """The tasks of ``model`` that read a piece's target (stance, as trained on pieces with targets)."""
-    from ..config import task_config
     from ..models.factory import reads_target
 
     tasks, config = model.info.get("tasks", {}), model.info.get("config")
@@ -187,7 +186,7 @@ def target_tasks(model: FramingModel) -> list[str]:
         if "reads_target" in info:
             if info["reads_target"]:
                 out.append(t)
-        elif info.get("use_target") and config and reads_target(task_config(config, t), True):
+        elif info.get("use_target") and config and reads_target(model.config.task(t), True):
             out.append(t)  # a model from before reads_target was recorded
     return out
 

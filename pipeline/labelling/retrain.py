@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from .. import errors
+from ..config import Config
 from ..corpus import Piece
 
 __all__ = ["retrain_framer"]
 
 
-def retrain_framer(pieces: list[Piece], tasks: list[str], *, config: dict[str, Any] | None = None,
+def retrain_framer(pieces: list[Piece], tasks: list[str], *, config: Config | None = None,
                    processor: Any = None) -> Any:
     """Train a fresh model on ``pieces`` for the ``tasks`` that have enough labels, as a Framer.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from typing import Any
 
 import joblib
@@ -11,6 +12,7 @@ from sklearn.base import clone
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from .. import errors
+from ..config import ClassifierSettings, Settings
 from ..features.relation import RELATION_NAMES
 from ..features.samples import Sample
 from ..features.union import build_features
@@ -19,16 +21,14 @@ from .linear import CalibratedLinearClassifier
 from .per_target import TargetAugmentedClassifier, TargetIndex
 from .two_stage import BoostedStage, TwoStageClassifier
 
-# classifier.kind: "linear" reads the feature blocks; "finetune" reads the text itself (pipeline/models/finetune.py).
-MODEL_KINDS = ("linear", "finetune")
+# classifier.kind ("linear" reads the feature blocks, "finetune" the text itself) and classifier.stage2
+# ("linear", "boosted") are checked when the config is loaded (pipeline/config/settings.py).
 # Threads that fit a linear model's calibration folds and final fit side by side: both cores of
 # the 2-core machines this is sized for. Each fold fit holds its own copy of the fold's rows.
 FIT_THREADS = 2
-# classifier.stage2 (with gate_label): the second stage's model (pipeline/models/two_stage.py).
-STAGE2_KINDS = ("linear", "boosted")
 
 
-def build_task_pipeline(config: dict[str, Any], *, use_target: bool, n_samples: int) -> Pipeline:
+def build_task_pipeline(config: Settings, *, use_target: bool, n_samples: int) -> Pipeline:
     """The scikit-learn pipeline of one task: features, then a calibrated linear classifier; or,
     with ``classifier.kind = "finetune"``, one fine-tuned encoder that reads the samples' text.
 
@@ -37,72 +37,62 @@ def build_task_pipeline(config: dict[str, Any], *, use_target: bool, n_samples: 
         use_target: Whether to add target-aware features.
         n_samples: Training set size (a tiny corpus relaxes ``min_df``).
     """
-    clf = config["classifier"]
-    if clf["kind"] not in MODEL_KINDS:
-        raise errors.ConfigError(f"classifier.kind = {clf['kind']!r}: use one of {list(MODEL_KINDS)}.")
-    if clf["kind"] == "finetune":
-        if clf.get("gate_label"):
+    clf = config.classifier
+    if clf.kind == "finetune":
+        if clf.gate_label:
             raise errors.ConfigError("classifier.gate_label works with classifier.kind = \"linear\" only; "
                                      "set gate_label = \"\" to fine-tune an encoder.")
         from .finetune import FineTunedClassifier
 
-        tune = config["finetune"]
+        tune = config.finetune
         return Pipeline([("clf", FineTunedClassifier(
-            tune["model"], epochs=tune["epochs"], learning_rate=tune["learning_rate"],
-            batch_size=tune["batch_size"], max_pieces=tune["max_pieces"], weight_decay=tune["weight_decay"],
-            dropout=tune["dropout"], class_weight=clf["class_weight"] or None,
-            calibration_fraction=tune["calibration_fraction"], use_target=use_target,
-            random_state=config["evaluation"]["seed"],
+            tune.model, epochs=tune.epochs, learning_rate=tune.learning_rate,
+            batch_size=tune.batch_size, max_pieces=tune.max_pieces, weight_decay=tune.weight_decay,
+            dropout=tune.dropout, class_weight=clf.class_weight or None,
+            calibration_fraction=tune.calibration_fraction, use_target=use_target,
+            random_state=config.evaluation.seed,
         ))])
-    seed = config["evaluation"]["seed"]
+    seed = config.evaluation.seed
 
     def linear(C: float) -> CalibratedLinearClassifier:
-        return CalibratedLinearClassifier(C=C, class_weight=clf["class_weight"] or None, max_iter=clf["max_iter"],
-                                          calibration_folds=clf["calibration_folds"], random_state=seed,
+        return CalibratedLinearClassifier(C=C, class_weight=clf.class_weight or None, max_iter=clf.max_iter,
+                                          calibration_folds=clf.calibration_folds, random_state=seed,
                                           n_jobs=FIT_THREADS)
 
-    stage2 = clf.get("stage2", "linear")
-    if stage2 not in STAGE2_KINDS:
-        raise errors.ConfigError(f"classifier.stage2 must be one of {list(STAGE2_KINDS)}, got {stage2!r}.")
-    if stage2 != "linear" and not clf.get("gate_label"):
+    stage2 = clf.stage2
+    if stage2 != "linear" and not clf.gate_label:
         raise errors.ConfigError(f"classifier.stage2 = {stage2!r} is the second of two stages: set "
                                  "classifier.gate_label too (or stage2 = \"linear\").")
     features = build_features(config, use_target=use_target, n_samples=n_samples)
-    model: Any = linear(clf["C"])
-    if clf.get("gate_label"):  # that label against the rest first, the other labels among the rest next
-        second = linear(clf.get("stage2_C") or clf["C"])
+    model: Any = linear(clf.C)
+    if clf.gate_label:  # that label against the rest first, the other labels among the rest next
+        second = linear(clf.stage2_C or clf.C)
         if stage2 == "boosted":
             second = BoostedStage(estimator=second, dense_columns=dense_width(features), random_state=seed)
-        model = TwoStageClassifier(gate_label=clf["gate_label"], estimator=second, gate_estimator=model)
+        model = TwoStageClassifier(gate_label=clf.gate_label, estimator=second, gate_estimator=model)
     elif use_target and per_target_on(clf):
         # The target's number is the union's last column; the classifier copies the features per target.
-        features.transformer_list.append(("target_index", TargetIndex(min_pieces=clf.get("min_target_pieces", 50))))
-        model = TargetAugmentedClassifier(model, target_weight=clf.get("target_weight", 1.0))
+        features.transformer_list.append(("target_index", TargetIndex(min_pieces=clf.min_target_pieces)))
+        model = TargetAugmentedClassifier(model, target_weight=clf.target_weight)
     return Pipeline([("features", features), ("clf", model)])
 
 
-PER_TARGET = ("auto", "off")
-
-
-def per_target_active(config: dict[str, Any], samples: list[Sample]) -> bool:
+def per_target_active(config: Settings, samples: list[Sample]) -> bool:
     """Whether per-target weights will be learnt on ``samples``: ``per_target = "auto"``, a linear
     single-stage model, and at least two targets with ``min_target_pieces`` pieces each."""
-    clf = config["classifier"]
-    if clf["kind"] != "linear" or clf.get("gate_label") or not per_target_on(clf):
+    clf = config.classifier
+    if clf.kind != "linear" or clf.gate_label or not per_target_on(clf):
         return False
     counts: dict[str, int] = {}
     for s in samples:
         if s.target:
             counts[s.target] = counts.get(s.target, 0) + 1
-    return sum(n >= clf.get("min_target_pieces", 50) for n in counts.values()) >= 2
+    return sum(n >= clf.min_target_pieces for n in counts.values()) >= 2
 
 
-def per_target_on(clf: dict[str, Any]) -> bool:
+def per_target_on(clf: ClassifierSettings) -> bool:
     """Whether ``classifier.per_target`` asks for per-target weights (``"auto"``; ``"off"``: one set)."""
-    value = clf.get("per_target", "off")
-    if value not in PER_TARGET:
-        raise errors.ConfigError(f"classifier.per_target = {value!r}: use one of {list(PER_TARGET)}.")
-    return value == "auto"
+    return clf.per_target == "auto"
 
 
 def dense_width(features: FeatureUnion) -> int:
@@ -125,7 +115,7 @@ def dense_width(features: FeatureUnion) -> int:
 SHARED_BLOCKS = ("words", "chars")
 
 
-def fit_shared_blocks(config: dict[str, Any], samples: list[Sample]) -> dict[str, Any]:
+def fit_shared_blocks(config: Settings, samples: list[Sample]) -> dict[str, Any]:
     """Fit the label-free blocks (:data:`SHARED_BLOCKS`) of ``config`` once, on all ``samples``."""
     union = build_features(config, use_target=False, n_samples=len(samples))
     shared = {name: _slim(block.fit(samples)) for name, block in union.transformer_list if name in SHARED_BLOCKS}
@@ -148,7 +138,7 @@ def source_weights(samples: list[Sample], power: float = 1.0) -> np.ndarray:
     return weights / weights.mean()
 
 
-def fit_task(config: dict[str, Any], samples: list[Sample], labels: list[str], *, use_target: bool,
+def fit_task(config: Settings, samples: list[Sample], labels: list[str], *, use_target: bool,
              shared: dict[str, Any] | None = None, progress: ProgressFactory | None = None) -> Pipeline:
     """Build and fit one task's pipeline.
 
@@ -167,11 +157,11 @@ def fit_task(config: dict[str, Any], samples: list[Sample], labels: list[str], *
     if len(labels) < 4:
         raise errors.TrainingError(f"needs at least 4 labelled pieces, found {len(labels)}.")
     if use_target and per_target_active(config, samples):
-        config = {**config, "features": {**config["features"],
-                                         "target_features": config["features"].get("per_target_target_features", False)}}
+        config = replace(config, features=replace(config.features,
+                                                  target_features=config.features.per_target_target_features))
     pipeline = build_task_pipeline(config, use_target=use_target, n_samples=len(samples))
-    power = config["classifier"].get("source_weight", 0.0)
-    if power and config["classifier"].get("gate_label"):
+    power = config.classifier.source_weight
+    if power and config.classifier.gate_label:
         raise errors.ConfigError("classifier.source_weight does not work with classifier.gate_label yet; "
                                  "set one of them to its default (0.0 or \"\").")
     weights = {"sample_weight": source_weights(samples, power)} if power else {}
@@ -200,11 +190,11 @@ def _slim(block: Any) -> Any:
     return block
 
 
-def reads_target(cfg: dict[str, Any], use_target: bool) -> bool:
+def reads_target(cfg: Settings, use_target: bool) -> bool:
     """Whether a task's model reads its pieces' targets (target features, per-target weights, or a
     fine-tuned encoder reading the pair), so that its predictions are relative to a target."""
     if not use_target:
         return False
-    clf = cfg["classifier"]
-    return (clf["kind"] == "finetune" or bool(cfg["features"]["target_features"])
-            or (per_target_on(clf) and not clf.get("gate_label")))
+    clf = cfg.classifier
+    return (clf.kind == "finetune" or cfg.features.target_features
+            or (per_target_on(clf) and not clf.gate_label))

@@ -9,8 +9,9 @@ import numpy as np
 from scipy import sparse
 from sklearn.pipeline import Pipeline
 
-from ..config import default
+from ..config import Config, saved_config
 from ..features.samples import Sample
+from .renames import OLD_SETTINGS
 
 
 @dataclass
@@ -33,9 +34,18 @@ class FramingModel:
         return self.info.get("spacy_model", {}).get("name")
 
     @property
+    def config(self) -> Config:
+        """The settings the model was trained with (``info["config"]``, a plain dict in ``model.json``).
+
+        Settings added after the model was saved read as models then behaved
+        (:data:`~pipeline.models.renames.OLD_SETTINGS`), else as their default.
+        """
+        return saved_config(self.info.get("config"), old_values=OLD_SETTINGS)
+
+    @property
     def max_tokens(self) -> int:
         """How many tokens of each piece the features read."""
-        return int(self.info.get("config", {}).get("features", {}).get("max_tokens", default("features", "max_tokens")))
+        return self.config.features.max_tokens
 
     def labels(self, task: str) -> list[str]:
         """The labels of ``task`` in the column order of its probabilities."""

@@ -60,6 +60,27 @@ OLD_NAMES = {
 }
 
 
+# Settings a saved model's config may lack, because it was saved before they existed: the value
+# that gives the behaviour such models had (not the default, where the default changed it).
+OLD_SETTINGS = {
+    ("classifier", "kind"): "linear",  # before fine-tuning
+    ("classifier", "gate_label"): "",  # before two stages
+    ("classifier", "stage2"): "linear",
+    ("classifier", "stage2_C"): 0.0,  # the first stage's C
+    ("classifier", "per_target"): "off",  # before per-target weights (the default is now "auto")
+    ("classifier", "min_target_pieces"): 50,
+    ("classifier", "target_weight"): 1.0,
+    ("classifier", "source_weight"): 0.0,
+    ("features", "char_max_chars"): 0,  # before the cut, character n-grams read the whole text
+    ("features", "similarity"): False,
+    ("features", "mention_context"): False,
+    ("features", "per_target_target_features"): False,
+    ("features", "word_tokens_only"): False,
+    ("features", "min_sources"): 0,
+    ("features", "embeddings"): "",
+}
+
+
 def renamed(module: str, name: str) -> tuple[str, str]:
     """The current ``(module, name)`` of the object a pre-regroup pickle names ``module.name``.
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import errors
-from ..config import load_config, task_config
+from ..config import Config, Settings, as_config
 from ..corpus import Piece, corpus_stats, text_hash
 from ..corpus.labels import check_labels, problem_templates
 from ..evaluation.metrics import shortcut_gaps
@@ -30,7 +30,7 @@ class TrainResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def train(pieces: Iterable[Piece], *, tasks: list[str] | None = None, config: dict[str, Any] | None = None,
+def train(pieces: Iterable[Piece], *, tasks: list[str] | None = None, config: Config | None = None,
           processor: Processor | None = None, evaluate: bool = True,
           progress: ProgressFactory | None = None, allow_labels: bool = False,
           n_jobs: int | None = None) -> TrainResult:
@@ -39,7 +39,8 @@ def train(pieces: Iterable[Piece], *, tasks: list[str] | None = None, config: di
     Args:
         pieces: The labelled corpus.
         tasks: Tasks to train (default: every label column present).
-        config: Configuration (default: :func:`load_config`).
+        config: Configuration (default: :func:`pipeline.config.load_config`'s defaults; a plain
+            dict is read as overrides of them).
         processor: The spaCy processor (default: the config's model, no cache).
         evaluate: Cross-validate before the final fit (grouped by source and story, and random).
         progress: Progress-bar factory.
@@ -54,7 +55,7 @@ def train(pieces: Iterable[Piece], *, tasks: list[str] | None = None, config: di
         TrainingError: When a task is absent from the corpus or cannot be trained.
         LabelError: When labels look mistaken (see :func:`pipeline.corpus.labels.label_problems`).
     """
-    config = config or load_config()
+    config = as_config(config)
     pieces = list(pieces)
     if not pieces:
         raise errors.TrainingError("the corpus is empty: nothing to train on.")
@@ -68,7 +69,7 @@ def train(pieces: Iterable[Piece], *, tasks: list[str] | None = None, config: di
     missing = [t for t in tasks if t not in stats.labels]
     if missing:
         raise errors.TrainingError(f"no piece has a label for task(s) {missing}; the corpus has {available}.")
-    processor = processor or Processor(config["spacy"]["model"] or None)
+    processor = processor or Processor(config.spacy.model or None)
     notes = []
     if stats.duplicates:
         notes.append(
@@ -76,20 +77,20 @@ def train(pieces: Iterable[Piece], *, tasks: list[str] | None = None, config: di
             "cross-validation keeps each group on one side, but consider removing them."
         )
     advance = progress("tokenising", len(pieces)) if progress else None
-    samples = prepare_samples(pieces, processor, max_tokens=config["features"]["max_tokens"],
+    samples = prepare_samples(pieces, processor, max_tokens=config.features.max_tokens,
                               progress=advance)
     text_group_of = {}  # copies, and pieces that share a text with other targets, stay on one side in CV
     for group in stats.shared_texts:
         for pid in group:
             text_group_of[pid] = group[0]
-    linear = [t for t in tasks if task_config(config, t)["classifier"]["kind"] == "linear"]
+    linear = [t for t in tasks if config.task(t).classifier.kind == "linear"]
     shared = fit_shared_blocks(config, samples) if len(linear) > 1 else None
     fitted, evaluation, task_info, final_fits = {}, {}, {}, {}
     for task in tasks:
         rows = [i for i, p in enumerate(pieces) if task in p.labels]
         labels = [pieces[i].labels[task] for i in rows]
         use_target = any(pieces[i].target for i in rows)
-        cfg = task_config(config, task)
+        cfg = config.task(task)
         if len(rows) < len(pieces):
             notes.append(f"{task}: {len(pieces) - len(rows)} piece(s) have no {task} label and were not used for it.")
         try:
@@ -115,13 +116,13 @@ def train(pieces: Iterable[Piece], *, tasks: list[str] | None = None, config: di
                 delayed(_fit_named)(task, *args, shared) for task, args in final_fits.items())))
     for task in tasks:  # what the model records of the targets it was trained toward
         rows = [i for i, p in enumerate(pieces) if task in p.labels]
-        task_info[task]["reads_target"] = reads_target(task_config(config, task), task_info[task]["use_target"])
+        task_info[task]["reads_target"] = reads_target(config.task(task), task_info[task]["use_target"])
         if task_info[task]["reads_target"]:
             task_info[task].update(target_record([pieces[i].target for i in rows],
                                                  [samples[i].target for i in rows], fitted[task]))
     info = {
         "spacy_model": dict(zip(("name", "version"), model_id(processor.model).split("=="))),
-        "config": config,
+        "config": config.to_dict(),
         "corpus": {"size": len(pieces), "hash": corpus_hash(pieces, stats.text_hashes), "stats": stats.to_record()},
         "tasks": task_info,
         "metrics": evaluation,
@@ -151,7 +152,7 @@ def corpus_hash(pieces: list[Piece], text_hashes: list[str] | None = None) -> st
     return digest.hexdigest()
 
 
-def _fit_named(task: str, cfg: dict[str, Any], samples: list, labels: list[str], use_target: bool,
+def _fit_named(task: str, cfg: Settings, samples: list, labels: list[str], use_target: bool,
                shared: Any) -> Any:
     """One task's final fit (run by joblib, maybe on a Dask worker), its errors naming the task."""
     try:
@@ -176,7 +177,7 @@ def _evaluate_task(cfg, samples, labels, pieces, use_target, text_group_of, prog
     def predict(model, rows: list[int]):
         return model.classes_, model.predict_proba([samples[i] for i in rows])
 
-    folds, seed = cfg["evaluation"]["folds"], cfg["evaluation"]["seed"]
+    folds, seed = cfg.evaluation.folds, cfg.evaluation.seed
     ids = [text_group_of.get(p.id, p.id) for p in pieces]  # pieces that share a text stay together
     schemes = {
         "source": [p.source or "(none)" for p in pieces],

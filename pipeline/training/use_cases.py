@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..config import load_config
+from ..config import Config, as_config
 from ..corpus import Piece
 from ..corpus.labels import check_labels
 from ..evaluation.evaluate import evaluate_model
@@ -45,7 +45,7 @@ class TrainedModel:
 
 
 def train_model(pieces: Sequence[Piece], out: str | Path, *, tasks: list[str] | None = None,
-                config: dict[str, Any] | None = None, processor: Processor | None = None, evaluate: bool = True,
+                config: Config | None = None, processor: Processor | None = None, evaluate: bool = True,
                 progress: ProgressFactory | None = None, allow_labels: bool = False,
                 entity_stance_data: str | Path | None = None, sources: Sequence[str | Path] = (),
                 where: str = "the corpus", dask: Any = None) -> TrainedModel:
@@ -79,8 +79,8 @@ def train_model(pieces: Sequence[Piece], out: str | Path, *, tasks: list[str] | 
         if dask is not None:
             from .distributed import on_dask
 
-            config = config or load_config()
-            processor = processor or Processor(config["spacy"]["model"] or None)
+            config = as_config(config)
+            processor = processor or Processor(config.spacy.model or None)
             processor, n_jobs = stack.enter_context(on_dask(dask, processor)), -1
         result = train(pieces, tasks=tasks, config=config, processor=processor, evaluate=evaluate,
                        progress=progress, allow_labels=allow_labels, n_jobs=n_jobs)
@@ -138,7 +138,7 @@ def evaluate_on(model: FramingModel, pieces: Sequence[Piece], processor: Process
                      "The cross-validated scores are the honest ones.")
     results = evaluate_model(model, pieces, processor, tasks=tasks)
     if cross_validate:
-        cv = train(pieces, tasks=list(results), config=model.info.get("config"), processor=processor).evaluation
+        cv = train(pieces, tasks=list(results), config=model.config, processor=processor).evaluation
         origin = "cross-validated on this corpus"
     else:
         cv = {t: model.info.get("metrics", {}).get(t, {}) for t in results}

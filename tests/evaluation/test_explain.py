@@ -38,7 +38,7 @@ def model(processor):
     pieces = [Piece(id=str(i), text=t) for i, (t, _) in enumerate(TRAIN)]
     samples = prepare_samples(pieces, processor)
     pipe = fit_task(task_config(config, "stance"), samples, [y for _, y in TRAIN], use_target=False)
-    return FramingModel(tasks={"stance": pipe}, info={"config": config})
+    return FramingModel(tasks={"stance": pipe}, info={"config": config.to_dict()})
 
 
 MIXED = Piece(id="m", title="In 2019, a VOTE on cameras",

@@ -90,7 +90,7 @@ def test_char_ngrams_read_only_the_lead():
     [cut] = FieldSelector("text", max_chars=20).transform([long])
     assert cut == "alpha beta gamma "
     assert FieldSelector("text").transform([long]) == [long.text]
-    assert load_config()["features"]["char_max_chars"] == 1000
+    assert load_config().features.char_max_chars == 1000
 
 
 class TestReadingLimit:

@@ -66,7 +66,7 @@ def model(models_dir):
     pipe = fit_task(task_config(config, "stance"), [Sample(t) for t, _ in TINY_STANCE_TEXTS],
                     [y for _, y in TINY_STANCE_TEXTS], use_target=False)
     name, version = model_id().split("==")
-    info = {"spacy_model": {"name": name, "version": version}, "config": config}
+    info = {"spacy_model": {"name": name, "version": version}, "config": config.to_dict()}
     return save_model(FramingModel(tasks={"stance": pipe}, info=info), models_dir / "dask")
 
 

@@ -12,7 +12,7 @@ from sklearn.base import clone
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from pipeline import errors
-from pipeline.config import load_config
+from pipeline.config import Config, load_config
 from pipeline.features.samples import Sample
 
 pytest.importorskip("torch", reason="needs the embeddings extra: pip install 'framing[embeddings]'")
@@ -154,7 +154,7 @@ class TestEstimator:
             FineTunedClassifier("no-such-model").fit(TEXTS, LABELS)
 
 
-def finetune_config(model: str, **classifier) -> dict:
+def finetune_config(model: str, **classifier) -> Config:
     return load_config(overrides={
         "classifier": {"kind": "finetune", **classifier},
         "finetune": {"model": model, "epochs": 25, "learning_rate": 5e-3, "batch_size": 4,
@@ -179,7 +179,7 @@ class TestInThePipeline:
         from pipeline.models.persist import load_model, save_model
 
         pipe = fit_task(finetune_config(tiny_encoder), [Sample(t) for t in TEXTS], LABELS, use_target=False)
-        model = FramingModel(tasks={"topic": pipe}, info={"config": finetune_config(tiny_encoder)})
+        model = FramingModel(tasks={"topic": pipe}, info={"config": finetune_config(tiny_encoder).to_dict()})
         samples = [Sample(t) for t in TEXTS]
         save_model(model, tmp_path / "m")
         loaded = load_model(tmp_path / "m", trust=True)
@@ -193,7 +193,7 @@ class TestInThePipeline:
         from pipeline.models.persist import load_model
 
         pipe = fit_task(finetune_config(tiny_encoder), [Sample(t) for t in TEXTS], LABELS, use_target=False)
-        model = FramingModel(tasks={"topic": pipe}, info={"config": finetune_config(tiny_encoder)})
+        model = FramingModel(tasks={"topic": pipe}, info={"config": finetune_config(tiny_encoder).to_dict()})
         export_model(model, tmp_path / "m.skops")
         loaded = load_model(import_model(tmp_path / "m.skops", tmp_path / "imported"), trust=True)
         samples = [Sample(t) for t in TEXTS]

@@ -96,9 +96,9 @@ def test_factory_refuses_an_unknown_setting():
     from pipeline.config import load_config
     from pipeline.models.factory import build_task_pipeline
 
-    cfg = load_config(overrides={"classifier": {"per_target": "yes"}})
-    with pytest.raises(errors.ConfigError, match="per_target"):
-        build_task_pipeline(cfg, use_target=True, n_samples=100)
+    with pytest.raises(errors.ConfigError, match="'classifier.per_target' must be one of 'auto', 'off', found 'yes'"):
+        build_task_pipeline(load_config(overrides={"classifier": {"per_target": "yes"}}), use_target=True,
+                            n_samples=100)
 
 
 def test_text_target_blocks_are_left_out_where_per_target_weights_are_learnt():

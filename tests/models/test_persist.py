@@ -37,7 +37,7 @@ def make_model(path: Path) -> Path:
     pipe = fit_task(task_config(config, "stance"), [Sample(t) for t, _ in TEXTS], [y for _, y in TEXTS],
                     use_target=False)
     name, version = model_id().split("==")
-    info = {"spacy_model": {"name": name, "version": version}, "config": config}
+    info = {"spacy_model": {"name": name, "version": version}, "config": config.to_dict()}
     return save_model(FramingModel(tasks={"stance": pipe}, info=info), path)
 
 

@@ -156,7 +156,7 @@ class TestInTheProduct:
         from pipeline.models.factory import build_task_pipeline
 
         config = load_config()
-        assert config["classifier"]["gate_label"] == ""
+        assert config.classifier.gate_label == ""
         clf = build_task_pipeline(config, use_target=True, n_samples=100).named_steps["clf"]
         # one stage: the linear model (inside per-target weights, which pieces with targets get)
         assert isinstance(getattr(clf, "estimator", clf), CalibratedLinearClassifier)
@@ -187,7 +187,7 @@ class TestInTheProduct:
         assert list(model.tasks["stance"].predict(samples)) == [p.labels["stance"] for p in pieces]
 
     @pytest.mark.parametrize(("classifier", "message"), [
-        ({"gate_label": "unrelated", "stage2": "forest"}, "classifier.stage2 must be one of"),
+        ({"gate_label": "unrelated", "stage2": "forest"}, "'classifier.stage2' must be one of 'linear', 'boosted', found 'forest'"),
         ({"stage2": "boosted"}, "set classifier.gate_label too"),
     ])
     def test_stage2_settings_are_checked(self, classifier, message):
