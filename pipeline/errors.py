@@ -40,6 +40,10 @@ ARGUMENTS = {
     "label_set": "label_sets={{{task!r}: ['support', 'oppose', 'neutral']}}",
     "port": "another port",
     "resume": "resume=True",
+    "streaming_format": "fmt='jsonl' or 'csv'",
+    "output_file": "output=PATH",
+    "html": "html=True",
+    "summary": "summary=PATH",
     "shard_size": "a smaller shard_size",
     "parts_dir": "parts_dir",
     "spacy_model": "the spaCy model (config [spacy] model)",
@@ -460,3 +464,9 @@ CONFIG_PER_TASK_SHARED = (
     "{file}: [tasks.{task}]: '{name}' applies to every task (each piece is processed once for all tasks); "
     "set it in the top-level [{section}] section instead."
 )
+
+# classify_to (pipeline.inference.use_cases)
+RESUME_NEEDS_FILE = "{opt:resume} needs {opt:streaming_format} and {opt:output_file}."
+DASK_NEEDS_FILE = "{opt:dask} writes {opt:streaming_format} to {opt:output_file} (the workers' parts are merged into it)."
+HTML_NOT_WITH_DASK = "{opt:html} is not available with {opt:dask}; make the report from a local run."
+SUMMARY_NEEDS_JSONL = "with {opt:dask}, {opt:summary} is read back from the output: write it as jsonl."

@@ -1,34 +1,23 @@
-"""``framing classify``: stance, frame and entities for every piece of the inputs."""
+"""``framing classify``: stance, frame and entities for every piece of the inputs.
+
+The work is :func:`pipeline.inference.use_cases.classify_to`; this command parses the options,
+calls it, shows what it tells (tables, warnings, where the output went) and sets the exit code.
+"""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from rich.table import Table
 
 from .. import errors
-from ..corpus import LoadReport, Piece
-from ..inference.records import SIGNS, entity_cell, flat_columns, flatten_record, without_text
+from ..inference.records import SIGNS, entity_cell
 from ..inference.summary import entity_summary, story_summary
-from ._common import (
-    Format,
-    ResumableOutput,
-    atomic_output,
-    csv_options,
-    err,
-    make_processor,
-    out,
-    progress_bars,
-    report_load,
-    stream_inputs,
-    write_csv_rows,
-)
+from ._common import Format, csv_options, err, out, progress_bars, report_load
 from ._errors import handles_errors
-from ._text import esc, json_text
+from ._text import esc
 
 
 @handles_errors
@@ -72,215 +61,69 @@ def classify_cli(
     command with --resume to continue where it stopped. With --dask ADDRESS the shards
     run on a Dask cluster and the output is the same, byte for byte.
     """
-    streaming = fmt in (Format.jsonl, Format.csv)
-    if resume and not (streaming and output is not None):
-        raise errors.ConfigError("--resume needs --format jsonl or csv and an --output file.")
+    from ..inference.use_cases import ClassifyResult, classify_to
+
     types = [t.strip().upper() for t in entity_types.split(",") if t.strip()] if entity_types else None
-    if dask is not None:
-        if html is not None:
-            raise errors.ConfigError("--html is not available with --dask; make the report from a local run.")
-        from ._dask import classify_on_cluster
-
-        return classify_on_cluster(inputs, address=dask, model=model, trust=trust, fmt=fmt, output=output,
-                                   resume=resume, entities=not no_entities, min_confidence=min_confidence,
-                                   batch_size=batch_size, entity_types=types, cache_dir=cache_dir,
-                                   no_cache=no_cache, shard_size=shard_size, parts_dir=parts_dir,
-                                   skip_invalid=skip_invalid, map_=map_, quiet=quiet, target=target, story=story,
-                                   no_text=no_text, workers_read=workers_read, shard_bytes=shard_bytes)
-    from ..inference.framer import Framer, batched
-
-    framer = Framer.load(model, trust=trust, entity_types=types)
-    framer.processor = make_processor(framer.model.spacy_model, cache_dir, no_cache, jobs)
-    report = LoadReport()
-    pieces = stream_inputs(inputs, skip_invalid=skip_invalid, options=csv_options(map_, None), report=report)
-    tasks = list(framer.model.tasks)
-    header = csv_header(tasks, {t: framer.model.labels(t) for t in tasks}, text=not no_text)
-    sink = ResumableOutput(output, fmt, header=header, resume=resume).open() if streaming and output else None
-    if sink is not None and sink.done:
-        err.print(f"resuming: {len(sink.done)} piece(s) already in {esc(sink.partial.name)} are skipped.")
-        pieces = (p for p in pieces if p.id not in sink.done)
-    seen = [0]
-    pieces = _counted(pieces, seen)
-    # Each consumer is called with every batch of records as it is produced (all formats),
-    # so the HTML report is gathered while the output streams and rendered at the end.
-    consumers: list = []
-    unseen = UnseenTargets()
-    if framer.target_tasks:
-        consumers.append(unseen.add)
-    collected: list[dict] = []
-    kept: dict[str, Piece] = {}
-    if html is not None:
-        pieces = _remember_pieces(pieces, kept, limit=REPORT_PIECES)
-        # the texts of the pieces shown are kept apart; the report's summary counts every record
-        consumers.append(lambda batch: collected.extend({k: v for k, v in r.items() if k != "text"} for r in batch))
-    slim: list[dict] = []
-    if summary is not None:
-        consumers.append(lambda batch: slim.extend(summary_record(r) for r in batch))
+    result = ClassifyResult()
     try:
         with progress_bars(quiet) as bars:
-            advance = bars("classifying", None) if bars else None
-            records = framer.classify(pieces, entities=not no_entities, batch_size=batch_size,
-                                      min_confidence=min_confidence, progress=advance, target=target, story=story)
-            records = fan_out(records, consumers, batch_size)
-            if no_text:
-                records = (without_text(r) for r in records)
-            if sink is not None:
-                for batch in batched(records, batch_size):
-                    sink.write_batch(batch, [row_cells(r, header) for r in batch] if fmt is Format.csv else None)
-                sink.finish()
-            else:
-                write_whole(records, fmt, output, tasks, header)
+            classify_to(inputs, output, fmt=fmt.value, model=model, trust=trust, entities=not no_entities,
+                        min_confidence=min_confidence, batch_size=batch_size, entity_types=types,
+                        csv_options=csv_options(map_, None), skip_invalid=skip_invalid, cache_dir=cache_dir,
+                        no_cache=no_cache, jobs=jobs, text=not no_text, target=target, story=story, resume=resume,
+                        summary=summary, html=html is not None, dask=dask, workers_read=workers_read,
+                        shard_size=shard_size, shard_bytes=shard_bytes, parts_dir=parts_dir, progress=bars,
+                        events=_tell, result=result)
     except BaseException as exc:
-        if sink is not None:
-            sink.abort()
-            if isinstance(exc, (KeyboardInterrupt, errors.FramingError)) or sink.written:
-                err.print(f"[yellow]stopped[/]: {sink.written} piece(s) of this run are in {esc(sink.partial)}, "
-                          f"complete up to the last batch; {esc(output)} was not touched. Run the same command "
-                          "with --resume to continue.", highlight=False)
-        report_load(report)
-        if isinstance(exc, KeyboardInterrupt) and sink is not None:
+        report_load(result.report)
+        if isinstance(exc, (KeyboardInterrupt, errors.FramingError)) or result.written:
+            _stopped(result, output)
+        if isinstance(exc, KeyboardInterrupt) and result.partial is not None:
             raise typer.Exit(code=130) from None
         raise
-    report_load(report)
-    if (line := unseen.warning(list(framer.matcher.targets))) is not None:
+    report_load(result.report)
+    if result.records is not None:
+        print_table(result.records, result.tasks)
+    if (line := result.unseen.warning(result.training_targets, hint="pass --target TEXT")) is not None:
         err.print(f"[yellow]warning:[/] {esc(line)}", highlight=False)
+    if result.dask is not None:
+        run = result.dask
+        kept = f", {run.resumed} kept from an earlier run" if run.resumed else ""
+        err.print(f"{run.records} piece(s) in {len(run.shards)} shard(s){kept}, on {dask}, in "
+                  f"{run.seconds:.1f} s: {esc(output)}", highlight=False)
     if summary is not None:
-        with atomic_output(summary) as handle:
-            handle.write(json_text(story_summary_json(slim)) + "\n")
         err.print(f"summary written to {esc(summary)}", highlight=False)
-    if html is not None:
-        from ..evaluation.explain import explain_pieces
+    if html is not None and result.html is not None:
         from ..report import write_classify_report
 
-        explained = list(kept.values())[:REPORT_EXPLAINED]
-        explanations = explain_pieces(framer.model, explained, framer.processor, k=5, min_confidence=min_confidence)
-        write_classify_report(html, collected, texts={i: p.text for i, p in kept.items()}, max_pieces=REPORT_PIECES,
-                              title=f"framing: {', '.join(inputs)}",
-                              explanations={p.id: ex for p, ex in zip(explained, explanations)},
-                              notes=[f"sentences are shaded in the first {REPORT_EXPLAINED} pieces only."]
-                              if len(kept) > REPORT_EXPLAINED else ())
+        parts = result.html
+        write_classify_report(html, parts.records, texts=parts.texts, max_pieces=parts.max_pieces,
+                              title=f"framing: {', '.join(inputs)}", explanations=parts.explanations,
+                              notes=parts.notes)
         err.print(f"report written to {esc(html)}", highlight=False)
-    if seen[0] == 0 and not (sink is not None and sink.done):
+    if result.pieces == 0 and not result.resumed:
         err.print(f"[yellow]warning:[/] no pieces found in {esc(', '.join(inputs))}; the output is empty.",
                   highlight=False)
 
 
-REPORT_PIECES = 500  # pieces shown in an HTML report; its summary counts them all
-REPORT_EXPLAINED = 100  # pieces of the report whose sentences are shaded (explaining costs ~70 ms a piece)
+def _tell(event: str, details: dict[str, Any]) -> None:
+    """What the run says as it goes."""
+    if event == "resuming":
+        err.print(f"resuming: {details['pieces']} piece(s) already in {esc(details['partial'].name)} are skipped.")
+    elif event == "restarted":
+        err.print(f"[yellow]note:[/] starting anew; the unfinished {esc(details['partial'])} of an earlier run "
+                  "is overwritten (pass --resume to continue it instead).", highlight=False)
 
 
-class UnseenTargets:
-    """Counts the records whose target the model was not trained on, for one warning line."""
-
-    def __init__(self) -> None:
-        self.missing = 0
-        self.unseen: dict[str, dict] = {}
-
-    def add(self, records: list[dict]) -> None:
-        """Count a batch of records."""
-        for rec in records:
-            if rec.get("target_seen") is False:
-                if not rec.get("target"):
-                    self.missing += 1
-                else:
-                    self.unseen.setdefault(rec["target"], rec.get("target_match") or {})
-
-    def warning(self, training: list[str]) -> str | None:
-        """One line naming what was unseen and what the stance is relative to, or None."""
-        if not self.missing and not self.unseen:
-            return None
-        known = ", ".join(repr(t) for t in training[:4]) + (f" and {len(training) - 4} more" if len(training) > 4 else "")
-        parts = []
-        if self.unseen:
-            target, match = next(iter(self.unseen.items()))
-            closest = f" (closest: {match['target']!r}, similarity {match['score']:.2f})" if match.get("target") else ""
-            more = f" and {len(self.unseen) - 1} other target(s)" if len(self.unseen) > 1 else ""
-            parts.append(f"target {target!r}{closest}{more} is not among the model's training targets")
-        if self.missing:
-            parts.append(f"{self.missing} piece(s) have no target (pass --target TEXT)")
-        return ("; ".join(parts) + f": their stance probabilities are relative to the training targets "
-                f"({known or 'none recorded'}), not to the target named. Train on pieces labelled toward it.")
-
-
-def summary_record(record: dict) -> dict:
-    """What the story summary reads of a record: its source, labels and entities."""
-    return {"source": record.get("source"), "entities": record.get("entities") or [],
-            "predictions": {t: {"label": p["label"]} for t, p in record["predictions"].items()}}
-
-
-def story_summary_json(records: list[dict]) -> dict:
-    """The story summary as JSON: per task, source -> label -> pieces; who mentions whom."""
-    return {"pieces": len(records), "by_source": story_summary(records),
-            "entities": entity_summary(records, top=None) if any(r.get("entities") for r in records) else []}
-
-
-def _remember_pieces(pieces: Iterable, kept: dict[str, Piece], limit: int) -> Iterator:
-    """Pass pieces through, keeping the first ``limit`` for the report."""
-    for piece in pieces:
-        if len(kept) < limit:
-            kept[piece.id] = piece
-        yield piece
-
-
-def _counted(pieces: Iterable, seen: list[int]) -> Iterator:
-    for piece in pieces:
-        seen[0] += 1
-        yield piece
-
-
-def write_whole(records, fmt: Format, output: Path | None, tasks: list[str], header: list[str]) -> None:
-    """Write every record to ``output`` through a temporary file (or stream them to stdout)."""
-    with atomic_output(output) as handle:
-        if fmt is Format.table:
-            rows = list(records)
-            if output is None:
-                print_table(rows, tasks)
-            else:
-                handle.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
-        elif fmt is Format.json:
-            handle.write("[\n")
-            for i, rec in enumerate(records):
-                handle.write((",\n" if i else "") + json_text(rec))
-            handle.write("\n]\n")
-        elif fmt is Format.jsonl:
-            for i, rec in enumerate(records, start=1):
-                handle.write(json_text(rec) + "\n")
-                if i % 64 == 0:
-                    handle.flush()
-        elif fmt is Format.tsv:
-            write_tsv_rows(handle, (flatten_record(r) for r in records), header)
-        else:
-            write_csv_rows(handle, (flatten_record(r) for r in records), header)
-
-
-def fan_out(records: Iterable[dict], consumers: list, size: int) -> Iterator[dict]:
-    """Pass ``records`` through, handing each batch of ``size`` to every consumer first."""
-    from ..inference.framer import batched
-
-    if not consumers:
-        yield from records
-        return
-    for batch in batched(records, size):
-        for consume in consumers:
-            consume(batch)
-        yield from batch
-
-
-def csv_header(tasks: list[str], labels: dict[str, list[str]] | None = None, *, text: bool = True) -> list[str]:
-    """The CSV columns: every field of the JSON record (see :func:`flatten_record`).
-
-    Args:
-        tasks: The model's tasks.
-        labels: Task -> labels, for the per-label probability columns (none without it).
-        text: Include ``title`` and ``text`` (``--no-text`` leaves them out).
-    """
-    return flat_columns({t: (labels or {}).get(t, []) for t in tasks}, text=text)
-
-
-def row_cells(rec: dict, header: list[str]) -> list:
-    """The CSV cells of a record, in ``header`` order."""
-    row = flatten_record(rec)
-    return [row.get(column) for column in header]
+def _stopped(result: Any, output: Path | None) -> None:
+    """Where an interrupted run left its work, and how to continue it."""
+    if result.partial is not None:
+        err.print(f"[yellow]stopped[/]: {result.written} piece(s) of this run are in {esc(result.partial)}, "
+                  f"complete up to the last batch; {esc(output)} was not touched. Run the same command "
+                  "with --resume to continue.", highlight=False)
+    elif result.parts_dir is not None and result.parts_dir.is_dir():
+        err.print(f"[yellow]stopped[/]: the finished shards are in {esc(result.parts_dir)}; {esc(output)} was not "
+                  "touched. Run the same command with --resume to keep them.", highlight=False)
 
 
 def print_entity_table(rows: list[dict]) -> None:
@@ -336,12 +179,3 @@ def print_table(rows: list[dict], tasks: list[str]) -> None:
             for source, counts in sorted(by_source.items()):
                 t.add_row(source, *(str(counts.get(lab, 0) or "") for lab in labels))
             out.print(t)
-
-
-def write_tsv_rows(handle, rows, header: list[str]) -> None:
-    """Plain tab-separated text: a header line, then one line per row; tabs and line breaks
-    inside a cell become spaces (TSV has no quoting), missing values are empty."""
-    clean = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
-    handle.write("\t".join(header) + "\n")
-    for row in rows:
-        handle.write("\t".join("" if row.get(c) is None else str(row.get(c)).translate(clean) for c in header) + "\n")
