@@ -30,6 +30,27 @@ TINY_STANCE_TEXTS = [
 ]
 
 
+# The terminal variables as the caller had them. pytest-xdist's workers start with COLUMNS=80
+# and LINES=24 set, which the CLI reads as a chosen width (tables piped to a file are otherwise
+# as wide as their content), so a worker takes the controller's values back.
+_TERMINAL_ENV = ("COLUMNS", "LINES")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """(pytest-xdist, on the controller) hand each worker the caller's terminal variables."""
+    node.workerinput["framing_terminal_env"] = {k: os.environ.get(k) for k in _TERMINAL_ENV}
+
+
+def pytest_configure(config):
+    """(on an xdist worker) restore the caller's terminal variables before any test runs."""
+    for key, value in getattr(config, "workerinput", {}).get("framing_terminal_env", {}).items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_cache(tmp_path_factory):
     """Every test run gets its own doc cache and trusts its own temporary model folder."""

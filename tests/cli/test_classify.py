@@ -235,7 +235,10 @@ def test_real_ctrl_c_leaves_a_valid_partial_file(model, tmp_path):
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as from a terminal
     try:
         deadline = time.monotonic() + 120
-        while not (partial.exists() and partial.stat().st_size):
+        # Interrupt once a second batch has started: the first is then complete on disk. (Seen
+        # only under load: a Ctrl-C inside the first batch's fsync leaves nothing of value, so
+        # the partial file is rightly removed, and the checks below had nothing to read.)
+        while not (partial.exists() and partial.read_bytes().count(b"\n") > 20):
             assert proc.poll() is None and time.monotonic() < deadline
             time.sleep(0.05)
         proc.send_signal(signal.SIGINT)
