@@ -86,7 +86,7 @@ def story_split(pieces: list, *, dev_share: float = DEV_SHARE, seed: int = SEED,
             [p for p, d, h in zip(pieces, on_dev, head_dev) if d and h])
 
 
-def _linear(cfg: dict[str, Any], **changes: Any):
+def _linear(cfg: Any, **changes: Any):
     from pipeline.models.linear import CalibratedLinearClassifier
 
     clf = cfg.classifier
@@ -95,17 +95,17 @@ def _linear(cfg: dict[str, Any], **changes: Any):
     return CalibratedLinearClassifier(**{**params, **changes})
 
 
-def _two_stage(cfg: dict[str, Any], stage2: Any) -> Any:
+def _two_stage(cfg: Any, stage2: Any) -> Any:
     from pipeline.models.two_stage import TwoStageClassifier
 
     return TwoStageClassifier(gate_label="unrelated", estimator=stage2, gate_estimator=_linear(cfg))
 
 
-def _boosted(cfg: dict[str, Any], n_dense: int, *, C: float, **options: Any) -> Any:
+def _boosted(cfg: Any, dense: tuple[str, ...], *, C: float, **options: Any) -> Any:
     from pipeline.models.two_stage import BoostedStage
 
     options.setdefault("random_state", cfg.evaluation.seed)
-    return _two_stage(cfg, BoostedStage(estimator=_linear(cfg, C=C), dense_columns=n_dense, **options))
+    return _two_stage(cfg, BoostedStage(estimator=_linear(cfg, C=C), dense_blocks=dense, **options))
 
 
 class _Bagged:
@@ -114,9 +114,9 @@ class _Bagged:
     def __init__(self, members: list[Any]) -> None:
         self.members = members
 
-    def fit(self, X: Any, y: Any) -> _Bagged:
+    def fit(self, X: Any, y: Any, **fit_params: Any) -> _Bagged:
         for member in self.members:
-            member.fit(X, y)
+            member.fit(X, y, **fit_params)
         self.classes_ = self.members[0].classes_
         return self
 
@@ -127,10 +127,10 @@ class _Bagged:
         return self.classes_[proba.argmax(axis=1)]
 
 
-def variants(n_dense: int) -> dict[str, Callable[[dict[str, Any]], Any]]:
+def variants(dense: tuple[str, ...]) -> dict[str, Callable[[Any], Any]]:
     """Variant name -> the classifier step to fit over the baseline's feature blocks.
 
-    ``n_dense``: how many of the last feature columns are the dense relation and similarity values.
+    ``dense``: the blocks of dense relation and similarity values (found by column name).
     Stage 1 is the config's (linear, C = 1) in every variant.
     """
     return {
@@ -139,17 +139,17 @@ def variants(n_dense: int) -> dict[str, Callable[[dict[str, Any]], Any]]:
         "stage 2 linear, C = 0.25":
             lambda cfg: _two_stage(cfg, _linear(cfg, C=0.25)),
         "stage 2 boosted over linear C = 1":
-            lambda cfg: _boosted(cfg, n_dense, C=1.0),
+            lambda cfg: _boosted(cfg, dense, C=1.0),
         "stage 2 boosted over linear C = 0.25 (seed 1 for folds and trees)":
-            lambda cfg: _boosted(cfg, n_dense, C=0.25, random_state=1),
+            lambda cfg: _boosted(cfg, dense, C=0.25, random_state=1),
         "stage 2 boosted over linear C = 0.25 (seed 2 for folds and trees)":
-            lambda cfg: _boosted(cfg, n_dense, C=0.25, random_state=2),
+            lambda cfg: _boosted(cfg, dense, C=0.25, random_state=2),
         "stage 2 boosted over linear C = 0.25, probabilities averaged over seeds 13, 1 and 2":
-            lambda cfg: _Bagged([_boosted(cfg, n_dense, C=0.25, random_state=seed) for seed in (13, 1, 2)]),
+            lambda cfg: _Bagged([_boosted(cfg, dense, C=0.25, random_state=seed) for seed in (13, 1, 2)]),
         "stage 2 boosted over linear C = 0.25, probabilities averaged over seeds 13, 14 and 15":
-            lambda cfg: _Bagged([_boosted(cfg, n_dense, C=0.25, random_state=seed) for seed in (13, 14, 15)]),
+            lambda cfg: _Bagged([_boosted(cfg, dense, C=0.25, random_state=seed) for seed in (13, 14, 15)]),
         "stage 2 boosted over linear C = 0.25, trees of 31 leaves, learning rate 0.1":
-            lambda cfg: _boosted(cfg, n_dense, C=0.25, max_leaf_nodes=31, learning_rate=0.1),
+            lambda cfg: _boosted(cfg, dense, C=0.25, max_leaf_nodes=31, learning_rate=0.1),
     }
 
 
@@ -159,7 +159,7 @@ def scores(metrics: dict[str, Any]) -> list[Any]:
     return [f"{100.0 * score / best:.2f}", metrics["macro_f1"], *(metrics["per_class"][lab]["f1"] for lab in LABELS)]
 
 
-def run(names: list[str] | None = None, scratch: str | None = None, novel: bool = False) -> list[list[Any]]:
+def run(wanted: list[str] | None = None, scratch: str | None = None, novel: bool = False) -> list[list[Any]]:
     """Train the baseline and each variant on the train side, score on the dev side; table rows."""
     folder = require_data("fnc1", "train_stances.csv", "train_bodies.csv")
     import joblib
@@ -168,11 +168,11 @@ def run(names: list[str] | None = None, scratch: str | None = None, novel: bool 
 
     cfg = load_config(CONFIGS / "fnc1.toml")
     if scratch and Path(scratch).exists():
-        rows, n_dense, x_train, y_train, x_dev, y_dev = joblib.load(scratch)
+        rows, names, x_train, y_train, x_dev, y_dev = joblib.load(scratch)
     else:
-        rows, n_dense, x_train, y_train, x_dev, y_dev = _baseline(folder, cfg, novel)
+        rows, names, x_train, y_train, x_dev, y_dev = _baseline(folder, cfg, novel)
         if scratch:
-            joblib.dump((rows, n_dense, x_train, y_train, x_dev, y_dev), scratch)
+            joblib.dump((rows, names, x_train, y_train, x_dev, y_dev), scratch)
     print(f"{rows[0]}", flush=True)
     from pipeline.corpus.datasets.adapters import read_fnc1
     from pipeline.evaluation.metrics import classification_metrics
@@ -181,23 +181,27 @@ def run(names: list[str] | None = None, scratch: str | None = None, novel: bool 
     if [p.labels[TASK] for p in train_pieces] != list(y_train):
         raise RuntimeError(f"{scratch} holds another split: delete it and run again")
 
-    for name, build in variants(n_dense).items():
-        if names and not any(n in name for n in names):
+    from pipeline.models.factory import DENSE_BLOCKS
+
+    dense = tuple(b for b in DENSE_BLOCKS if any(str(n).startswith(f"{b}__") for n in names))
+    for name, build in variants(dense).items():
+        if wanted and not any(n in name for n in wanted):
             continue
         start = time.perf_counter()
-        clf = build(cfg).fit(x_train, y_train)
+        clf = build(cfg)
+        boosted = "boosted" in name  # its trees find the dense columns by name
+        clf.fit(x_train, y_train, **({"feature_names": names} if boosted else {}))
         metrics = classification_metrics(y_dev, clf.predict(x_dev).tolist(), LABELS, n_boot=0)
         rows.append([name, *scores(metrics)])
         print(f"{rows[-1]}  ({time.perf_counter() - start:.0f} s)", flush=True)
     return rows
 
 
-def _baseline(folder: Path, cfg: dict[str, Any], novel: bool) -> tuple:
+def _baseline(folder: Path, cfg: Any, novel: bool) -> tuple:
     """configs/fnc1.toml trained and scored through the project's own code; its feature matrices."""
     from pipeline.corpus.datasets.adapters import read_fnc1
     from pipeline.evaluation.evaluate import evaluate_model
     from pipeline.features.samples import prepare_samples
-    from pipeline.models.factory import dense_width
     from pipeline.training.train import train
 
     train_pieces, dev_pieces = story_split(list(read_fnc1(folder, splits=("train",))), novel=novel)
@@ -209,12 +213,12 @@ def _baseline(folder: Path, cfg: dict[str, Any], novel: bool) -> tuple:
     rows = [[f"configs/fnc1.toml (baseline; {len(train_pieces)} / {len(dev_pieces)} pairs)", *scores(base)]]
     print(f"baseline: {time.perf_counter() - start:.0f} s", flush=True)
     union = model.tasks[TASK].named_steps["features"]
-    n_dense = dense_width(union)  # the relation and similarity values, last
-    if not n_dense:
-        raise RuntimeError("expected the dense relation and similarity blocks last in the feature union")
+    names = union.get_feature_names_out()
+    if not any(str(n).startswith(("relation__", "similarity__")) for n in names):
+        raise RuntimeError("expected the dense relation and similarity blocks in the feature union")
     x_train = union.transform(prepare_samples(train_pieces, proc, max_tokens=model.max_tokens))
     x_dev = union.transform(prepare_samples(dev_pieces, proc, max_tokens=model.max_tokens))
-    return (rows, n_dense, x_train, [p.labels[TASK] for p in train_pieces],
+    return (rows, names, x_train, [p.labels[TASK] for p in train_pieces],
             x_dev, [p.labels[TASK] for p in dev_pieces])
 
 

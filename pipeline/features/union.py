@@ -116,8 +116,8 @@ def build_features(config: Settings, *, use_target: bool, n_samples: int) -> Fea
         from .embeddings import SentenceEmbeddings
 
         blocks.append(("embeddings", SentenceEmbeddings(feats.embeddings)))
-    # The target-aware blocks come last: their dense values are the last columns, which a
-    # boosted second stage reads directly (pipeline.models.factory.dense_width).
+    # The target-aware blocks come last. A boosted second stage reads the dense relation and
+    # similarity values directly, finding their columns by name (pipeline.models.factory.dense_blocks).
     if use_target and feats.target_features:
         blocks.append(("near", _tfidf("near", ngram_range=(1, 1), min_df=1 if small else 2)))
         if feats.mention_context:

@@ -13,7 +13,6 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 from .. import errors
 from ..config import ClassifierSettings, Settings
-from ..features.relation import RELATION_NAMES
 from ..features.samples import Sample
 from ..features.union import build_features
 from ..progress import ProgressFactory
@@ -68,7 +67,7 @@ def build_task_pipeline(config: Settings, *, use_target: bool, n_samples: int) -
     if clf.gate_label:  # that label against the rest first, the other labels among the rest next
         second = linear(clf.stage2_C or clf.C)
         if stage2 == "boosted":
-            second = BoostedStage(estimator=second, dense_columns=dense_width(features), random_state=seed)
+            second = BoostedStage(estimator=second, dense_blocks=dense_blocks(features), random_state=seed)
         model = TwoStageClassifier(gate_label=clf.gate_label, estimator=second, gate_estimator=model)
     elif use_target and per_target_on(clf):
         # The target's number is the union's last column; the classifier copies the features per target.
@@ -95,18 +94,20 @@ def per_target_on(clf: ClassifierSettings) -> bool:
     return clf.per_target == "auto"
 
 
-def dense_width(features: FeatureUnion) -> int:
-    """How many of the last columns of ``features`` are the dense relation and similarity values
-    (what :class:`~pipeline.models.two_stage.BoostedStage` reads beside the linear model)."""
-    width = 0
-    for name, block in reversed(features.transformer_list):
-        if name == "relation":
-            width += len(RELATION_NAMES)
-        elif name == "similarity":
-            width += len(block.get_feature_names_out())
-        else:
-            break
-    return width
+# The blocks of dense values (text-target relation, similarity) that a boosted second stage reads
+# beside the linear model's probabilities; it finds their columns by name (relation__..., similarity__...).
+DENSE_BLOCKS = ("relation", "similarity")
+
+
+def dense_blocks(features: FeatureUnion) -> tuple[str, ...]:
+    """The blocks of ``features`` whose columns :class:`~pipeline.models.two_stage.BoostedStage` reads directly."""
+    return tuple(name for name, _ in features.transformer_list if name in DENSE_BLOCKS)
+
+
+def _reads_feature_names(clf: Any) -> bool:
+    """Whether ``clf`` (or its second stage) finds columns by name, so its ``fit`` takes ``feature_names``."""
+    stage = clf.estimator if isinstance(clf, TwoStageClassifier) else clf
+    return isinstance(stage, BoostedStage) and bool(stage.dense_blocks)
 
 
 # Feature blocks that read neither labels nor targets. train() fits them once on every piece and
@@ -170,12 +171,19 @@ def fit_task(config: Settings, samples: list[Sample], labels: list[str], *, use_
     union = pipeline.named_steps["features"]
     reuse = {name for name, block in union.transformer_list
              if shared and name in shared and joblib.hash(clone(shared[name])) == joblib.hash(block)}
-    if not reuse:
+    clf = pipeline.named_steps["clf"]
+    by_name = _reads_feature_names(clf)
+    if not reuse and not by_name:
         pipeline.fit(samples, labels, **{f"clf__{k}": v for k, v in weights.items()})
     else:
-        union.transformer_list = [(name, shared[name] if name in reuse else block.fit(samples, labels))
-                                  for name, block in union.transformer_list]
-        pipeline.named_steps["clf"].fit(union.transform(samples), labels, **weights)
+        if reuse:
+            union.transformer_list = [(name, shared[name] if name in reuse else block.fit(samples, labels))
+                                      for name, block in union.transformer_list]
+            X = union.transform(samples)
+        else:
+            X = union.fit_transform(samples, labels)  # as Pipeline.fit does
+        names = {"feature_names": union.get_feature_names_out()} if by_name else {}
+        clf.fit(X, labels, **weights, **names)
     for _, block in union.transformer_list:
         _slim(block)
     return pipeline

@@ -57,8 +57,15 @@ class TwoStageClassifier(ClassifierMixin, BaseEstimator):
         self.estimator = estimator
         self.gate_estimator = gate_estimator
 
-    def fit(self, X: Any, y: Any) -> TwoStageClassifier:
-        """Fit stage 1 on all rows (gate label or not), stage 2 on the rows of the other labels."""
+    def fit(self, X: Any, y: Any, feature_names: Any = None) -> TwoStageClassifier:
+        """Fit stage 1 on all rows (gate label or not), stage 2 on the rows of the other labels.
+
+        Args:
+            X: The features.
+            y: The labels.
+            feature_names: The name of each column, for a stage that finds columns by name
+                (:class:`BoostedStage`); other stages take none.
+        """
         X, y = validate_data(self, X, y, accept_sparse="csr")
         self.classes_, _ = encode_classes(y)
         base = self.estimator if self.estimator is not None else CalibratedLinearClassifier()
@@ -67,9 +74,10 @@ class TwoStageClassifier(ClassifierMixin, BaseEstimator):
         self.gate_ = None
         if gated.any() and len(rest) >= 1:
             gate = clone(self.gate_estimator if self.gate_estimator is not None else base)
-            self.gate_ = gate.fit(X, gated)
+            self.gate_ = gate.fit(X, gated, **_names(gate, feature_names))
         # With one other label stage 2 has nothing to learn: its probability is 1.
-        self.stage_ = clone(base).fit(X[~gated], y[~gated]) if len(rest) >= 2 else None
+        stage = clone(base)
+        self.stage_ = stage.fit(X[~gated], y[~gated], **_names(stage, feature_names)) if len(rest) >= 2 else None
         self.rest_classes_ = rest
         return self
 
@@ -111,8 +119,13 @@ class TwoStageClassifier(ClassifierMixin, BaseEstimator):
         return tags
 
 
+def _names(estimator: Any, feature_names: Any) -> dict[str, Any]:
+    """``fit``'s ``feature_names`` argument for ``estimator`` if it takes one (a :class:`BoostedStage`)."""
+    return {"feature_names": feature_names} if isinstance(estimator, BoostedStage) else {}
+
+
 class BoostedStage(ClassifierMixin, BaseEstimator):
-    """A linear model's out-of-fold probabilities and the dense columns of ``X``, read by boosted trees.
+    """A linear model's out-of-fold probabilities and named dense columns of ``X``, read by boosted trees.
 
     A linear model over the words cannot say "refuting words *near the claim's terms* and a
     closest sentence that negates where the headline does not": the relation values
@@ -120,13 +133,15 @@ class BoostedStage(ClassifierMixin, BaseEstimator):
     stacked on the linear model rather than replacing it: its log-probabilities (out-of-fold
     while fitting, so that the trees do not learn to trust a model on its own training rows)
     carry the hundreds of thousands of sparse word columns, which trees handle badly, as a
-    few numbers; the ``dense_columns`` last columns of ``X`` (the relation and similarity
-    values) go in as they are. The trees' probabilities are calibrated by temperature
+    few numbers; the columns of the ``dense_blocks`` feature blocks (the relation and similarity
+    values) go in as they are, found by name: ``BLOCK__...`` among the feature names given to
+    :meth:`fit` (a feature union's ``get_feature_names_out()``), or among the columns of a DataFrame. The trees' probabilities are calibrated by temperature
     scaling on out-of-fold scores, as :class:`CalibratedLinearClassifier` does.
 
     Args:
         estimator: The linear model (cloned); default :class:`CalibratedLinearClassifier`.
-        dense_columns: How many of the last columns of ``X`` the trees read directly (0: none).
+        dense_blocks: The feature blocks whose columns the trees read directly (``()``: none), e.g.
+            ``("relation", "similarity")``: every column named ``relation__...`` or ``similarity__...``.
         cv: Folds for the linear model's out-of-fold probabilities (fewer when a class is rarer).
         max_iter: Boosting iterations (trees per class); early stopping may use fewer.
         learning_rate: Shrinkage of each tree.
@@ -141,18 +156,20 @@ class BoostedStage(ClassifierMixin, BaseEstimator):
 
     Attributes:
         classes_: The labels, sorted.
+        dense_index_: The column numbers of the dense columns, in the order of ``X``.
+        dense_names_: Their names.
         linear_: The linear model fitted on all rows.
         booster_: The fitted :class:`~sklearn.ensemble.HistGradientBoostingClassifier`.
         n_iter_: Boosting iterations run.
         temperature_: Divides the trees' raw scores before the softmax.
     """
 
-    def __init__(self, estimator: Any = None, dense_columns: int = 0, cv: int = 3, max_iter: int = 200,
+    def __init__(self, estimator: Any = None, dense_blocks: tuple[str, ...] = (), cv: int = 3, max_iter: int = 200,
                  learning_rate: float = 0.05, max_leaf_nodes: int = 15, min_samples_leaf: int = 20,
                  l2_regularization: float = 1.0, class_weight: Any = "balanced", early_stopping: bool = True,
                  calibration_folds: int = 3, random_state: int = 0) -> None:
         self.estimator = estimator
-        self.dense_columns = dense_columns
+        self.dense_blocks = dense_blocks
         self.cv = cv
         self.max_iter = max_iter
         self.learning_rate = learning_rate
@@ -164,13 +181,22 @@ class BoostedStage(ClassifierMixin, BaseEstimator):
         self.calibration_folds = calibration_folds
         self.random_state = random_state
 
-    def fit(self, X: Any, y: Any) -> BoostedStage:
-        """Fit the linear model, then the trees on its out-of-fold probabilities and the dense columns."""
+    def fit(self, X: Any, y: Any, feature_names: Any = None) -> BoostedStage:
+        """Fit the linear model, then the trees on its out-of-fold probabilities and the dense columns.
+
+        Args:
+            X: The features.
+            y: The labels.
+            feature_names: The name of each column of ``X`` (default: a DataFrame's column names);
+                needed when ``dense_blocks`` names any block.
+
+        Raises:
+            ValueError: When ``dense_blocks`` is given without feature names, the names do not
+                match the columns, or a block has no column among them.
+        """
         X, y = validate_data(self, X, y, accept_sparse="csr")
         self.classes_, encoded = encode_classes(y)
-        if not 0 <= self.dense_columns <= X.shape[1]:
-            raise ValueError(f"dense_columns must be between 0 and the {X.shape[1]} columns of X, "
-                             f"got {self.dense_columns}")
+        self.dense_index_, self.dense_names_ = self._dense_columns(X.shape[1], feature_names)
         linear = self.estimator if self.estimator is not None else CalibratedLinearClassifier()
         smallest = int(np.bincount(encoded).min())
         folds = min(self.cv, smallest)
@@ -202,9 +228,39 @@ class BoostedStage(ClassifierMixin, BaseEstimator):
             early_stopping=bool(self.early_stopping) and n_rows >= 100, validation_fraction=0.1,
             n_iter_no_change=20, random_state=self.random_state)
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # Pickled before columns were found by name: it read its last ``dense_columns`` columns
+        # (kept for _stack); ``dense_blocks`` keeps get_params, repr and clone working.
+        if "dense_blocks" not in state:
+            state = {**state, "dense_blocks": ()}
+        super().__setstate__(state)
+
+    def _dense_columns(self, n_columns: int, feature_names: Any) -> tuple[np.ndarray, np.ndarray]:
+        """The numbers and names of the columns of the ``dense_blocks``, in column order."""
+        blocks = tuple(self.dense_blocks)
+        if not blocks:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object)
+        names = feature_names if feature_names is not None else getattr(self, "feature_names_in_", None)
+        if names is None:
+            raise ValueError(f"dense_blocks {blocks} are found by column name: pass feature_names to fit "
+                             "(a feature union's get_feature_names_out()) or X as a DataFrame")
+        names = np.asarray(names, dtype=object)
+        if len(names) != n_columns:
+            raise ValueError(f"feature_names has {len(names)} names for the {n_columns} columns of X")
+        prefixes = tuple(f"{block}__" for block in blocks)
+        index = np.flatnonzero([str(name).startswith(prefixes) for name in names])
+        missing = [b for b in blocks if not any(str(n).startswith(f"{b}__") for n in names[index])]
+        if missing:
+            raise ValueError(f"dense_blocks {missing} have no column among the feature names "
+                             f"(expected names such as {missing[0]}__...)")
+        return index, names[index]
+
     def _stack(self, proba: np.ndarray, X: Any) -> np.ndarray:
         """The trees' input: log-probabilities of the linear model, then the dense columns of ``X``."""
-        dense = X[:, X.shape[1] - self.dense_columns:]
+        if hasattr(self, "dense_index_"):
+            dense = X[:, self.dense_index_]
+        else:  # fitted before columns were found by name: the last dense_columns columns
+            dense = X[:, X.shape[1] - self.dense_columns:]
         dense = dense.toarray() if sparse.issparse(dense) else np.asarray(dense)
         return np.hstack([np.log(np.clip(proba, 1e-9, 1.0)), dense.astype(np.float64)])
 

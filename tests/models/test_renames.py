@@ -59,6 +59,9 @@ def test_the_old_model_is_built_from_the_new_modules(old_model):
     modules = {type(step).__module__ for _, step in stance.named_steps["features"].transformer_list}
     assert not modules & set(OLD_MODULES), modules
     assert "pipeline.features.similarity" in modules  # moved out of features.relation after the regroup
+    stage = clf.stage_  # the fitted second stage
+    assert stage.dense_columns > 0 and not hasattr(stage, "dense_index_")  # it reads "the last N" columns
+    assert stage.get_params()["dense_blocks"] == () and "BoostedStage" in repr(stage)
     assert type(old_model.extras["entity_stance"]).__module__ == "pipeline.entities.stance"
 
 

@@ -19,7 +19,7 @@ def _cheap_boosted(**params) -> BoostedStage:
 
 @parametrize_with_checks([TwoStageClassifier(), TwoStageClassifier(gate_label=0),
                           TwoStageClassifier(gate_label=1, estimator=CalibratedLinearClassifier(calibration_folds=0)),
-                          _cheap_boosted(), _cheap_boosted(dense_columns=1),
+                          _cheap_boosted(),
                           TwoStageClassifier(gate_label=0, estimator=_cheap_boosted(),
                                              gate_estimator=CalibratedLinearClassifier(calibration_folds=0))])
 def test_sklearn_contract(estimator, check):
@@ -94,39 +94,70 @@ def _related_data(n: int = 600, seed: int = 0):
     return X, y.astype(str)
 
 
+# _related_data's columns as a feature union would name them: two word columns, two relation values.
+NAMES = ["words__a", "words__b", "relation__x", "relation__y"]
+
+
 class TestBoostedStage:
     def test_trees_find_what_the_linear_model_cannot(self):
         X, y = _related_data()
         Xt, yt = _related_data(seed=1)
         linear = CalibratedLinearClassifier().fit(X, y)
-        boosted = BoostedStage(dense_columns=2, random_state=0).fit(X, y)
+        boosted = BoostedStage(dense_blocks=("relation",), random_state=0).fit(X, y, feature_names=NAMES)
         assert boosted.classes_.tolist() == ["agree", "disagree", "discuss"]
         assert (boosted.predict(Xt) == yt).mean() > (linear.predict(Xt) == yt).mean() + 0.1
 
     def test_probabilities_are_calibrated_softmax_of_logits(self):
         X, y = _related_data()
-        clf = BoostedStage(dense_columns=2).fit(X, y)
+        clf = BoostedStage(dense_blocks=("relation",)).fit(X, y, feature_names=NAMES)
         proba = clf.predict_proba(X)
         np.testing.assert_allclose(proba.sum(axis=1), 1.0)
         assert clf.temperature_ > 0 and clf.n_iter_ >= 1
         np.testing.assert_array_equal(clf.predict(X), clf.classes_[proba.argmax(axis=1)])
 
-    def test_reads_the_last_columns_of_sparse_input(self):
+    def test_reads_the_named_columns_of_sparse_input(self):
         from scipy import sparse
 
         X, y = _related_data()
-        dense = BoostedStage(dense_columns=2, calibration_folds=0).fit(X, y)
-        sparse_fit = BoostedStage(dense_columns=2, calibration_folds=0).fit(sparse.csr_matrix(X), y)
+        dense = BoostedStage(dense_blocks=("relation",), calibration_folds=0).fit(X, y, feature_names=NAMES)
+        sparse_fit = BoostedStage(dense_blocks=("relation",), calibration_folds=0).fit(
+            sparse.csr_matrix(X), y, feature_names=NAMES)
         np.testing.assert_allclose(sparse_fit.predict_proba(sparse.csr_matrix(X)), dense.predict_proba(X))
+        assert dense.dense_index_.tolist() == [2, 3] and dense.dense_names_.tolist() == NAMES[2:]
 
-    def test_dense_columns_out_of_range_is_a_clear_error(self):
+    def test_columns_are_found_by_name_wherever_they_are(self):
+        """The same columns moved to the front (another block after them) give the same model."""
+        X, y = _related_data()
+        last = BoostedStage(dense_blocks=("relation",), calibration_folds=0).fit(X, y, feature_names=NAMES)
+        order = [2, 3, 0, 1]
+        first = BoostedStage(dense_blocks=("relation",), calibration_folds=0).fit(
+            X[:, order], y, feature_names=[NAMES[i] for i in order])
+        assert first.dense_index_.tolist() == [0, 1]
+        np.testing.assert_allclose(first.predict_proba(X[:, order]), last.predict_proba(X), atol=1e-12)
+
+    def test_a_dataframe_names_its_own_columns(self):
+        pd = pytest.importorskip("pandas")
+        X, y = _related_data(200)
+        frame = pd.DataFrame(X, columns=NAMES)
+        clf = BoostedStage(dense_blocks=("relation",), calibration_folds=0).fit(frame, y)
+        assert clf.dense_names_.tolist() == NAMES[2:]
+
+    @pytest.mark.parametrize(("names", "message"), [
+        (None, "found by column name: pass feature_names"),
+        (NAMES[:3], "3 names for the 4 columns"),
+        (["words__a", "words__b", "words__c", "words__d"], r"\['relation'\] have no column"),
+    ])
+    def test_missing_or_wrong_names_are_clear_errors(self, names, message):
         X, y = _related_data(60)
-        with pytest.raises(ValueError, match="dense_columns"):
-            BoostedStage(dense_columns=5).fit(X, y)
+        with pytest.raises(ValueError, match=message):
+            BoostedStage(dense_blocks=("relation",)).fit(X, y, feature_names=names)
 
     def test_as_stage_two(self):
         X, y = _stance_data()
-        clf = TwoStageClassifier(estimator=BoostedStage(dense_columns=4)).fit(X, y)
+        names = ["words__a", "relation__x", "relation__y", "similarity__z"]
+        clf = TwoStageClassifier(estimator=BoostedStage(dense_blocks=("relation", "similarity"))).fit(
+            X, y, feature_names=names)
+        assert clf.stage_.dense_index_.tolist() == [1, 2, 3]
         assert isinstance(clf.stage_, BoostedStage)
         np.testing.assert_allclose(clf.predict_proba(X).sum(axis=1), 1.0)
         assert (clf.predict(X) == y).mean() > 0.9
@@ -176,10 +207,11 @@ class TestInTheProduct:
         clf = pipe.named_steps["clf"]
         assert isinstance(clf.stage_, BoostedStage) and clf.stage_.linear_.C == 0.25 and clf.gate_.C == 4.0
         names = pipe.named_steps["features"].get_feature_names_out()
-        dense = names[len(names) - clf.stage_.dense_columns:]
+        assert clf.stage_.dense_blocks == ("relation", "similarity")
+        dense = clf.stage_.dense_names_
         assert len(dense) == len(RELATION_NAMES) + 2 + 9  # 2 similarities and their 9 bins
-        assert all(n.startswith(("relation__", "similarity__")) for n in dense)
-        assert not any(n.startswith(("relation__", "similarity__")) for n in names[: len(names) - len(dense)])
+        assert dense.tolist() == [n for n in names if n.startswith(("relation__", "similarity__"))]
+        assert names[clf.stage_.dense_index_].tolist() == dense.tolist()
         from pipeline.features.samples import prepare_samples
         from pipeline.nlp.processor import Processor
 
@@ -226,3 +258,25 @@ class TestInTheProduct:
         samples = prepare_samples(pieces, Processor())
         np.testing.assert_allclose(imported.tasks["stance"].predict_proba(samples),
                                    model.tasks["stance"].predict_proba(samples))
+
+
+def test_the_same_probabilities_as_the_stage_that_read_the_last_columns():
+    """A boosted stage fitted as tests/data/boosted_stage/make_expected.py does (relation, similarity
+    and mention-context blocks) predicts what the stage that took "the last N columns" predicted."""
+    import json
+    import sys
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parents[1] / "data" / "boosted_stage"
+    sys.path.insert(0, str(data))
+    try:
+        import make_expected
+    finally:
+        sys.path.remove(str(data))
+    expected = json.loads((data / "expected.json").read_text())
+    model, pieces, samples = make_expected.fit()
+    stage = model.tasks["stance"].named_steps["clf"].stage_
+    names = model.tasks["stance"].named_steps["features"].get_feature_names_out()
+    assert [n for n in names[: stage.dense_index_[0]] if n.startswith("mention__")]  # a block before them
+    assert model.labels("stance") == expected["labels"] and [p.id for p in pieces] == expected["ids"]
+    np.testing.assert_allclose(model.predict_proba(samples)["stance"], np.array(expected["proba"]), rtol=0, atol=1e-12)
