@@ -10,7 +10,9 @@ the workers' model loaded), so the rates are the steady state of a long job:
 * ``local pool``: :meth:`Framer.classify` on the model's 2 worker processes, records written as
   JSON lines batch by batch (what ``framing classify -f jsonl -o`` does on this machine);
 * ``dask 1`` / ``dask 2``: :func:`classify_on_dask` on a LocalCluster of 1 and 2 single-threaded
-  worker processes, from the pieces to the merged output file.
+  worker processes, from the pieces to the merged output file;
+* ``dask 2, reading the file``: :func:`classify_inputs_on_dask`: the same pieces as a JSONL file,
+  cut into line-aligned byte ranges that the 2 workers read themselves.
 
 Per-shard overhead: the worker time that went to no shard, ``(workers x wall - sum of shard
 times) / shards``: scheduling, shipping the pieces, writing and merging the parts, the tail.
@@ -64,8 +66,11 @@ def make_pieces(n: int) -> list:
 def local_pool(pieces: list, warm: list, folder: Path) -> dict:
     """The local 2-process pool, timed after a warm-up batch has started it; its records are
     written as JSON lines batch by batch, as ``framing classify -f jsonl -o`` does."""
-    from pipeline.inference.distributed import batched, encode_jsonl
-    from pipeline.inference.framer import Framer
+    from pipeline.inference.distributed import encode_jsonl
+    from pipeline.inference.framer import (
+        Framer,  # noqa: I001
+        batched,
+    )
 
     with Framer.load() as framer, open(folder / "local.jsonl", "wb") as out:
         list(framer.classify(warm, entities=False))
@@ -79,20 +84,28 @@ def local_pool(pieces: list, warm: list, folder: Path) -> dict:
     return {"seconds": seconds, "rate": n / seconds, "cpu_ms": 1000 * cpu / n}
 
 
-def on_dask(workers: int, pieces: list, warm: list, shard_size: int, folder: Path) -> dict:
-    """A LocalCluster of ``workers`` single-threaded processes, timed after a warm-up run."""
+def on_dask(workers: int, pieces: list, warm: list, shard_size: int, folder: Path,
+            source: Path | None = None) -> dict:
+    """A LocalCluster of ``workers`` single-threaded processes, timed after a warm-up run. With
+    ``source`` (the pieces as a JSONL file), the workers read byte ranges of it themselves (about
+    ``shard_size`` pieces each); else this process reads the pieces and ships them."""
     from distributed import Client, LocalCluster
 
-    from pipeline.inference.distributed import WorkerOptions, classify_on_dask
+    from pipeline.inference.distributed import WorkerOptions, classify_inputs_on_dask, classify_on_dask
 
     options = WorkerOptions(entities=False, no_cache=True)
+    name = f"dask-{workers}{'-read' if source else ''}.jsonl"
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                       silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
         classify_on_dask(warm, output=folder / "warm.jsonl", dask=client, options=options,
                          shard_size=max(1, len(warm) // workers))
         cpu = cpu_seconds()
-        run = classify_on_dask(pieces, output=folder / f"dask-{workers}.jsonl", dask=client, options=options,
-                               shard_size=shard_size)
+        if source is None:
+            run = classify_on_dask(pieces, output=folder / name, dask=client, options=options, shard_size=shard_size)
+        else:
+            blocksize = max(1, source.stat().st_size * shard_size // len(pieces))
+            run = classify_inputs_on_dask([str(source)], output=folder / name, dask=client, options=options,
+                                          workers_read=True, blocksize=blocksize)
         cpu = cpu_seconds() - cpu
     busy = sum(s.seconds for s in run.shards)
     by_worker: dict[str, list[int]] = {}
@@ -105,7 +118,7 @@ def on_dask(workers: int, pieces: list, warm: list, shard_size: int, folder: Pat
             "worker_rate": run.records / busy * 1.0,  # pieces per second of one worker's shard time
             "rss_first_mb": max(rss[0] for rss in by_worker.values()) / 2**20,
             "rss_last_mb": max(rss[-1] for rss in by_worker.values()) / 2**20, "growth": growth,
-            "output": folder / f"dask-{workers}.jsonl"}
+            "output": folder / name}
 
 
 def client_feed(pieces: list, shard_size: int, folder: Path) -> dict:
@@ -115,7 +128,7 @@ def client_feed(pieces: list, shard_size: int, folder: Path) -> dict:
     import pickle
 
     from pipeline.corpus import read_corpus
-    from pipeline.inference.distributed import batched
+    from pipeline.inference.framer import batched
     from pipeline.inference.parts import shard_key
 
     src = folder / "feed.jsonl"
@@ -148,10 +161,13 @@ def main() -> None:
             results[f"dask, {workers} worker{'s' if workers > 1 else ''}"] = r = on_dask(
                 workers, pieces, warm, args.shard_size, Path(tmp))
             print(workers, {k: v for k, v in r.items() if k != "output"}, flush=True)
+        source = Path(tmp) / "feed.jsonl"  # written by client_feed: the pieces as a JSONL file
+        results["dask, 2 workers reading the file"] = r = on_dask(2, pieces, warm, args.shard_size, Path(tmp), source)
+        print("2 read", {k: v for k, v in r.items() if k != "output"}, flush=True)
         local_bytes = (Path(tmp) / "local.jsonl").read_bytes()
-        same = all(results[k]["output"].read_bytes() == local_bytes for k in ("dask, 1 worker", "dask, 2 workers"))
+        same = all(results[k]["output"].read_bytes() == local_bytes for k in results if k.startswith("dask"))
         record_bytes = len(local_bytes) / len(pieces)
-    pool, one, two = (results[k]["rate"] for k in results)
+    pool, one, two, read = (results[k]["rate"] for k in results)
     rows = [[name, f"{r['rate']:.0f}", f"{r['seconds']:.1f} s", f"{r['cpu_ms']:.2f} ms",
              f"{r['shards']} x {args.shard_size}" if "shards" in r else "",
              f"{r['overhead_s'] * 1000:.0f} ms" if "shards" in r else "",
@@ -169,8 +185,9 @@ def main() -> None:
         + table(["setting", "pieces/s", "wall", "CPU per piece", "shards", "overhead/shard", "worker RSS first -> last shard"],
                 rows)
         + f"\n\n2 workers / local pool: **{two / pool:.2f}x** (target >= 0.9); 1 -> 2 workers: "
-        f"**{two / one:.2f}x** (target >= 1.7); one worker's rate over its shard time: "
-        f"{results['dask, 1 worker']['worker_rate']:.0f} pieces/s. The 1- and 2-worker outputs are "
+        f"**{two / one:.2f}x** (target >= 1.7); 2 workers reading the JSONL file themselves (byte ranges "
+        f"of about {args.shard_size} pieces) / local pool: **{read / pool:.2f}x**; one worker's rate over its shard time: "
+        f"{results['dask, 1 worker']['worker_rate']:.0f} pieces/s. The Dask outputs are "
         f"{'byte-identical to the local one' if same else 'DIFFERENT from the local one'} "
         f"({record_bytes:.0f} bytes a record). The client reads, keys and pickles "
         f"{feed['rate']:.0f} pieces/s ({feed['bytes_per_piece']:.0f} bytes each on the wire), the most "
