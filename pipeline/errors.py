@@ -38,6 +38,7 @@ ARGUMENTS = {
     "no_model": "model=None",
     "task": "the tasks",
     "label_set": "label_sets={{{task!r}: ['support', 'oppose', 'neutral']}}",
+    "label_sets": "label_sets",
     "port": "another port",
     "resume": "resume=True",
     "streaming_format": "fmt='jsonl' or 'csv'",
@@ -470,3 +471,224 @@ RESUME_NEEDS_FILE = "{opt:resume} needs {opt:streaming_format} and {opt:output_f
 DASK_NEEDS_FILE = "{opt:dask} writes {opt:streaming_format} to {opt:output_file} (the workers' parts are merged into it)."
 HTML_NOT_WITH_DASK = "{opt:html} is not available with {opt:dask}; make the report from a local run."
 SUMMARY_NEEDS_JSONL = "with {opt:dask}, {opt:summary} is read back from the output: write it as jsonl."
+
+
+# pipeline/corpus/datasets/adapters.py: the public datasets' files
+
+DATASET_NO_FILE = "no {what} found in {path}: expected {expected}. Point SRC at the dataset's folder or file."
+DATASET_NO_COLUMN = "missing column(s) {missing}; the header has {found}. Is this the {fmt} file?"
+DATASET_BAD_VALUE = "{field} {value!r} is not one of {allowed}."
+
+# pipeline/models/two_stage.py
+
+TWO_STAGE_NOT_LINEAR = (
+    "this model classifies in two stages (classifier.gate_label is set), so its probabilities are not "
+    "a sum of per-feature contributions and cannot be explained term by term. Train with gate_label = \"\" "
+    "to explain predictions, or inspect the stages' own weights (clf.gate_.coef_, clf.stage_.coef_)."
+)
+
+
+# pipeline/cli/: options the commands parse themselves, and the memory check before training
+
+BAD_LABEL_SET = "{opt:label_sets} {item!r}: expected TASK=a,b[,c...], e.g. stance=support,oppose,neutral."
+BAD_COLUMN_MAP = "{opt:column_map} {item!r}: expected FIELD=COLUMN, e.g. {opt:column_map} text=body."
+MEMORY_TOO_LITTLE = (
+    "the corpus needs about {need:.1f} GiB of memory to train on (about {per_byte} bytes per byte of its "
+    "first {steep_mib} MiB, {per_later_byte} per byte beyond, plus {base_mib} MiB), but only "
+    "{available:.1f} GiB is available. Train on a sample of the corpus, free memory, or set "
+    "FRAMING_MEMORY_CHECK=off to try anyway."
+)
+
+
+# pipeline/corpus/csv_reader.py -----------------------------------------------------------
+
+CSV_READER_HEADER_NAMES_COLUMN = 'the header names column(s) {dupes} more than once; rename them.'
+CSV_READER_HEADER_ROW_VALID = 'the header row is not valid CSV ({exc}).'
+CSV_READER_LABEL_COLUMN_HEADER = 'label column {col!r} is not in the header {header}.'
+
+
+# pipeline/corpus/datasets/adapters.py ----------------------------------------------------
+
+ADAPTERS_BODY_ID = 'Body ID {body_id!r} is not in {name}.'
+
+
+# pipeline/corpus/readers.py --------------------------------------------------------------
+
+READERS_SIDECAR_LABEL_ROW = (
+    "a sidecar label row needs an 'id' naming the text file (its path without suffix)."
+)
+
+
+# pipeline/evaluation/evaluate.py ---------------------------------------------------------
+
+EVALUATE_MODEL_TASK_S = 'the model has no task(s) {unknown_tasks}; it has {tasks}.'
+EVALUATE_PIECE_CARRIES_LABEL = (
+    'no piece carries a label for {tasks}; evaluation needs gold labels under "labels".'
+)
+
+
+# pipeline/features/embeddings.py ---------------------------------------------------------
+
+EMBEDDINGS_EMBEDDINGS_MODEL_GIVES = (
+    'the embeddings model {model!r} gives {shape} dimensions, but this block was fitted with '
+    '{n_features_out}. Retrain the model.'
+)
+
+
+# pipeline/inference/distributed.py -------------------------------------------------------
+
+DISTRIBUTED_SHARD_RECORDS_PIECES = 'shard {index}: {records} records for {pieces} pieces.'
+
+
+# pipeline/inference/resumable.py ---------------------------------------------------------
+
+RESUMABLE_COLUMNS_DIFFER_FROM = (
+    "{path}: its columns {first} differ from this run's {header} (another model or options?). "
+    'Resume with the same model, or write to a new output file.'
+)
+
+
+# pipeline/inference/use_cases.py ---------------------------------------------------------
+
+USE_CASES_UNKNOWN_FORMAT_EXPECTED = 'unknown format {fmt!r}; expected one of {known}.'
+
+
+# pipeline/inference/worker.py ------------------------------------------------------------
+
+WORKER_LISTS_FILES_OUTSIDE = '{file}: lists files outside the model folder.'
+WORKER_ARRIVED_CHANGED_LOADING = '{info} arrived on {address} changed; not loading it.'
+WORKER_MODEL_PLUGIN_DID = 'the model plugin did not run on this worker; restart the worker.'
+
+
+# pipeline/labelling/retrain.py -----------------------------------------------------------
+
+RETRAIN_ENOUGH_LABELS_TRAIN = 'not enough labels to train yet (each task needs four pieces and two labels).'
+
+
+# pipeline/labelling/server.py ------------------------------------------------------------
+
+SERVER_ANNOTATION_PAGE_NEEDS = (
+    'the annotation page needs Flask: pip install flask (it comes with pip install -e .).'
+)
+SERVER_REQUEST_NEEDS_JSON = 'the request needs {missing} (JSON strings).'
+
+
+# pipeline/labelling/session.py -----------------------------------------------------------
+
+SESSION_UNKNOWN_TASK_SESSION = 'unknown task {task!r}: this session labels {tasks}.'
+SESSION_UNKNOWN_LABEL_USE = 'unknown {task} label {label!r}: use one of {labels}.'
+SESSION_UNKNOWN_PIECE_ID = 'unknown piece id {pid!r}: it is not in the corpus being labelled.'
+
+
+# pipeline/labelling/store.py -------------------------------------------------------------
+
+STORE_SUCH_LABELS_FILE = "{path}: no such labels file. Label pieces with 'framing annotate' first."
+
+
+# pipeline/labelling/suggest.py -----------------------------------------------------------
+
+SUGGEST_UNCERTAINTY_USE_ONE = 'uncertainty {kind!r}: use one of {known}.'
+SUGGEST_SPREAD_USE_ONE = 'spread {spread!r}: use one of {known}.'
+SUGGEST_DIVERSITY_GIVE_WEIGHT = 'diversity = {diversity}: give a weight between 0 and 1.'
+SUGGEST_N_ASK_LEAST = 'n = {n}: ask for at least one suggestion.'
+
+
+# pipeline/models/exchange.py -------------------------------------------------------------
+
+EXCHANGE_REFUSING_IMPORT_CONTAINS = (
+    '{path}: refusing to import; it contains type(s) that are not on the trusted list ({trusted} '
+    'classes): {refused}. Nothing was loaded.'
+)
+EXCHANGE_MODEL_EXPORTED_FRAMING = (
+    '{path}: not a model exported by `framing model export` (format {expected}).'
+)
+EXCHANGE_SUCH_FILE = '{path}: no such file.'
+EXCHANGE_SKOPS_MODEL_FILE = '{path}: not a skops model file ({kind}: {exc}).'
+EXCHANGE_CANNOT_READ_MODEL = '{path}: cannot read the model ({kind}: {exc}).'
+EXCHANGE_INCOMPLETE_MODEL_EXPORT = '{path}: incomplete model export ({exc}).'
+EXCHANGE_TASK_FITTED_CLASSIFIER = '{path}: task {task!r} is not a fitted classifier.'
+EXCHANGE_EXPORTING_IMPORTING_MODELS = (
+    "exporting and importing models needs skops, which is not installed: pip install 'skops>=0.10'."
+)
+EXCHANGE_CANNOT_EXPORT_MODEL = 'cannot export the model to skops ({kind}: {exc}).'
+
+
+# pipeline/models/factory.py --------------------------------------------------------------
+
+FACTORY_CLASSIFIER_STAGE_SECOND = (
+    'classifier.stage2 = {stage2!r} is the second of two stages: set classifier.gate_label too (or '
+    'stage2 = "linear").'
+)
+FACTORY_NEEDS_LEAST_LABELLED = 'needs at least 4 labelled pieces, found {n_labels}.'
+FACTORY_CLASSIFIER_SOURCE_WEIGHT = (
+    'classifier.source_weight does not work with classifier.gate_label yet; set one of them to its '
+    'default (0.0 or "").'
+)
+FACTORY_CLASSIFIER_GATE_LABEL = (
+    'classifier.gate_label works with classifier.kind = "linear" only; set gate_label = "" to '
+    'fine-tune an encoder.'
+)
+
+
+# pipeline/models/integrity.py ------------------------------------------------------------
+
+INTEGRITY_FILES_TASKS_EXTRAS = "{file}: 'files', 'tasks' and 'extras' must be objects."
+INTEGRITY_TASK_NAMES_FILE = '{file}: task {task!r} names no file.'
+INTEGRITY_LISTS_FILE_MODEL = (
+    '{file}: lists the file {name!r}; a model may only name plain *.joblib files inside its own '
+    'folder. Refusing to load it.'
+)
+INTEGRITY_CHECKSUM_RECORDED_REFUSING = '{file}: no checksum recorded in {info}; refusing to load it.'
+INTEGRITY_SYMBOLIC_LINK_MODEL = (
+    "{file}: is a symbolic link; a model's files must be regular files in its folder. Refusing to "
+    'load it.'
+)
+INTEGRITY_CHECKSUM_DOES_MATCH = (
+    '{file}: checksum does not match {info}; the file was changed or corrupted. Refusing to '
+    'load it (it could run code). Retrain or restore the model.'
+)
+INTEGRITY_MISSING_MODEL_INCOMPLETE = '{file}: missing. The model is incomplete; retrain or restore it.'
+INTEGRITY_CANNOT_READ = '{file}: cannot be read ({strerror}).'
+
+
+# pipeline/models/persist.py --------------------------------------------------------------
+
+PERSIST_EXPECTED_JSON_OBJECT = '{info_file}: expected a JSON object, found {kind}.'
+PERSIST_MODEL_FORMAT_VERSION = (
+    '{info_file}: model format {found!r}, this version of framing reads format {expected}. '
+    'Retrain the model with this version.'
+)
+PERSIST_MISSING_BUT_SAVE = (
+    '{path}: missing, but a save that was interrupted left the previous model at {aside}. Rename it '
+    'back to {path} (or retrain).'
+)
+PERSIST_VALID_JSON_RETRAIN = '{info_file}: not valid JSON ({exc}). Retrain or restore the model.'
+PERSIST_CANNOT_LOAD_MODEL = (
+    '{path}: cannot load the model files ({kind}: {exc}). Retrain the model with this version of '
+    'framing.'
+)
+PERSIST_FITTED_CLASSIFIER = '{file}: not a fitted classifier.'
+
+
+# pipeline/models/trust.py ----------------------------------------------------------------
+
+TRUST_CANNOT_READ_MODEL = (
+    '{path}: cannot read the model-signing key ({exc}). Fix its permissions, or point '
+    '$FRAMING_KEY_FILE at a readable key file.'
+)
+
+
+# pipeline/nlp/loading.py -----------------------------------------------------------------
+
+LOADING_UNKNOWN_SPACY_PROFILE = 'unknown spaCy profile {profile!r}; use one of {known}.'
+
+
+# pipeline/training/cross_validation.py ---------------------------------------------------
+
+CROSS_VALIDATION_CANNOT_CROSS_VALIDATE = 'cannot cross-validate: only {found}; at least 2 are needed.'
+
+
+# pipeline/training/train.py --------------------------------------------------------------
+
+TRAIN_CORPUS_EMPTY_NOTHING = 'the corpus is empty: nothing to train on.'
+TRAIN_PIECE_LABEL_TASK = 'no piece has a label for task(s) {missing}; the corpus has {available}.'

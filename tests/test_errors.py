@@ -85,7 +85,23 @@ class TestHints:
 @pytest.mark.parametrize("name", sorted(templates()))
 def test_every_template_fills(name):
     template = templates()[name]
-    fields = {f: "X" for _, f, _, _ in string.Formatter().parse(template) if f and f != "opt"}
+    fields = {f: 1.5 if spec else "X" for _, f, spec, _ in string.Formatter().parse(template) if f and f != "opt"}
     fields.update(path="P", task="T")  # what option values may name
     text = errors.as_arguments(template, **fields)
     assert "{opt" not in text and text.strip()
+
+
+def test_every_message_text_lives_in_errors():
+    """No module writes an error's text inline: each call fills a template of pipeline.errors."""
+    import ast
+
+    found = []
+    for path in PACKAGE.rglob("*.py"):
+        if path.name == "errors.py" and path.parent == PACKAGE:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "errors"
+                    and isinstance(node.args[0], (ast.JoinedStr, ast.Constant))):
+                found.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert not found, found

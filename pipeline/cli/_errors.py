@@ -33,6 +33,7 @@ FLAGS = {
     "no_model": "--no-model",
     "task": "--task",
     "label_set": "--label-set {task}=support,oppose,neutral",
+    "label_sets": "--label-set",
     "port": "another --port",
     "resume": "--resume",
     "streaming_format": "--format jsonl or csv",

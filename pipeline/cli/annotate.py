@@ -105,6 +105,6 @@ def _label_sets(items: list[str] | None) -> dict[str, list[str]]:
         name, sep, values = item.partition("=")
         labels = [v.strip() for v in values.split(",") if v.strip()]
         if not sep or not name.strip() or len(labels) < 2:
-            raise errors.ConfigError(f"--label-set {item!r}: expected TASK=a,b[,c...], e.g. stance=support,oppose,neutral.")
+            raise errors.ConfigError.of(errors.BAD_LABEL_SET, item=item)
         sets[name.strip()] = labels
     return sets

@@ -27,7 +27,7 @@ def csv_options(mapping: list[str] | None, labels: list[str] | None) -> CsvOptio
     for item in mapping or []:
         field, sep, column = item.partition("=")
         if not sep or not field or not column:
-            raise errors.ConfigError(f"--map {item!r}: expected FIELD=COLUMN, e.g. --map text=body.")
+            raise errors.ConfigError.of(errors.BAD_COLUMN_MAP, item=item)
         columns[field.strip()] = column.strip()
     return CsvOptions(columns=columns, labels=tuple(labels) if labels else None)
 

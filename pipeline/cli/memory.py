@@ -54,13 +54,10 @@ def check_memory(paths: list[Path]) -> None:
         return
     gib = 2**30
     if need > available and os.environ.get("FRAMING_MEMORY_CHECK", "").lower() != "off":
-        raise errors.TrainingError(
-            f"the corpus needs about {need / gib:.1f} GiB of memory to train on (about "
-            f"{TRAIN_BYTES_PER_TEXT_BYTE} bytes per byte of its first {TRAIN_STEEP_BYTES // 2**20} MiB, "
-            f"{TRAIN_BYTES_PER_LATER_BYTE} per byte beyond, plus {TRAIN_BASE_BYTES // 2**20} MiB), "
-            f"but only {available / gib:.1f} GiB is available. Train on a sample of the corpus, free "
-            "memory, or set FRAMING_MEMORY_CHECK=off to try anyway."
-        )
+        raise errors.TrainingError.of(
+            errors.MEMORY_TOO_LITTLE, need=need / gib, per_byte=TRAIN_BYTES_PER_TEXT_BYTE,
+            steep_mib=TRAIN_STEEP_BYTES // 2**20, per_later_byte=TRAIN_BYTES_PER_LATER_BYTE,
+            base_mib=TRAIN_BASE_BYTES // 2**20, available=available / gib)
     if need > available / 2:
         import warnings
 

@@ -87,10 +87,10 @@ def csv_header_columns(reader: Any, options: CsvOptions, name: str) -> tuple[lis
         raise _header_error(errors.EMPTY_CORPUS.format(path=file, expected="a header row"),
             where=f"{file}:1") from None
     except csv.Error as exc:
-        raise _header_error(f"the header row is not valid CSV ({exc}).", where=f"{file}:1") from None
+        raise _header_error(errors.CorpusError.of(errors.CSV_READER_HEADER_ROW_VALID, exc=exc), where=f"{file}:1") from None
     if len(set(header)) < len(header):
         dupes = sorted({h for h in header if header.count(h) > 1})
-        raise _header_error(f"the header names column(s) {dupes} more than once; rename them.",
+        raise _header_error(errors.CorpusError.of(errors.CSV_READER_HEADER_NAMES_COLUMN, dupes=dupes),
             where=f"{file}:1")
     mapping = {name: name for name in FIELDS if name in header and name not in ("labels", "meta", "offsets")}
     for fld, column in options.columns.items():
@@ -106,7 +106,7 @@ def csv_header_columns(reader: Any, options: CsvOptions, name: str) -> tuple[lis
     label_cols = options.labels if options.labels is not None else tuple(c for c in header if c in LABEL_COLUMNS)
     for col in label_cols:
         if col not in header:
-            raise _header_error(f"label column {col!r} is not in the header {header}.", where=f"{file}:1")
+            raise _header_error(errors.CorpusError.of(errors.CSV_READER_LABEL_COLUMN_HEADER, col=col, header=header), where=f"{file}:1")
     used = set(mapping.values()) | set(label_cols)
     return header, (mapping, label_cols, used)
 

@@ -251,7 +251,7 @@ def _sidecar_labels(folder: Path, skip_invalid: bool, report: LoadReport) -> dic
             rows = [(f"{file}:{i + 2}", {k: v for k, v in r.items() if k}) for i, r in enumerate(reader)]
         for where, row in rows:
             if not isinstance(row, dict) or not row.get("id"):
-                _fail("a sidecar label row needs an 'id' naming the text file (its path without suffix).",
+                _fail(errors.CorpusError.of(errors.READERS_SIDECAR_LABEL_ROW),
                       where, skip_invalid, report)
                 continue
             row = dict(row)

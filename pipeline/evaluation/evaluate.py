@@ -44,11 +44,10 @@ def evaluate_model(model: Any, pieces: Sequence[Any], processor: Any, *,
     tasks = list(tasks or model.tasks)
     unknown_tasks = [t for t in tasks if t not in model.tasks]
     if unknown_tasks:
-        raise errors.TrainingError(f"the model has no task(s) {unknown_tasks}; it has {list(model.tasks)}.")
+        raise errors.TrainingError.of(errors.EVALUATE_MODEL_TASK_S, unknown_tasks=unknown_tasks, tasks=list(model.tasks))
     labelled = [p for p in pieces if any(t in p.labels for t in tasks)]
     if not labelled:
-        raise errors.TrainingError(
-            f"no piece carries a label for {tasks}; evaluation needs gold labels under \"labels\"."
+        raise errors.TrainingError.of(errors.EVALUATE_PIECE_CARRIES_LABEL, tasks=tasks
         )
     samples = prepare_samples(labelled, processor, max_tokens=model.max_tokens)
     results: dict[str, Any] = {}

@@ -66,8 +66,7 @@ class SentenceEmbeddings(TransformerMixin, BaseEstimator):
         """One row of ``weight`` x the unit-length embedding per sample."""
         vectors = self._embed(X)
         if vectors.shape[1] != self.n_features_out_:
-            raise errors.ModelError(f"the embeddings model {self.model!r} gives {vectors.shape[1]} dimensions, "
-                                    f"but this block was fitted with {self.n_features_out_}. Retrain the model.")
+            raise errors.ModelError.of(errors.EMBEDDINGS_EMBEDDINGS_MODEL_GIVES, model=self.model, shape=vectors.shape[1], n_features_out=self.n_features_out_)
         return self._output(vectors)
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:

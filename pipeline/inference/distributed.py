@@ -271,7 +271,7 @@ def _result(future: Any, index: int, job: Job, parts_dir: Path, run_key: str) ->
         raise errors.ClusterError.of(errors.SHARD_KILLED, index=index,
                                      times=exc.args[-1] if exc.args else "several") from None
     if job.records is not None and info.records != job.records:
-        raise errors.ClusterError(f"shard {index}: {info.records} records for {job.records} pieces.")
+        raise errors.ClusterError.of(errors.DISTRIBUTED_SHARD_RECORDS_PIECES, index=index, records=info.records, pieces=job.records)
     if not data_path(parts_dir, index).is_file():
         raise errors.ClusterError.of(errors.PART_NOT_VISIBLE, path=data_path(parts_dir, index))
     return info, result

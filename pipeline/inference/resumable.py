@@ -154,9 +154,7 @@ def _scan_csv(path: Path, header: list[str]) -> tuple[set[str], int]:
         if first is None:
             return done, 0
         if first != header:
-            raise errors.InputError(
-                f"{path}: its columns {first} differ from this run's {header} (another model or "
-                "options?). Resume with the same model, or write to a new output file."
+            raise errors.InputError.of(errors.RESUMABLE_COLUMNS_DIFFER_FROM, path=path, first=first, header=header
             )
         good = offsets[0]
         for row in reader:

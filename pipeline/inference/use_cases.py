@@ -125,7 +125,7 @@ def classify_to(inputs: Sequence[str], output: Path | None = None, *, fmt: str =
     result = result if result is not None else ClassifyResult()
     result.output, result.fmt = output, fmt
     if fmt not in FORMATS:
-        raise errors.ConfigError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}.")
+        raise errors.ConfigError.of(errors.USE_CASES_UNKNOWN_FORMAT_EXPECTED, fmt=fmt, known=', '.join(FORMATS))
     if resume and not (fmt in STREAMING and output is not None):
         raise errors.ConfigError.of(errors.RESUME_NEEDS_FILE)
     if dask is not None:

@@ -79,7 +79,7 @@ def ship_model(path: str | Path, *, trust: bool = False) -> tuple[dict[str, byte
     check_trusted(path, info, trust=trust, default_model=DEFAULT_MODEL)
     names = [MODEL_JSON, *sorted(info.get("files") or {})]
     if any(Path(name).name != name for name in names):
-        raise errors.ModelIntegrityError(f"{path / MODEL_JSON}: lists files outside the model folder.")
+        raise errors.ModelIntegrityError.of(errors.WORKER_LISTS_FILES_OUTSIDE, file=path / MODEL_JSON)
     files = {name: (path / name).read_bytes() for name in names if (path / name).is_file()}
     return files, hashlib.sha256(files[MODEL_JSON]).hexdigest()
 
@@ -101,7 +101,7 @@ class ModelPlugin(WorkerPlugin):
         """Write, verify (``model.json`` against the client's digest, every file against
         ``model.json``) and load the model."""
         if hashlib.sha256(self.files[MODEL_JSON]).hexdigest() != self.digest:
-            raise errors.ModelIntegrityError(f"{MODEL_JSON} arrived on {worker.address} changed; not loading it.")
+            raise errors.ModelIntegrityError.of(errors.WORKER_ARRIVED_CHANGED_LOADING, info=MODEL_JSON, address=worker.address)
         folder = Path(worker.local_directory) / self.name
         folder.mkdir(parents=True, exist_ok=True)
         for name, data in self.files.items():
@@ -123,7 +123,7 @@ def _framer(digest: str, options: WorkerOptions) -> Framer:
 
         model = _MODELS.get(digest)
         if model is None:
-            raise errors.ClusterError("the model plugin did not run on this worker; restart the worker.")
+            raise errors.ClusterError.of(errors.WORKER_MODEL_PLUGIN_DID)
         cache = None if options.no_cache else DocCache(options.cache_dir)
         processor = Processor(model.spacy_model, cache=cache, n_process=1)
         framers[(digest, options)] = Framer(model, processor=processor, entity_types=options.entity_types,

@@ -30,6 +30,6 @@ def retrain_framer(pieces: list[Piece], tasks: list[str], *, config: Config | No
         if len(labels) >= 4 and len(set(labels)) >= 2:
             trainable.append(task)
     if not trainable:
-        raise errors.TrainingError("not enough labels to train yet (each task needs four pieces and two labels).")
+        raise errors.TrainingError.of(errors.RETRAIN_ENOUGH_LABELS_TRAIN)
     result = train(pieces, tasks=trainable, config=config, processor=processor, evaluate=False)
     return Framer(result.model, processor=processor)

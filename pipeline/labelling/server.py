@@ -29,8 +29,7 @@ def create_app(session: AnnotationSession, token: str) -> Any:
     try:
         from flask import Flask, abort, jsonify, request
     except ImportError:
-        raise errors.MissingExtraError("the annotation page needs Flask: pip install flask "
-                                       "(it comes with pip install -e .).") from None
+        raise errors.MissingExtraError.of(errors.SERVER_ANNOTATION_PAGE_NEEDS) from None
     page = resources.files("pipeline.labelling").joinpath("page.html").read_text("utf-8")
     app = Flask("framing-annotate")
 
@@ -67,7 +66,7 @@ def create_app(session: AnnotationSession, token: str) -> Any:
         data = request.get_json(silent=True) or {}
         missing = [k for k in keys if not isinstance(data.get(k), str)]
         if missing:
-            raise errors.InputError(f"the request needs {', '.join(missing)} (JSON strings).")
+            raise errors.InputError.of(errors.SERVER_REQUEST_NEEDS_JSON, missing=', '.join(missing))
         return [data[k] for k in keys]
 
     @app.post("/api/label")

@@ -139,9 +139,9 @@ class AnnotationSession:
         """
         self._check(pid)
         if task not in self.labels:
-            raise errors.InputError(f"unknown task {task!r}: this session labels {self.tasks}.")
+            raise errors.InputError.of(errors.SESSION_UNKNOWN_TASK_SESSION, task=task, tasks=self.tasks)
         if label not in self.labels[task]:
-            raise errors.InputError(f"unknown {task} label {label!r}: use one of {self.labels[task]}.")
+            raise errors.InputError.of(errors.SESSION_UNKNOWN_LABEL_USE, task=task, label=label, labels=self.labels[task])
         with self._lock:
             record = self.writer.label(pid, task, label)
             self.stack.append(record)
@@ -173,7 +173,7 @@ class AnnotationSession:
 
     def _check(self, pid: str) -> None:
         if pid not in self.by_id:
-            raise errors.InputError(f"unknown piece id {pid!r}: it is not in the corpus being labelled.")
+            raise errors.InputError.of(errors.SESSION_UNKNOWN_PIECE_ID, pid=pid)
 
     # What the page shows ----------------------------------------------------------------------
 

@@ -142,7 +142,7 @@ def read_label_log(path: str | Path, *, missing_ok: bool = True) -> LabelLog:
     if not path.exists():
         if missing_ok:
             return LabelLog()
-        raise errors.InputError(f"{path}: no such labels file. Label pieces with 'framing annotate' first.")
+        raise errors.InputError.of(errors.STORE_SUCH_LABELS_FILE, path=path)
     records, problems = [], []
     with open(path, encoding="utf-8", errors="replace") as handle:
         for number, line in enumerate(handle, start=1):

@@ -78,7 +78,7 @@ def uncertainty(proba: np.ndarray, kind: str = "margin") -> np.ndarray:
         kind: ``margin`` (1 minus the gap between the top two) or ``entropy`` (normalised).
     """
     if kind not in UNCERTAINTY:
-        raise errors.ConfigError(f"uncertainty {kind!r}: use one of {list(UNCERTAINTY)}.")
+        raise errors.ConfigError.of(errors.SUGGEST_UNCERTAINTY_USE_ONE, kind=kind, known=list(UNCERTAINTY))
     proba = np.asarray(proba, dtype=np.float64)
     if proba.shape[1] < 2:
         return np.zeros(len(proba))
@@ -124,9 +124,9 @@ def select(scores: np.ndarray, vectors: Any, n: int, *, groups: Sequence[Sequenc
         ``(row, score)`` in the order chosen (for ``kmeans``, most uncertain first).
     """
     if spread not in SPREADS:
-        raise errors.ConfigError(f"spread {spread!r}: use one of {list(SPREADS)}.")
+        raise errors.ConfigError.of(errors.SUGGEST_SPREAD_USE_ONE, spread=spread, known=list(SPREADS))
     if not 0.0 <= diversity <= 1.0:
-        raise errors.ConfigError(f"diversity = {diversity}: give a weight between 0 and 1.")
+        raise errors.ConfigError.of(errors.SUGGEST_DIVERSITY_GIVE_WEIGHT, diversity=diversity)
     if spread == "kmeans" and min(n, len(scores)) > 1:
         return _kmeans_select(scores, vectors, n, groups=groups, max_share=max_share, seed=seed)
     if spread == "none":
@@ -256,7 +256,7 @@ def suggest(pieces: Iterable[Piece], task: str, n: int = 50, *, framer: Any = No
         ModelError: When the model has no classifier for ``task``.
     """
     if n < 1:
-        raise errors.ConfigError(f"n = {n}: ask for at least one suggestion.")
+        raise errors.ConfigError.of(errors.SUGGEST_N_ASK_LEAST, n=n)
     skip = set(skip)
     candidates = [p for p in pieces if task not in p.labels and p.id not in skip]
     if not candidates:

@@ -50,7 +50,7 @@ def export_model(model: FramingModel, path: str | Path) -> Path:
             sio.dump(payload, handle, compression=zipfile.ZIP_DEFLATED)
     except BaseException as exc:
         if isinstance(exc, Exception) and not isinstance(exc, OSError):
-            raise errors.ModelError(f"cannot export the model to skops ({type(exc).__name__}: {exc}).") from None
+            raise errors.ModelError.of(errors.EXCHANGE_CANNOT_EXPORT_MODEL, kind=type(exc).__name__, exc=exc) from None
         raise
     finally:
         for task, pipe in model.tasks.items():  # give the caller its model back unchanged
@@ -73,9 +73,9 @@ def audit_types(path: str | Path) -> tuple[list[str], list[str]]:
     try:
         names = sio.get_untrusted_types(file=path)
     except FileNotFoundError:
-        raise errors.ModelError(f"{path}: no such file.") from None
+        raise errors.ModelError.of(errors.EXCHANGE_SUCH_FILE, path=path) from None
     except Exception as exc:  # zip or schema errors: the file is not what it claims
-        raise errors.ModelError(f"{path}: not a skops model file ({type(exc).__name__}: {exc}).") from None
+        raise errors.ModelError.of(errors.EXCHANGE_SKOPS_MODEL_FILE, path=path, kind=type(exc).__name__, exc=exc) from None
     trusted = [n for n in names if is_trusted_name(n)]
     return trusted, [n for n in names if n not in trusted]
 
@@ -110,25 +110,23 @@ def import_model(path: str | Path, out: str | Path, *,
     if on_types:
         on_types(trusted, refused)
     if refused:
-        raise errors.UntrustedModelError(
-            f"{path}: refusing to import; it contains type(s) that are not on the trusted list "
-            f"({', '.join(TRUSTED_PREFIXES)} classes): {', '.join(refused)}. Nothing was loaded."
+        raise errors.UntrustedModelError.of(errors.EXCHANGE_REFUSING_IMPORT_CONTAINS, path=path, trusted=', '.join(TRUSTED_PREFIXES), refused=', '.join(refused)
         )
     try:
         payload = sio.load(path, trusted=trusted)
     except Exception as exc:
-        raise errors.ModelError(f"{path}: cannot read the model ({type(exc).__name__}: {exc}).") from None
+        raise errors.ModelError.of(errors.EXCHANGE_CANNOT_READ_MODEL, path=path, kind=type(exc).__name__, exc=exc) from None
     if not isinstance(payload, dict) or payload.get("format") != EXCHANGE_FORMAT:
-        raise errors.ModelError(f"{path}: not a model exported by `framing model export` (format {EXCHANGE_FORMAT}).")
+        raise errors.ModelError.of(errors.EXCHANGE_MODEL_EXPORTED_FRAMING, path=path, expected=EXCHANGE_FORMAT)
     try:
         info = json.loads(payload["info"])
         tasks = dict(payload["tasks"])
         extras = dict(payload["extras"])
     except (KeyError, TypeError, ValueError) as exc:
-        raise errors.ModelError(f"{path}: incomplete model export ({exc}).") from None
+        raise errors.ModelError.of(errors.EXCHANGE_INCOMPLETE_MODEL_EXPORT, path=path, exc=exc) from None
     for task, pipe in tasks.items():
         if not (hasattr(pipe, "predict_proba") and hasattr(pipe, "classes_")):
-            raise errors.ModelError(f"{path}: task {task!r} is not a fitted classifier.")
+            raise errors.ModelError.of(errors.EXCHANGE_TASK_FITTED_CLASSIFIER, path=path, task=task)
         _swap_tokenizer(pipe, split_tokens, str.split)
     for obj in extras.values():
         _swap_tokenizer(obj, split_tokens, str.split)
@@ -142,8 +140,7 @@ def _skops() -> Any:
     try:
         import skops.io as sio
     except ImportError:
-        raise errors.ModelError(
-            "exporting and importing models needs skops, which is not installed: pip install 'skops>=0.10'."
+        raise errors.ModelError.of(errors.EXCHANGE_EXPORTING_IMPORTING_MODELS
         ) from None
     return sio
 

@@ -39,8 +39,7 @@ def build_task_pipeline(config: Settings, *, use_target: bool, n_samples: int) -
     clf = config.classifier
     if clf.kind == "finetune":
         if clf.gate_label:
-            raise errors.ConfigError("classifier.gate_label works with classifier.kind = \"linear\" only; "
-                                     "set gate_label = \"\" to fine-tune an encoder.")
+            raise errors.ConfigError.of(errors.FACTORY_CLASSIFIER_GATE_LABEL)
         from .finetune import FineTunedClassifier
 
         tune = config.finetune
@@ -60,8 +59,7 @@ def build_task_pipeline(config: Settings, *, use_target: bool, n_samples: int) -
 
     stage2 = clf.stage2
     if stage2 != "linear" and not clf.gate_label:
-        raise errors.ConfigError(f"classifier.stage2 = {stage2!r} is the second of two stages: set "
-                                 "classifier.gate_label too (or stage2 = \"linear\").")
+        raise errors.ConfigError.of(errors.FACTORY_CLASSIFIER_STAGE_SECOND, stage2=stage2)
     features = build_features(config, use_target=use_target, n_samples=n_samples)
     model: Any = linear(clf.C)
     if clf.gate_label:  # that label against the rest first, the other labels among the rest next
@@ -156,15 +154,14 @@ def fit_task(config: Settings, samples: list[Sample], labels: list[str], *, use_
     if len(classes) < 2:
         raise errors.TrainingError.of(errors.ONE_CLASS, found=classes.tolist())
     if len(labels) < 4:
-        raise errors.TrainingError(f"needs at least 4 labelled pieces, found {len(labels)}.")
+        raise errors.TrainingError.of(errors.FACTORY_NEEDS_LEAST_LABELLED, n_labels=len(labels))
     if use_target and per_target_active(config, samples):
         config = replace(config, features=replace(config.features,
                                                   target_features=config.features.per_target_target_features))
     pipeline = build_task_pipeline(config, use_target=use_target, n_samples=len(samples))
     power = config.classifier.source_weight
     if power and config.classifier.gate_label:
-        raise errors.ConfigError("classifier.source_weight does not work with classifier.gate_label yet; "
-                                 "set one of them to its default (0.0 or \"\").")
+        raise errors.ConfigError.of(errors.FACTORY_CLASSIFIER_SOURCE_WEIGHT)
     weights = {"sample_weight": source_weights(samples, power)} if power else {}
     if "features" not in pipeline.named_steps:  # a fine-tuned encoder reads the samples themselves
         return pipeline.fit(samples, labels, clf__progress=progress, **{f"clf__{k}": v for k, v in weights.items()})

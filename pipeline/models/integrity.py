@@ -29,41 +29,35 @@ def _verified_files(path: Path, info: dict[str, Any]) -> dict[str, bytes]:
     tasks = info.get("tasks")
     extras = info.get("extras", {})
     if not isinstance(files, dict) or not isinstance(tasks, dict) or not isinstance(extras, dict):
-        raise errors.ModelIntegrityError(f"{path / MODEL_JSON}: 'files', 'tasks' and 'extras' must be objects.")
+        raise errors.ModelIntegrityError.of(errors.INTEGRITY_FILES_TASKS_EXTRAS, file=path / MODEL_JSON)
     needed = []
     for task, meta in tasks.items():
         if not isinstance(meta, dict) or not isinstance(meta.get("file"), str):
-            raise errors.ModelIntegrityError(f"{path / MODEL_JSON}: task {task!r} names no file.")
+            raise errors.ModelIntegrityError.of(errors.INTEGRITY_TASK_NAMES_FILE, file=path / MODEL_JSON, task=task)
         needed.append(meta["file"])
     needed += list(extras.values())
     for name in [*needed, *files]:
         if not isinstance(name, str) or not _SAFE_NAME.match(name):
-            raise errors.ModelIntegrityError(
-                f"{path / MODEL_JSON}: lists the file {name!r}; a model may only name plain *.joblib "
-                "files inside its own folder. Refusing to load it."
+            raise errors.ModelIntegrityError.of(errors.INTEGRITY_LISTS_FILE_MODEL, file=path / MODEL_JSON, name=name
             )
     for name in needed:
         if name not in files:
-            raise errors.ModelIntegrityError(f"{path / name}: no checksum recorded in {MODEL_JSON}; refusing to load it.")
+            raise errors.ModelIntegrityError.of(errors.INTEGRITY_CHECKSUM_RECORDED_REFUSING, file=path / name, info=MODEL_JSON)
     real_folder = path.resolve()
     data: dict[str, bytes] = {}
     for name in sorted(set(needed)):
         file = path / name
         if file.is_symlink() or (file.exists() and file.resolve().parent != real_folder):
-            raise errors.ModelIntegrityError(
-                f"{file}: is a symbolic link; a model's files must be regular files in its folder. "
-                "Refusing to load it."
+            raise errors.ModelIntegrityError.of(errors.INTEGRITY_SYMBOLIC_LINK_MODEL, file=file
             )
         try:
             content = file.read_bytes()
         except FileNotFoundError:
-            raise errors.ModelIntegrityError(f"{file}: missing. The model is incomplete; retrain or restore it.") from None
+            raise errors.ModelIntegrityError.of(errors.INTEGRITY_MISSING_MODEL_INCOMPLETE, file=file) from None
         except OSError as exc:
-            raise errors.ModelIntegrityError(f"{file}: cannot be read ({exc.strerror}).") from None
+            raise errors.ModelIntegrityError.of(errors.INTEGRITY_CANNOT_READ, file=file, strerror=exc.strerror) from None
         if hashlib.sha256(content).hexdigest() != files[name]:
-            raise errors.ModelIntegrityError(
-                f"{file}: checksum does not match {MODEL_JSON}; the file was changed or corrupted. "
-                "Refusing to load it (it could run code). Retrain or restore the model."
+            raise errors.ModelIntegrityError.of(errors.INTEGRITY_CHECKSUM_DOES_MATCH, file=file, info=MODEL_JSON
             )
         data[name] = content
     return data

@@ -98,21 +98,17 @@ def read_model_info(path: str | Path) -> dict[str, Any]:
     if not info_file.is_file():
         aside = sorted(path.parent.glob(f".{path.name}.old-*")) if path.parent.is_dir() else []
         if aside and not path.exists():
-            raise errors.ModelError(
-                f"{path}: missing, but a save that was interrupted left the previous model at "
-                f"{aside[-1]}. Rename it back to {path} (or retrain)."
+            raise errors.ModelError.of(errors.PERSIST_MISSING_BUT_SAVE, path=path, aside=aside[-1]
             )
         raise errors.ModelError.of(errors.NO_MODEL_HERE, path=path, info=MODEL_JSON)
     try:
         info = json.loads(info_file.read_text("utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise errors.ModelError(f"{info_file}: not valid JSON ({exc}). Retrain or restore the model.") from None
+        raise errors.ModelError.of(errors.PERSIST_VALID_JSON_RETRAIN, info_file=info_file, exc=exc) from None
     if not isinstance(info, dict):
-        raise errors.ModelError(f"{info_file}: expected a JSON object, found {type(info).__name__}.")
+        raise errors.ModelError.of(errors.PERSIST_EXPECTED_JSON_OBJECT, info_file=info_file, kind=type(info).__name__)
     if info.get("format_version") != FORMAT_VERSION:
-        raise errors.ModelError(
-            f"{info_file}: model format {info.get('format_version')!r}, this version of framing reads "
-            f"format {FORMAT_VERSION}. Retrain the model with this version."
+        raise errors.ModelError.of(errors.PERSIST_MODEL_FORMAT_VERSION, info_file=info_file, found=info.get('format_version'), expected=FORMAT_VERSION
         )
     if info.get("features_version") != FEATURES_VERSION:
         raise errors.ModelError.of(errors.OLD_FEATURES, info=info_file, found=info.get("features_version"),
@@ -143,13 +139,11 @@ def load_model(path: str | Path, *, trust: bool = False) -> FramingModel:
         tasks = {task: _unpickle(data[meta["file"]]) for task, meta in info["tasks"].items()}
         extras = {name: _unpickle(data[file]) for name, file in info.get("extras", {}).items()}
     except Exception as exc:  # a verified file that still fails: versions, or a bad save
-        raise errors.ModelError(
-            f"{path}: cannot load the model files ({type(exc).__name__}: {exc}). "
-            "Retrain the model with this version of framing."
+        raise errors.ModelError.of(errors.PERSIST_CANNOT_LOAD_MODEL, path=path, kind=type(exc).__name__, exc=exc
         ) from None
     for task, pipe in tasks.items():
         if not (hasattr(pipe, "predict_proba") and hasattr(pipe, "classes_")):
-            raise errors.ModelError(f"{path / info['tasks'][task]['file']}: not a fitted classifier.")
+            raise errors.ModelError.of(errors.PERSIST_FITTED_CLASSIFIER, file=path / info['tasks'][task]['file'])
     return FramingModel(tasks=tasks, info=info, extras=extras)
 
 

@@ -60,8 +60,7 @@ def user_key(*, create: bool = True) -> bytes | None:
     try:
         key = path.read_text("ascii").strip().encode("ascii")
     except (OSError, UnicodeDecodeError) as exc:
-        raise errors.ModelError(f"{path}: cannot read the model-signing key ({exc}). Fix its permissions, "
-                                "or point $FRAMING_KEY_FILE at a readable key file.") from None
+        raise errors.ModelError.of(errors.TRUST_CANNOT_READ_MODEL, path=path, exc=exc) from None
     if not key:
         raise errors.ModelError.of(errors.KEY_EMPTY, path=path)
     return key

@@ -29,12 +29,6 @@ from threadpoolctl import threadpool_limits
 from .. import errors
 from .linear import CalibratedLinearClassifier, encode_classes, fit_temperature, full_scores
 
-_NOT_LINEAR = (
-    "this model classifies in two stages (classifier.gate_label is set), so its probabilities are not "
-    "a sum of per-feature contributions and cannot be explained term by term. Train with gate_label = \"\" "
-    "to explain predictions, or inspect the stages' own weights (clf.gate_.coef_, clf.stage_.coef_)."
-)
-
 
 class TwoStageClassifier(ClassifierMixin, BaseEstimator):
     """Gate label against the rest (stage 1), then the other labels among the rest (stage 2).
@@ -101,12 +95,12 @@ class TwoStageClassifier(ClassifierMixin, BaseEstimator):
     @property
     def coef_(self) -> np.ndarray:
         """Not available: P(k) = (1 - p1) * p2(k) is not linear in the features."""
-        raise errors.NotLinearError(_NOT_LINEAR)
+        raise errors.NotLinearError(errors.TWO_STAGE_NOT_LINEAR)
 
     @property
     def intercept_(self) -> np.ndarray:
         """Not available (see ``coef_``)."""
-        raise errors.NotLinearError(_NOT_LINEAR)
+        raise errors.NotLinearError(errors.TWO_STAGE_NOT_LINEAR)
 
     def predict(self, X: Any) -> np.ndarray:
         """The most probable class of each row."""

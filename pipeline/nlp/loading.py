@@ -54,7 +54,7 @@ def load_nlp(name: str | None = None, profile: str = "lexical") -> Language:
     """
     name = resolve_model_name(name)
     if profile not in PROFILES:
-        raise errors.ConfigError(f"unknown spaCy profile {profile!r}; use one of {sorted(PROFILES)}.")
+        raise errors.ConfigError.of(errors.LOADING_UNKNOWN_SPACY_PROFILE, profile=profile, known=sorted(PROFILES))
     try:
         # Components a profile drops are not even loaded: a classify run loads two profiles,
         # and reading the tagger's and parser's weights twice was most of its start-up.

@@ -53,7 +53,7 @@ def cross_validate(fit: Callable[[list[int]], Any], predict: PredictProba, label
     if k < 2:
         found = f"{n_groups} {grouping or 'group'} group(s)" if groups is not None else \
             f"{counts.min()} piece(s) in the rarest class"
-        raise errors.TrainingError(f"cannot cross-validate: only {found}; at least 2 are needed.")
+        raise errors.TrainingError.of(errors.CROSS_VALIDATION_CANNOT_CROSS_VALIDATE, found=found)
     if groups is not None:
         splits = StratifiedGroupKFold(k, shuffle=True, random_state=seed).split(np.zeros(len(y)), y, groups)
     else:

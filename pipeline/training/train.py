@@ -58,7 +58,7 @@ def train(pieces: Iterable[Piece], *, tasks: list[str] | None = None, config: Co
     config = as_config(config)
     pieces = list(pieces)
     if not pieces:
-        raise errors.TrainingError("the corpus is empty: nothing to train on.")
+        raise errors.TrainingError.of(errors.TRAIN_CORPUS_EMPTY_NOTHING)
     stats = corpus_stats(pieces)
     available = sorted(stats.labels)
     tasks = tasks or available
@@ -68,7 +68,7 @@ def train(pieces: Iterable[Piece], *, tasks: list[str] | None = None, config: Co
         check_labels(pieces, tasks=tasks)
     missing = [t for t in tasks if t not in stats.labels]
     if missing:
-        raise errors.TrainingError(f"no piece has a label for task(s) {missing}; the corpus has {available}.")
+        raise errors.TrainingError.of(errors.TRAIN_PIECE_LABEL_TASK, missing=missing, available=available)
     processor = processor or Processor(config.spacy.model or None)
     notes = []
     if stats.duplicates:

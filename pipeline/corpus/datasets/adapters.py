@@ -24,9 +24,6 @@ __all__ = ["FORMATS", "convert", "read_allsides", "read_fnc1", "read_gvfc", "rea
 
 FNC1_STANCES = ("agree", "disagree", "discuss", "unrelated")
 NEWSMTSC_POLARITY = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
-_NO_FILE = "no {what} found in {path}: expected {expected}. Point SRC at the dataset's folder or file."
-_NO_COLUMN = "missing column(s) {missing}; the header has {found}. Is this the {fmt} file?"
-_BAD_VALUE = "{field} {value!r} is not one of {allowed}."
 
 
 def read_allsides(src: str | Path) -> Iterator[Piece]:
@@ -52,7 +49,7 @@ def read_allsides(src: str | Path) -> Iterator[Piece]:
             record = _json(line, where)
             missing = [k for k in ("id", "text", "lean") if not record.get(k)]
             if missing:
-                raise errors.CorpusError(_NO_COLUMN.format(missing=missing, found=sorted(record), fmt="AllSides"),
+                raise errors.CorpusError(errors.DATASET_NO_COLUMN.format(missing=missing, found=sorted(record), fmt="AllSides"),
                                          where=where)
             meta: dict[str, Any] = {"dataset": "allsides"}
             if record.get("authors"):
@@ -73,7 +70,7 @@ def _allsides_splits(path: Path) -> dict[str, dict[str, str]]:
     with _open_text(path) as handle:
         reader = csv.DictReader(handle, delimiter="\t")
         if not reader.fieldnames or "id" not in reader.fieldnames:
-            raise errors.CorpusError(_NO_COLUMN.format(missing=["id"], found=reader.fieldnames, fmt="splits.tsv"),
+            raise errors.CorpusError(errors.DATASET_NO_COLUMN.format(missing=["id"], found=reader.fieldnames, fmt="splits.tsv"),
                                      where=f"{path}:1")
         names = [n for n in reader.fieldnames if n != "id"]
         return {row["id"]: {n: row[n] for n in names if row.get(n)} for row in reader}
@@ -94,24 +91,24 @@ def read_fnc1(src: str | Path, *, splits: tuple[str, ...] = ("train", "test")) -
     """
     folder = Path(src)
     if not folder.is_dir():
-        raise errors.CorpusError(_NO_FILE.format(what="FNC-1 folder", path=folder,
+        raise errors.CorpusError(errors.DATASET_NO_FILE.format(what="FNC-1 folder", path=folder,
                                                  expected="a folder with train_stances.csv, train_bodies.csv"))
     prefixes = {"train": "train", "test": "competition_test"}
     for split in splits:
         if split not in prefixes:
-            raise errors.ConfigError(_BAD_VALUE.format(field="FNC-1 split", value=split, allowed=sorted(prefixes)))
+            raise errors.ConfigError(errors.DATASET_BAD_VALUE.format(field="FNC-1 split", value=split, allowed=sorted(prefixes)))
         stances, bodies = (folder / f"{prefixes[split]}_{kind}.csv" for kind in ("stances", "bodies"))
         for path in (stances, bodies):
             if not path.is_file():
-                raise errors.CorpusError(_NO_FILE.format(what=path.name, path=folder, expected=path.name))
+                raise errors.CorpusError(errors.DATASET_NO_FILE.format(what=path.name, path=folder, expected=path.name))
         texts = {row["Body ID"]: (row["articleBody"], where)
                  for row, where in _csv_rows(bodies, ("Body ID", "articleBody"), "FNC-1 bodies")}
         for row, where in _csv_rows(stances, ("Headline", "Body ID", "Stance"), "FNC-1 stances"):
             body_id, stance = row["Body ID"].strip(), row["Stance"].strip().lower()
             if body_id not in texts:
-                raise errors.CorpusError(f"Body ID {body_id!r} is not in {bodies.name}.", where=where)
+                raise errors.CorpusError.of(errors.ADAPTERS_BODY_ID, body_id=body_id, name=bodies.name, where=where)
             if stance not in FNC1_STANCES:
-                raise errors.CorpusError(_BAD_VALUE.format(field="Stance", value=row["Stance"],
+                raise errors.CorpusError(errors.DATASET_BAD_VALUE.format(field="Stance", value=row["Stance"],
                                                            allowed=list(FNC1_STANCES)), where=where)
             yield Piece.from_record({
                 "id": f"fnc1-{split}-{where.rsplit(':', 1)[1]}", "text": texts[body_id][0],
@@ -149,7 +146,7 @@ def read_newsmtsc(src: str | Path) -> Iterator[Piece]:
     src = Path(src)
     files = [src] if src.is_file() else sorted(src.glob("*.jsonl"))
     if not files:
-        raise errors.CorpusError(_NO_FILE.format(what="NewsMTSC files", path=src, expected="*.jsonl"))
+        raise errors.CorpusError(errors.DATASET_NO_FILE.format(what="NewsMTSC files", path=src, expected="*.jsonl"))
     for path in files:
         with _open_text(path) as handle:
             for number, line in enumerate(handle, start=1):
@@ -197,7 +194,7 @@ def convert(fmt: str, src: str | Path) -> Iterator[Piece]:
         CorpusError: When ``src`` is missing or a record is malformed (with ``file:line``).
     """
     if fmt not in FORMATS:
-        raise errors.ConfigError(_BAD_VALUE.format(field="format", value=fmt, allowed=sorted(FORMATS)))
+        raise errors.ConfigError(errors.DATASET_BAD_VALUE.format(field="format", value=fmt, allowed=sorted(FORMATS)))
     if not Path(src).exists():
         raise errors.CorpusError(errors.NO_SUCH_INPUT.format(path=src))
     return FORMATS[fmt](Path(src))
@@ -219,7 +216,7 @@ def _first(folder: Path, names: tuple[str, ...], what: str, expected: str) -> Pa
     for name in names:
         if (folder / name).is_file():
             return folder / name
-    raise errors.CorpusError(_NO_FILE.format(what=what, path=folder, expected=expected))
+    raise errors.CorpusError(errors.DATASET_NO_FILE.format(what=what, path=folder, expected=expected))
 
 
 def _json(line: str, where: str) -> dict[str, Any]:
@@ -239,7 +236,7 @@ def _csv_rows(path: Path, columns: tuple[str, ...], fmt: str) -> Iterator[tuple[
         header = reader.fieldnames or []
         missing = [c for c in columns if c not in header]
         if missing:
-            raise errors.CorpusError(_NO_COLUMN.format(missing=missing, found=header, fmt=fmt), where=f"{path}:1")
+            raise errors.CorpusError(errors.DATASET_NO_COLUMN.format(missing=missing, found=header, fmt=fmt), where=f"{path}:1")
         start = reader.line_num + 1
         for row in reader:
             where = f"{path}:{start}"
