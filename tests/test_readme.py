@@ -49,3 +49,7 @@ def test_readme_rows_are_what_the_first_command_prints(monkeypatch):
     assert not missing, "README.md shows rows the command no longer prints:\n" + "\n".join(missing)
     titles = [line for line in sample_output() if line.endswith(" by source") or line.startswith("entities by source")]
     assert titles and all(t in printed for t in titles)
+    # The page names no target: one short note saying what the stance means and what to pass, no warning.
+    notes = [line for line in result.stderr.splitlines() if line.strip()]
+    assert not any(line.startswith("warning") for line in notes), result.stderr
+    assert len([n for n in notes if "have no target" in n]) == 1 and "--target TEXT" in result.stderr

@@ -86,6 +86,9 @@ def classify_cli(
         print_table(result.records, result.tasks)
     if (line := result.unseen.warning(result.training_targets, hint="pass --target TEXT")) is not None:
         err.print(f"[yellow]warning:[/] {esc(line)}", highlight=False)
+    hint = "pass --target TEXT (or a 'Target:' line at the top of the page)"
+    if (line := result.unseen.note(result.training_targets, hint=hint, any_target=result.any_target)) is not None:
+        err.print(f"note: {esc(line)}", highlight=False)
     if result.dask is not None:
         run = result.dask
         kept = f", {run.resumed} kept from an earlier run" if run.resumed else ""

@@ -52,7 +52,9 @@ class Framer:
             # PyTorch's thread pool does not survive a fork, and its encoder already uses every core.
             self.n_process = 1
         self._pool: mp.pool.Pool | None = None
-        self.target_tasks = target_tasks(model)
+        # An any-target model reads every target itself: nothing to match against training targets.
+        self.any_target = bool(model.info.get("any_target"))
+        self.target_tasks = [] if self.any_target else target_tasks(model)
         self.matcher = TargetMatcher(training_targets(model))
 
     def close(self) -> None:
@@ -140,6 +142,10 @@ class Framer:
                     # learnt toward the training targets only: the numbers say how the text leans
                     # as it would toward those, not toward this target
                     predictions[task]["relative_to_training_targets"] = True
+                if self.any_target and task == "stance":
+                    predictions[task]["any_target"] = True
+                    if not piece.target:  # nothing to be for or against
+                        predictions[task].update(label="uncertain", no_target=True)
             yield piece_record(piece, predictions, found[row] if found is not None else None,
                                matches[row] if matches is not None else None)
         if progress:
@@ -209,7 +215,10 @@ def _uses_torch(model: FramingModel) -> bool:
 
 def _analyse(model: FramingModel, processor: Processor, entity_types: tuple[str, ...] | None,
              pieces: list[Piece], entities: bool) -> tuple[dict[str, np.ndarray], list | None]:
-    probas = model.predict_proba(prepare_samples(pieces, processor, max_tokens=model.max_tokens))
+    if model.info.get("any_target"):  # reads the raw pieces and their targets (pipeline.models.stance_any)
+        probas = {task: pipe.predict_pieces(pieces) for task, pipe in model.tasks.items()}
+    else:
+        probas = model.predict_proba(prepare_samples(pieces, processor, max_tokens=model.max_tokens))
     return probas, _entity_records(model, processor, entity_types, pieces) if entities else None
 
 

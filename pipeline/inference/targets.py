@@ -10,6 +10,9 @@ piece is matched against the training targets:
    is *not* caught (different stems), but "the school closures" is.
 3. ``similar``: TF-IDF cosine of character 3-5-grams (within words) of at least
    :data:`SIMILARITY_THRESHOLD` to the closest training target.
+4. ``meaning``: cosine of sentence embeddings (the packaged all-MiniLM-L6-v2, when the
+   ``embeddings`` extra is installed) of at least :data:`MEANING_THRESHOLD` to the closest
+   training target: "closing schools" = "school closures", "Anthony Fauci" = "fauci".
 
 Word matching cannot tell a target from its negation: "pausing police use of facial
 recognition" and "police use of facial recognition" share most words and mean the opposite.
@@ -31,6 +34,15 @@ from typing import Any
 # "police use of facial recognition" / "pausing police use of facial recognition" 0.85: above
 # it, which is why two targets whose words differ by a polarity word never match.
 SIMILARITY_THRESHOLD = 0.8
+
+# Cosine of all-MiniLM-L6-v2 embeddings at or above which a new target counts as a training target
+# said in other words. Chosen on data (``python benchmarks/target_matching.py``, docs/benchmarks.md
+# "Matching targets by meaning"): the lowest cosine at which at most 1% of pairs of *different*
+# targets of one dataset (COVID-19-Stance's, P-Stance's, IBM claim stance's and PERSPECTRUM's
+# targets, FNC-1 headlines of different stories) match, so a related but different target
+# ("face masks" / "stay at home orders") stays unseen.
+MEANING_THRESHOLD = 0.75
+MEANING_MODEL = "all-MiniLM-L6-v2"
 
 _WORD = re.compile(r"\w+")
 _STOP = frozenset("""a an the of to for in on at by with and or from as is are be being been was were that this
@@ -78,7 +90,7 @@ class TargetMatch:
         target: The training target it matched, or the closest one when not seen (None: the
             model has no training targets, or the piece has no target).
         score: Similarity to ``target`` (1.0 for exact and lemma matches).
-        by: ``exact``, ``lemmas``, ``similar``, or ``none``.
+        by: ``exact``, ``lemmas``, ``similar``, ``meaning``, or ``none``.
     """
 
     seen: bool
@@ -96,12 +108,21 @@ class TargetMatcher:
 
     Args:
         targets: The training targets (as the corpus wrote them), e.g. with their piece counts.
-        threshold: Cosine at or above which a target counts as a training target said otherwise.
+        threshold: TF-IDF cosine at or above which a target counts as a training target said otherwise.
+        encoder: Function from a list of strings to their embeddings (one row each) for matching
+            by meaning; ``"auto"``: the packaged sentence encoder when the ``embeddings`` extra is
+            installed (loaded on the first target that words alone do not match), else none;
+            None: words only.
+        meaning_threshold: Embedding cosine at or above which a target counts as seen.
     """
 
-    def __init__(self, targets: Any, *, threshold: float = SIMILARITY_THRESHOLD) -> None:
+    def __init__(self, targets: Any, *, threshold: float = SIMILARITY_THRESHOLD, encoder: Any = "auto",
+                 meaning_threshold: float = MEANING_THRESHOLD) -> None:
         self.targets = [t for t in targets if t]
         self.threshold = threshold
+        self.encoder = encoder
+        self.meaning_threshold = meaning_threshold
+        self._embedded = None
         self._exact = {normalise(t): t for t in self.targets}
         self._lemmas: dict[frozenset[str], str] = {}
         for t in self.targets:
@@ -137,9 +158,51 @@ class TargetMatcher:
             scores = (matrix @ vectorizer.transform([normalise(target)]).T).toarray().ravel()
             best = int(scores.argmax())
             score, closest = float(scores[best]), self.targets[best]
-            flips = (lemma_key(target) ^ lemma_key(closest)) & {_stem(w) for w in _POLARITY}
-            seen = score >= self.threshold and not flips
+            seen = score >= self.threshold and not _flips(target, closest)
             result = TargetMatch(seen, closest, score, "similar" if seen else "none")
+            if not seen and (meaning := self._by_meaning(target)) is not None:
+                result = meaning
         if len(self._cache) < 10000:
             self._cache[target] = result
         return result
+
+    def _encode(self):
+        """The encoder function, loading the packaged one on first use (None: not available)."""
+        if self.encoder == "auto":
+            from ..errors import MissingExtraError
+
+            try:
+                from ..models.stance_any import packaged_encoder
+
+                self.encoder = packaged_encoder(MEANING_MODEL)
+            except (MissingExtraError, ImportError):
+                self.encoder = None  # the embeddings extra is not installed: words only
+        return self.encoder
+
+    def _by_meaning(self, target: str) -> TargetMatch | None:
+        """The closest training target by embedding cosine (seen when at or above the threshold and
+        no polarity word differs), or None without an encoder."""
+        encode = self._encode()
+        if encode is None:
+            return None
+        import numpy as np
+
+        if self._embedded is None:
+            self._embedded = _unit(np.asarray(encode(list(self.targets)), dtype=np.float32))
+        scores = self._embedded @ _unit(np.asarray(encode([target]), dtype=np.float32))[0]
+        best = int(scores.argmax())
+        score, closest = float(scores[best]), self.targets[best]
+        if score >= self.meaning_threshold and not _flips(target, closest):
+            return TargetMatch(True, closest, score, "meaning")
+        return TargetMatch(False, closest, score, "none")
+
+
+def _flips(target: str, other: str) -> bool:
+    """Whether the two targets' words differ by a polarity word (one is probably the other's opposite)."""
+    return bool((lemma_key(target) ^ lemma_key(other)) & {_stem(w) for w in _POLARITY})
+
+
+def _unit(vectors):
+    import numpy as np
+
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)

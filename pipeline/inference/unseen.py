@@ -16,29 +16,49 @@ class UnseenTargets:
     def add(self, records: list[Record]) -> None:
         """Count a batch of records."""
         for rec in records:
-            if rec.get("target_seen") is False:
+            if rec.get("predictions", {}).get("stance", {}).get("no_target"):
+                self.missing += 1  # an any-target model, a piece without a target
+            elif rec.get("target_seen") is False:
                 if not rec.get("target"):
                     self.missing += 1
                 else:
                     self.unseen.setdefault(rec["target"], rec.get("target_match") or {})
 
     def warning(self, training: list[str], *, hint: str = "give them a target") -> str | None:
-        """One line naming what was unseen and what the stance is relative to, or None.
+        """One line naming the unseen targets and what their stance is relative to, or None.
+
+        Args:
+            training: The model's training targets.
+            hint: How to give pieces a target (unused here: see :meth:`note`).
+        """
+        if not self.unseen:
+            return None
+        target, match = next(iter(self.unseen.items()))
+        closest = f" (closest: {match['target']!r}, similarity {match['score']:.2f})" if match.get("target") else ""
+        more = f" and {len(self.unseen) - 1} other target(s)" if len(self.unseen) > 1 else ""
+        return (f"target {target!r}{closest}{more} is not among the model's training targets: their stance "
+                f"probabilities are relative to the training targets ({_known(training)}), not to the target "
+                "named. Train on pieces labelled toward it.")
+
+    def note(self, training: list[str], *, hint: str = "give them a target", any_target: bool = False) -> str | None:
+        """One short line for the pieces that carry no target (what their stance means, how to
+        give one), or None.
 
         Args:
             training: The model's training targets.
             hint: How to give pieces a target (the CLI names its flag).
+            any_target: The model reads any target (their stance is then 'uncertain').
         """
-        if not self.missing and not self.unseen:
+        if not self.missing:
             return None
-        known = ", ".join(repr(t) for t in training[:4]) + (f" and {len(training) - 4} more" if len(training) > 4 else "")
-        parts = []
-        if self.unseen:
-            target, match = next(iter(self.unseen.items()))
-            closest = f" (closest: {match['target']!r}, similarity {match['score']:.2f})" if match.get("target") else ""
-            more = f" and {len(self.unseen) - 1} other target(s)" if len(self.unseen) > 1 else ""
-            parts.append(f"target {target!r}{closest}{more} is not among the model's training targets")
-        if self.missing:
-            parts.append(f"{self.missing} piece(s) have no target ({hint})")
-        return ("; ".join(parts) + f": their stance probabilities are relative to the training targets "
-                f"({known or 'none recorded'}), not to the target named. Train on pieces labelled toward it.")
+        if any_target:
+            return f"{self.missing} piece(s) have no target, so their stance is 'uncertain'; to say what it is about, {hint}."
+        return (f"{self.missing} piece(s) have no target, so their stance is how they lean in the terms of the "
+                f"model's training targets ({_known(training, 2)}); to say what it is about, {hint}.")
+
+
+def _known(training: list[str], n: int = 4) -> str:
+    """The first ``n`` training targets and how many more, for one line."""
+    if not training:
+        return "none recorded"
+    return ", ".join(repr(t) for t in training[:n]) + (f" and {len(training) - n} more" if len(training) > n else "")

@@ -61,6 +61,7 @@ class ClassifyResult:
         report: What the reading skipped or ignored.
         unseen: The records whose target the model was not trained on.
         training_targets: The model's training targets (for the unseen-target warning).
+        any_target: The model reads any target (pipeline.models.stance_any).
         summary: The story summary, when asked for.
         html: What an HTML report shows, when asked for.
         dask: On a Dask cluster, the run (shards, time); parts_dir: where its parts are.
@@ -77,6 +78,7 @@ class ClassifyResult:
     report: LoadReport = field(default_factory=LoadReport)
     unseen: UnseenTargets = field(default_factory=UnseenTargets)
     training_targets: list[str] = field(default_factory=list)
+    any_target: bool = False
     summary: dict[str, Any] | None = None
     html: HtmlParts | None = None
     dask: Any = None
@@ -194,7 +196,8 @@ def _classify_here(inputs: list[str], output: Path | None, *, fmt: str, model: A
     # Each consumer is called with every batch of records as it is produced (all formats),
     # so the HTML report and the summary are gathered while the output streams.
     consumers: list[Callable[[list[Record]], None]] = []
-    if framer.target_tasks:
+    result.any_target = framer.any_target
+    if framer.target_tasks or framer.any_target:
         consumers.append(result.unseen.add)
     kept: dict[str, Piece] = {}
     if html:
@@ -238,7 +241,8 @@ def _classify_here(inputs: list[str], output: Path | None, *, fmt: str, model: A
     if html:
         from ..evaluation.explain import explain_pieces
 
-        explained = list(kept.values())[:REPORT_EXPLAINED]
+        # an any-target model has no per-word weights to shade sentences with
+        explained = [] if framer.any_target else list(kept.values())[:REPORT_EXPLAINED]
         found = explain_pieces(framer.model, explained, framer.processor, k=5, min_confidence=min_confidence)
         result.html.texts = {i: p.text for i, p in kept.items()}
         result.html.explanations = {p.id: ex for p, ex in zip(explained, found)}

@@ -119,6 +119,9 @@ def read_model_info(path: str | Path) -> dict[str, Any]:
 def load_model(path: str | Path, *, trust: bool = False) -> FramingModel:
     """Load a model folder after verifying every file against its recorded SHA-256.
 
+    A folder holding an any-target stance model (``models/stance-any``: JSON and float16 arrays,
+    no pickles) is loaded by :func:`pipeline.models.stance_any.load_framing_model`.
+
     Args:
         path: The model folder (with ``model.json``).
         trust: Load a model that this user did not sign (see :mod:`pipeline.models.trust`).
@@ -131,6 +134,10 @@ def load_model(path: str | Path, *, trust: bool = False) -> FramingModel:
         ModelError: When ``model.json`` is missing or of another format.
     """
     path = Path(path)
+    if _is_stance_any(path):  # JSON and float16 arrays read without pickle: nothing in it can run code
+        from .stance_any import load_framing_model
+
+        return load_framing_model(path)
     info = read_model_info(path)  # a missing folder: "no model here", before any trust question
     check_trusted(path, info, trust=trust, default_model=DEFAULT_MODEL)
     data = _verified_files(path, info)
@@ -153,3 +160,12 @@ def _is_within(path: Path, root: Path) -> bool:
         return True
     except ValueError:
         return False
+
+
+def _is_stance_any(path: Path) -> bool:
+    """Whether ``path`` holds an any-target stance model (``pipeline.models.stance_any``), read cheaply."""
+    try:
+        head = (path / MODEL_JSON).read_text("utf-8")[:200]
+    except (OSError, UnicodeDecodeError):
+        return False
+    return '"format": "framing-stance-any/' in head

@@ -130,7 +130,7 @@ def test_explanations_use_the_weights_of_the_pieces_target(target_model):
 
 class TestTargetMatcher:
     def test_exact_lemma_and_similar_matches(self):
-        m = TargetMatcher(["face masks", "Donald Trump", "school closures"])
+        m = TargetMatcher(["face masks", "Donald Trump", "school closures"], encoder=None)
         assert m.match("Face  Masks!").by == "exact"
         assert m.match("the school closure").by == "lemmas"
         hit = m.match("wearing face masks")
@@ -139,7 +139,7 @@ class TestTargetMatcher:
         assert not miss.seen and miss.target == "Donald Trump" and 0 < miss.score < 0.8
 
     def test_a_target_and_its_negation_are_different_targets(self):
-        m = TargetMatcher(["police use of facial recognition"])
+        m = TargetMatcher(["police use of facial recognition"], encoder=None)
         hit = m.match("pausing police use of facial recognition")
         assert hit.score >= 0.8 and not hit.seen and hit.by == "none"
 
@@ -147,3 +147,50 @@ class TestTargetMatcher:
         assert TargetMatcher([]).match("anything").target is None
         assert TargetMatcher(["x y"]).match(None).by == "none"
         assert lemma_key("The closures of schools") == lemma_key("school closure")
+
+
+def _stub_encoder(vectors):
+    """An encoder that maps each known string to its given vector (tests need no model)."""
+    import numpy as np
+
+    def encode(texts):
+        return np.asarray([vectors[t] for t in texts], dtype=float)
+
+    return encode
+
+
+class TestMatchingByMeaning:
+    VECTORS = {"school closures": [1.0, 0.0, 0.0], "face masks": [0.0, 1.0, 0.0],
+               "closing schools": [0.9, 0.1, 0.0], "wearing a mask indoors": [0.2, 0.95, 0.1],
+               "vaccine mandates": [0.5, 0.5, 0.7], "not closing schools": [0.85, 0.1, 0.1]}
+
+    def matcher(self, **kwargs):
+        return TargetMatcher(["school closures", "face masks"], encoder=_stub_encoder(self.VECTORS), **kwargs)
+
+    def test_a_target_in_other_words_is_matched_and_named(self):
+        hit = self.matcher().match("closing schools")
+        assert hit.seen and hit.by == "meaning" and hit.target == "school closures" and hit.score > 0.95
+        other = self.matcher().match("wearing a mask indoors")
+        assert other.seen and other.target == "face masks" and other.to_record()["by"] == "meaning"
+
+    def test_below_the_threshold_or_negated_it_stays_unseen_with_the_closest_named(self):
+        miss = self.matcher().match("vaccine mandates")
+        assert not miss.seen and miss.by == "none" and miss.target in ("school closures", "face masks")
+        assert miss.score < 0.75
+        negated = self.matcher().match("not closing schools")
+        assert negated.score >= 0.75 and not negated.seen and negated.target == "school closures"
+
+    def test_the_threshold_is_a_parameter(self):
+        assert self.matcher(meaning_threshold=0.999).match("closing schools").seen is False
+
+    def test_without_the_embeddings_extra_words_alone_decide(self, monkeypatch):
+        from pipeline import errors
+        from pipeline.models import stance_any
+
+        def missing(*args, **kwargs):
+            raise errors.MissingExtraError("no embeddings extra")
+
+        monkeypatch.setattr(stance_any, "packaged_encoder", missing)
+        m = TargetMatcher(["school closures"])  # encoder="auto"
+        result = m.match("closing schools")
+        assert not result.seen and result.by == "none" and m.encoder is None

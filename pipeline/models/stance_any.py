@@ -1,0 +1,208 @@
+"""Stance toward any target: one linear model over (target, text) pair features, saved without pickles.
+
+The model reads the pair through :mod:`pipeline.features.pair` (sentence embeddings of target
+and text, their product and difference, passage similarity, lexical relation values), scales
+each column, and applies a multinomial logistic regression over ``favor`` / ``against`` /
+``none``. It is trained on the union of public stance datasets (``benchmarks/stance_any.py``)
+and saved as a folder: ``model.json`` (format, encoder, classes, training data and licences,
+measured figures) and ``weights.npz`` (float16 arrays: no pickled objects, no torch), so loading
+runs no code from the file. The encoder is loaded by name (:mod:`pipeline.nlp.encoders`),
+never stored.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .. import errors
+from ..features.pair import cut, feature_names, pair_features, passages, relation_row, words
+from ..io import atomic_write
+
+FORMAT = "framing-stance-any/1"
+Encoder = Callable[[list[str]], np.ndarray]
+
+
+def pair_matrix(targets: Sequence[str], texts: Sequence[str], encode: Encoder) -> np.ndarray:
+    """The :func:`~pipeline.features.pair.pair_features` rows of the pairs, embedding with ``encode``.
+
+    ``encode`` maps a list of strings to unit-length vectors (one row each); each distinct
+    string is embedded once.
+    """
+    pieces = [passages(t) for t in texts]
+    strings = list(dict.fromkeys([*targets, *(cut(t) for t in texts), *(p for ps in pieces for p in ps)]))
+    if not strings:
+        return np.zeros((0, 0), dtype=np.float32)
+    vectors = np.asarray(encode(strings), dtype=np.float32)
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    row = {s: i for i, s in enumerate(strings)}
+    u = vectors[[row[t] for t in targets]]
+    v = vectors[[row[cut(t)] for t in texts]]
+    cosines = [vectors[[row[p] for p in ps]] @ u[i] if ps else [] for i, ps in enumerate(pieces)]
+    relations = np.asarray([relation_row(a, b) for a, b in zip(targets, texts)], dtype=np.float32)
+    return pair_features(u, v, cosines, relations, [len(t.split()) for t in texts],
+                         [len(a.split()) for a in targets])
+
+
+def packaged_encoder(model: str, n_threads: int | None = None) -> Encoder:
+    """The encode function of the packaged sentence encoder ``model`` (the ``embeddings`` extra)."""
+    from ..features.embeddings import _ENCODERS, _load
+    from ..nlp.encoders import set_threads
+
+    encode = _ENCODERS.get(model) or _load(model)
+    _ENCODERS[model] = encode  # loaded once per process, shared with the embeddings feature block
+    set_threads(n_threads)
+    return lambda texts: encode(texts, batch_size=64)
+
+
+class AnyTargetStance:
+    """Multinomial logistic regression over standardised pair features.
+
+    Args:
+        C: Inverse regularisation strength of the logistic regression.
+        class_weight: ``"balanced"`` or None, as scikit-learn's.
+        encoder: The sentence encoder's name (see :data:`pipeline.nlp.encoders.PACKAGED_MODELS`).
+    """
+
+    def __init__(self, C: float = 0.01, class_weight: str | None = "balanced",
+                 encoder: str = "all-MiniLM-L6-v2") -> None:
+        self.C = C
+        self.class_weight = class_weight
+        self.encoder = encoder
+        self.info: dict[str, Any] = {}
+        self._encode: Encoder | None = None
+
+    def fit(self, X: np.ndarray, y: Sequence[str]) -> AnyTargetStance:
+        """Fit on a :func:`pair_matrix`; the weights are kept at float16 precision, as saved."""
+        from sklearn.linear_model import LogisticRegression
+
+        X = np.asarray(X, dtype=np.float32)
+        mean = X.mean(axis=0)
+        scale = X.std(axis=0)
+        self.mean_ = mean.astype(np.float16)
+        self.scale_ = np.where(scale > 1e-6, scale, 1.0).astype(np.float16)
+        lr = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=3000)
+        lr.fit(self._scaled(X), list(y))
+        self.classes_ = [str(c) for c in lr.classes_]
+        self.coef_ = lr.coef_.astype(np.float16)
+        self.intercept_ = lr.intercept_.astype(np.float16)
+        return self
+
+    def _scaled(self, X: np.ndarray) -> np.ndarray:
+        return (X - self.mean_.astype(np.float32)) / self.scale_.astype(np.float32)
+
+    def predict_proba_features(self, X: np.ndarray) -> np.ndarray:
+        """Class probabilities (columns in :attr:`classes_` order) of a :func:`pair_matrix`."""
+        scores = self._scaled(np.asarray(X, dtype=np.float32)) @ self.coef_.astype(np.float32).T
+        scores += self.intercept_.astype(np.float32)
+        scores -= scores.max(axis=1, keepdims=True)
+        e = np.exp(scores)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def predict_proba(self, targets: Sequence[str], texts: Sequence[str]) -> np.ndarray:
+        """Probabilities of favor / against / none (:attr:`classes_`) of each text toward its target."""
+        if len(targets) != len(texts):
+            raise errors.InputError(f"got {len(targets)} targets for {len(texts)} texts; give one target per text.")
+        if self._encode is None:
+            self._encode = packaged_encoder(self.encoder)
+        return self.predict_proba_features(pair_matrix(list(targets), list(texts), self._encode))
+
+    def predict(self, targets: Sequence[str], texts: Sequence[str]) -> list[str]:
+        """The most probable label of each text toward its target."""
+        proba = self.predict_proba(targets, texts)
+        return [self.classes_[i] for i in proba.argmax(axis=1)]
+
+    def save(self, folder: str | Path) -> None:
+        """Write ``model.json`` and ``weights.npz`` into ``folder`` (each file atomically)."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        meta = {"format": FORMAT, "encoder": self.encoder, "classes": self.classes_, "C": self.C,
+                "class_weight": self.class_weight, "n_features": int(self.coef_.shape[1]), **self.info}
+        with atomic_write(folder / "weights.npz", "wb") as handle:
+            np.savez_compressed(handle, mean=self.mean_, scale=self.scale_, coef=self.coef_, intercept=self.intercept_)
+        with atomic_write(folder / "model.json", "w") as handle:
+            handle.write(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+
+    @classmethod
+    def load(cls, folder: str | Path) -> AnyTargetStance:
+        """The model saved in ``folder`` by :meth:`save`.
+
+        Raises:
+            ModelError: When the folder holds no such model or its arrays do not fit together.
+        """
+        folder = Path(folder)
+        try:
+            meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise errors.ModelError(f"{folder}/model.json: cannot read an any-target stance model ({exc}).") from None
+        if meta.get("format") != FORMAT:
+            raise errors.ModelError(f"{folder}/model.json: format {meta.get('format')!r}, expected {FORMAT!r}.")
+        model = cls(C=meta["C"], class_weight=meta["class_weight"], encoder=meta["encoder"])
+        with np.load(folder / "weights.npz", allow_pickle=False) as data:
+            model.mean_, model.scale_ = data["mean"], data["scale"]
+            model.coef_, model.intercept_ = data["coef"], data["intercept"]
+        model.classes_ = list(meta["classes"])
+        model.info = {k: v for k, v in meta.items() if k not in ("format", "encoder", "classes", "C", "class_weight")}
+        if model.coef_.shape != (len(model.classes_), meta["n_features"]) or model.mean_.shape != (meta["n_features"],):
+            raise errors.ModelError(f"{folder}/weights.npz: arrays do not match model.json's {meta['n_features']} "
+                                    "features; save the model again.")
+        return model
+
+    def feature_names(self) -> list[str]:
+        """The names of the model's input columns."""
+        return feature_names((self.coef_.shape[1] - 26) // 3)
+
+
+class AnyTargetTask:
+    """An :class:`AnyTargetStance` as the ``stance`` task of a :class:`~pipeline.models.framing.FramingModel`.
+
+    It reads pieces (their title, text and target), not the spaCy samples of the other tasks:
+    :class:`~pipeline.inference.framer.Framer` calls :meth:`predict_pieces`.
+    """
+
+    named_steps: dict[str, Any] = {}  # no feature union: the Framer keeps it in one process (torch)
+
+    def __init__(self, model: AnyTargetStance) -> None:
+        self.model = model
+        self.classes_ = np.asarray(model.classes_)
+
+    def predict_pieces(self, pieces: Sequence[Any]) -> np.ndarray:
+        """Probabilities toward each piece's target; uniform for a piece without one."""
+        out = np.full((len(pieces), len(self.classes_)), 1.0 / len(self.classes_))
+        rows = [i for i, p in enumerate(pieces) if p.target]
+        if rows:
+            texts = [f"{pieces[i].title}. {pieces[i].text}" if pieces[i].title else pieces[i].text for i in rows]
+            out[rows] = self.model.predict_proba([pieces[i].target for i in rows], texts)
+        return out
+
+    def predict_proba(self, samples: Any) -> np.ndarray:
+        """Not available on samples: the model reads the raw pieces (see :meth:`predict_pieces`)."""
+        raise errors.ModelError("the any-target stance model reads pieces, not samples; classify through "
+                                "pipeline.inference.framer.Framer.")
+
+
+def load_framing_model(folder: str | Path):
+    """The any-target model in ``folder`` as a :class:`~pipeline.models.framing.FramingModel` with one
+    ``stance`` task (``info["any_target"]`` set), so that the Framer and the CLI classify with it."""
+    from .framing import FramingModel
+
+    model = AnyTargetStance.load(folder)
+    info = {"any_target": True, "spacy_model": {"name": None}, "config": {},
+            "tasks": {"stance": {"reads_target": True, "any_target": True, "labels": list(model.classes_)}},
+            "stance_any": model.info}
+    return FramingModel(tasks={"stance": AnyTargetTask(model)}, info=info)
+
+
+def is_stance_any_folder(folder: str | Path) -> bool:
+    """Whether ``folder`` holds an :class:`AnyTargetStance` (its model.json names the format)."""
+    try:
+        return json.loads((Path(folder) / "model.json").read_text(encoding="utf-8")).get("format") == FORMAT
+    except (OSError, ValueError):
+        return False
+
+
+__all__ = ["AnyTargetStance", "AnyTargetTask", "load_framing_model", "FORMAT", "is_stance_any_folder", "pair_matrix", "packaged_encoder", "words"]
