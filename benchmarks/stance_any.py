@@ -218,7 +218,7 @@ def main() -> None:
     parser.add_argument("stage", choices=["encode", "cv", "test", "ship"])
     parser.add_argument("--cap", type=int, default=3000, help="train pairs per dataset")
     parser.add_argument("--test-cap", type=int, default=2000, help="test pairs per dataset")
-    parser.add_argument("--variant", default="C=0.01 balanced", help="the setting test and ship use")
+    parser.add_argument("--variant", default="C=0.003 balanced", help="the setting test and ship use")
     parser.add_argument("--out", default="models/stance-any")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()

@@ -68,7 +68,7 @@ class AnyTargetStance:
         encoder: The sentence encoder's name (see :data:`pipeline.nlp.encoders.PACKAGED_MODELS`).
     """
 
-    def __init__(self, C: float = 0.01, class_weight: str | None = "balanced",
+    def __init__(self, C: float = 0.003, class_weight: str | None = "balanced",
                  encoder: str = "all-MiniLM-L6-v2") -> None:
         self.C = C
         self.class_weight = class_weight
