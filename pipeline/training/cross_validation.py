@@ -14,6 +14,7 @@ import numpy as np
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from .. import errors
+from ..config import default
 from ..evaluation.metrics import classification_metrics, per_target_scores
 
 # predict(model, rows) -> (the model's classes, probabilities of those rows: one column per class)
@@ -21,7 +22,7 @@ PredictProba = Callable[[Any, list[int]], tuple[Sequence[str], np.ndarray]]
 
 
 def cross_validate(fit: Callable[[list[int]], Any], predict: PredictProba, labels: Sequence[str],
-                   groups: Sequence[str] | None = None, *, folds: int = 5, seed: int = 13,
+                   groups: Sequence[str] | None = None, *, folds: int | None = None, seed: int | None = None,
                    grouping: str | None = None, n_jobs: int | None = None,
                    targets: Sequence[str | None] | None = None) -> dict[str, Any]:
     """Out-of-fold predictions and probabilities, and their metrics (with calibration).
@@ -33,8 +34,9 @@ def cross_validate(fit: Callable[[list[int]], Any], predict: PredictProba, label
             The predicted label is the most probable class.
         labels: Gold label of every row.
         groups: Group of every row (outlet or story); a group never spans train and test.
-        folds: Number of folds (fewer if there are fewer groups or rarer classes).
-        seed: Shuffling and bootstrap seed.
+        folds: Number of folds (fewer if there are fewer groups or rarer classes); default
+            ``evaluation.folds`` of ``default_config.toml``.
+        seed: Shuffling and bootstrap seed; default ``evaluation.seed``.
         grouping: What the groups are (e.g. ``"source"``), named in warnings.
         n_jobs: Fit the folds side by side through joblib (on a Dask cluster inside
             ``joblib.parallel_config(backend="dask")``); ``fit`` and ``predict`` must then pickle.
@@ -45,6 +47,8 @@ def cross_validate(fit: Callable[[list[int]], Any], predict: PredictProba, label
     Raises:
         TrainingError: When there are too few groups or labelled rows to cross-validate.
     """
+    folds = default("evaluation", "folds") if folds is None else folds
+    seed = default("evaluation", "seed") if seed is None else seed
     y = np.asarray(labels)
     classes = sorted(set(y.tolist()))
     n_groups = len(set(groups)) if groups is not None else len(y)

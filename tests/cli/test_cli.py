@@ -171,3 +171,27 @@ def test_split_of_an_html_page_uses_the_rules_alone_after_trafilatura(tmp_path):
     text = " ".join(x["text"] for x in lines if "removed" not in x)
     assert all(p in text for p in paragraphs)
     assert all("confidence" not in x for x in lines if "removed" in x)
+
+
+def test_a_config_file_is_checked_and_kept_in_the_model(tmp_path, models_dir):
+    """--config: a bad value stops with the file, the setting and what it allows; a good one reaches model.json."""
+    from ..conftest import TINY_STANCE_TEXTS
+
+    data = tmp_path / "data.jsonl"
+    data.write_text("".join(json.dumps({"text": t, "labels": {"stance": y}}) + "\n" for t, y in TINY_STANCE_TEXTS))
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[classifier]\nkind = 'forest'\n")
+    result = runner.invoke(app, ["train", str(data), "--out", str(models_dir / "never"), "--config", str(bad), "-q"])
+    assert result.exit_code == 2
+    assert f"{bad}: 'classifier.kind' must be one of 'linear', 'finetune', found 'forest'." in " ".join(result.output.split())
+    missing = runner.invoke(app, ["train", str(data), "--out", str(models_dir / "never"), "--config",
+                                  str(tmp_path / "nope.toml"), "-q"])
+    assert missing.exit_code == 2 and "Check the path given as --config." in missing.output
+    good = tmp_path / "good.toml"
+    good.write_text("[classifier]\nC = 2\ncalibration_folds = 0\n")
+    out = models_dir / "configured"
+    result = runner.invoke(app, ["train", str(data), "--out", str(out), "--config", str(good), "-q", "--no-eval"])
+    assert result.exit_code == 0, result.output
+    saved = json.loads((out / "model.json").read_text())["config"]
+    assert saved["classifier"]["C"] == 2.0 and saved["classifier"]["calibration_folds"] == 0
+    assert saved["tasks"] == {"frame": {"features": {"target_features": False}}}
