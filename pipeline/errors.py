@@ -692,3 +692,18 @@ CROSS_VALIDATION_CANNOT_CROSS_VALIDATE = 'cannot cross-validate: only {found}; a
 
 TRAIN_CORPUS_EMPTY_NOTHING = 'the corpus is empty: nothing to train on.'
 TRAIN_PIECE_LABEL_TASK = 'no piece has a label for task(s) {missing}; the corpus has {available}.'
+
+
+# pipeline/models/stance_any.py -----------------------------------------------------------
+
+STANCE_ANY_ANY_TARGET_STANCE = (
+    'the any-target stance model reads pieces, not samples; classify through '
+    'pipeline.inference.framer.Framer.'
+)
+STANCE_ANY_GOT_TARGETS_TEXTS = 'got {n_targets} targets for {n_texts} texts; give one target per text.'
+STANCE_ANY_MODEL_JSON_FORMAT = '{folder}/model.json: format {found!r}, expected {expected!r}.'
+STANCE_ANY_WEIGHTS_NPZ_ARRAYS = (
+    "{folder}/weights.npz: arrays do not match model.json's {n_features} features; save the model "
+    'again.'
+)
+STANCE_ANY_MODEL_JSON_CANNOT = '{folder}/model.json: cannot read an any-target stance model ({exc}).'

@@ -106,7 +106,7 @@ class AnyTargetStance:
     def predict_proba(self, targets: Sequence[str], texts: Sequence[str]) -> np.ndarray:
         """Probabilities of favor / against / none (:attr:`classes_`) of each text toward its target."""
         if len(targets) != len(texts):
-            raise errors.InputError(f"got {len(targets)} targets for {len(texts)} texts; give one target per text.")
+            raise errors.InputError.of(errors.STANCE_ANY_GOT_TARGETS_TEXTS, n_targets=len(targets), n_texts=len(texts))
         if self._encode is None:
             self._encode = packaged_encoder(self.encoder)
         return self.predict_proba_features(pair_matrix(list(targets), list(texts), self._encode))
@@ -138,9 +138,9 @@ class AnyTargetStance:
         try:
             meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise errors.ModelError(f"{folder}/model.json: cannot read an any-target stance model ({exc}).") from None
+            raise errors.ModelError.of(errors.STANCE_ANY_MODEL_JSON_CANNOT, folder=folder, exc=exc) from None
         if meta.get("format") != FORMAT:
-            raise errors.ModelError(f"{folder}/model.json: format {meta.get('format')!r}, expected {FORMAT!r}.")
+            raise errors.ModelError.of(errors.STANCE_ANY_MODEL_JSON_FORMAT, folder=folder, found=meta.get('format'), expected=FORMAT)
         model = cls(C=meta["C"], class_weight=meta["class_weight"], encoder=meta["encoder"])
         with np.load(folder / "weights.npz", allow_pickle=False) as data:
             model.mean_, model.scale_ = data["mean"], data["scale"]
@@ -148,8 +148,7 @@ class AnyTargetStance:
         model.classes_ = list(meta["classes"])
         model.info = {k: v for k, v in meta.items() if k not in ("format", "encoder", "classes", "C", "class_weight")}
         if model.coef_.shape != (len(model.classes_), meta["n_features"]) or model.mean_.shape != (meta["n_features"],):
-            raise errors.ModelError(f"{folder}/weights.npz: arrays do not match model.json's {meta['n_features']} "
-                                    "features; save the model again.")
+            raise errors.ModelError.of(errors.STANCE_ANY_WEIGHTS_NPZ_ARRAYS, folder=folder, n_features=meta['n_features'])
         return model
 
     def feature_names(self) -> list[str]:
@@ -181,8 +180,7 @@ class AnyTargetTask:
 
     def predict_proba(self, samples: Any) -> np.ndarray:
         """Not available on samples: the model reads the raw pieces (see :meth:`predict_pieces`)."""
-        raise errors.ModelError("the any-target stance model reads pieces, not samples; classify through "
-                                "pipeline.inference.framer.Framer.")
+        raise errors.ModelError.of(errors.STANCE_ANY_ANY_TARGET_STANCE)
 
 
 def load_framing_model(folder: str | Path):
