@@ -113,3 +113,18 @@ def test_classify_with_the_model_and_a_target_on_the_command_line(saved, tmp_pat
                                       "--no-cache", "-q"])
     assert result.exit_code == 0, result.output
     assert "2 piece(s) have no target, so their stance is 'uncertain'" in result.stderr
+
+
+def test_the_shipped_model_loads_and_is_small():
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[2] / "models" / "stance-any"
+    if not (folder / "model.json").is_file():
+        pytest.skip("models/stance-any is not in this checkout")
+    model = AnyTargetStance.load(folder)
+    assert model.classes_ == ["against", "favor", "none"] and model.coef_.dtype == np.float16
+    assert sum(f.stat().st_size for f in folder.iterdir()) < 50 * 1024 * 1024
+    assert {d["dataset"] for d in model.info["training_data"]} == {
+        "fnc1", "arc", "ibm_claim_stance", "perspectrum", "vast", "covid19_stance", "pstance"}
+    assert all(d["licence"] for d in model.info["training_data"])
+    assert model.feature_names()[-1] == "negation_mismatch"
