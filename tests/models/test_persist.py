@@ -337,3 +337,14 @@ class TestTaskNames:
         info = json.loads((folder / MODEL_JSON).read_text("utf-8"))
         assert info["tasks"]["stance"]["file"] == "stance.joblib"  # a plain name keeps its file name
         assert info["tasks"]["stance/2020"]["file"].startswith("stance_2020-")
+
+    def test_such_names_survive_a_skops_export_and_import(self, models_dir, tmp_path):
+        from pipeline.models.framing import FramingModel
+
+        base = load_model(make_model(models_dir / f"names-x-{tmp_path.name}"))
+        folder = save_model(FramingModel(tasks={"stance/2020": base.tasks["stance"], "..": base.tasks["stance"]},
+                                         info=base.info), models_dir / f"names-y-{tmp_path.name}")
+        export_model(load_model(folder), tmp_path / "m.zip")
+        imported = load_model(import_model(tmp_path / "m.zip", models_dir / f"names-z-{tmp_path.name}"))
+        assert list(imported.tasks) == ["stance/2020", ".."]
+        assert np.array_equal(imported.tasks[".."].predict_proba(PROBE), base.tasks["stance"].predict_proba(PROBE))
