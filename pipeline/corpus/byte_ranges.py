@@ -20,6 +20,7 @@ from .csv_reader import CsvOptions
 from .text_io import _HEAD, _decode_legacy_line, _split_cr, _wide_lines, detect_encoding
 
 _SEEK_BLOCK = 1 << 16
+_READ_BLOCK = 1 << 20
 _UTF8 = ("utf-8", "utf-8-sig")
 
 
@@ -107,7 +108,7 @@ def csv_cuts(url: str, name: str, blocksize: int, options: CsvOptions | None) ->
         state = {"offset": 0, "lines": 0, "clean": True}
 
         def parts() -> Iterator[str]:
-            for raw in handle:
+            for raw in raw_lines(handle):
                 text = _decode(raw, name, state["lines"] + 1, bom=state["offset"] == 0)
                 pieces = _split_cr(text)
                 for i, part in enumerate(pieces):
@@ -137,6 +138,26 @@ def csv_cuts(url: str, name: str, blocksize: int, options: CsvOptions | None) ->
         except errors.CorpusError:
             pass  # an unreadable line: the shard that reaches it reports it, as a local run does
         return cuts
+
+
+def raw_lines(handle: IO[bytes], start: int = 0, end: int | None = None) -> Iterator[bytes]:
+    """The lines (``\n`` kept) of bytes ``[start, end)``, read a block at a time: iterating an
+    fsspec file object directly reads it a byte at a time (IOBase.readline), 10x slower here."""
+    handle.seek(start)
+    remaining = None if end is None else end - start
+    rest = b""
+    while remaining is None or remaining > 0:
+        block = handle.read(_READ_BLOCK if remaining is None else min(_READ_BLOCK, remaining))
+        if not block:
+            break
+        if remaining is not None:
+            remaining -= len(block)
+        lines = (rest + block).split(b"\n")
+        rest = lines.pop()
+        for line in lines:
+            yield line + b"\n"
+    if rest:
+        yield rest
 
 
 def _delimiter(name: str, options: CsvOptions | None) -> str:
@@ -176,13 +197,10 @@ def range_lines(handle: IO[bytes], name: str, *, start: int, end: int | None,
                     number += 1
                     yield number, part
             return
-    handle.seek(start)
-    position = start
-    for raw in handle:
-        if end is not None and position >= end:
-            break
-        position += len(raw)
-        text = _decode(raw, name, number + 1, bom=position == len(raw))
+    first = start == 0
+    for raw in raw_lines(handle, start, end):
+        text = _decode(raw, name, number + 1, bom=first)
+        first = False
         for part in _split_cr(text):
             number += 1
             yield number, part

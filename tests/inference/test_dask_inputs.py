@@ -76,6 +76,16 @@ class TestCutting:
         for start, end, _ in blocks:  # each starts just after a newline
             assert start in (0, end) or data[start - 1:start] == b"\n"
 
+    def test_lines_read_a_block_at_a_time(self, monkeypatch):
+        import io
+
+        from pipeline.corpus import byte_ranges
+
+        data = "ab\ncd\r\n\né✓\nx".encode() * 7
+        monkeypatch.setattr(byte_ranges, "_READ_BLOCK", 3)  # lines and characters cut between reads
+        assert list(byte_ranges.raw_lines(io.BytesIO(data))) == list(io.BytesIO(data))
+        assert b"".join(byte_ranges.raw_lines(io.BytesIO(data), 5, 20)) == data[5:20]
+
     def test_utf16_and_binary_files_are_not_cut(self, tmp_path):
         wide = tmp_path / "w.jsonl"
         wide.write_bytes('{"text": "a"}\n{"text": "b"}\n'.encode("utf-16"))
