@@ -18,9 +18,9 @@ from typing import IO, Any
 from .. import errors
 from .byte_ranges import _delimiter, open_binary, range_lines
 from .csv_reader import CsvOptions, csv_header_columns, csv_row_pieces
-from .load_report import LoadReport, _build, _fail
+from .load_report import LoadReport, _fail
 from .piece import Piece
-from .readers import parse_json_line, text_file_pieces
+from .readers import jsonl_pieces, text_file_pieces
 from .text_io import decode
 
 
@@ -141,19 +141,7 @@ def _shard_pieces(shard: SourceShard, skip_invalid: bool, read: ShardRead) -> It
 
 def _jsonl_pieces(lines: Iterator[tuple[int, str]], file: SourceFile, skip_invalid: bool,
                   report: LoadReport) -> Iterator[Piece]:
-    stem = PurePosixPath(file.name).stem
-    for number, line in lines:
-        if not line.strip():
-            continue
-        where = f"{file.name}:{number}"
-        try:
-            record = parse_json_line(line)
-        except ValueError as exc:
-            _fail(errors.CorpusError.of(errors.NOT_JSON, detail=exc), where, skip_invalid, report)
-            continue
-        piece = _build(record, where, f"{stem}:{number}", skip_invalid, report)
-        if piece is not None:
-            yield piece
+    return jsonl_pieces(lines, file.name, PurePosixPath(file.name).stem, skip_invalid, report)
 
 
 def _csv_pieces(handle: IO[bytes], lines: Iterator[tuple[int, str]], shard: SourceShard, skip_invalid: bool,

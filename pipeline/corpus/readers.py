@@ -160,19 +160,30 @@ def _read_file(file, root, skip_invalid, csv_options, folder_task, split_roundup
 
 def _read_jsonl(file: Path, skip_invalid: bool, report: LoadReport) -> Iterator[Piece]:
     try:
-        lines = iter_jsonl_records(file)
-        for number, line in lines:
-            where = f"{file}:{number}"
-            try:
-                record = parse_json_line(line)
-            except ValueError as exc:
-                _fail(errors.CorpusError.of(errors.NOT_JSON, detail=exc), where, skip_invalid, report)
-                continue
-            piece = _build(record, where, f"{file.stem}:{number}", skip_invalid, report)
-            if piece is not None:
-                yield piece
+        yield from jsonl_pieces(iter_jsonl_records(file), str(file), file.stem, skip_invalid, report)
     except errors.CorpusError as exc:
         _fail(exc, exc.where or str(file), skip_invalid, report)
+
+
+def jsonl_pieces(lines: Iterable[tuple[int, str]], name: str, stem: str, skip_invalid: bool,
+                 report: LoadReport) -> Iterator[Piece]:
+    """Turn numbered JSONL lines into pieces, ids ``STEM:LINE``, problems at ``NAME:LINE``.
+
+    Shared by the local reader and the Dask workers' byte ranges, so both give the same ids and
+    the same messages. Blank lines are skipped.
+    """
+    for number, line in lines:
+        if not line.strip():
+            continue
+        where = f"{name}:{number}"
+        try:
+            record = parse_json_line(line)
+        except ValueError as exc:
+            _fail(errors.CorpusError.of(errors.NOT_JSON, detail=exc), where, skip_invalid, report)
+            continue
+        piece = _build(record, where, f"{stem}:{number}", skip_invalid, report)
+        if piece is not None:
+            yield piece
 
 
 def _read_text_piece(file, root, folder_task, split_roundups, sidecars, skip_invalid, report):
