@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from .. import errors
 from ..corpus import CsvOptions, LoadReport, Piece, read_corpus
-from ..corpus.inputs import _stdin_pieces, _text_pieces, stream_inputs  # noqa: F401 (their home moved)
+from ..corpus.inputs import stream_inputs  # noqa: F401 (re-exported for the commands)
 from ..nlp.cache import DocCache
 from ._text import esc
 from .console import err

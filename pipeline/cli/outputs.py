@@ -1,14 +1,13 @@
-"""What commands write: atomic output files, spreadsheet-safe CSV, and resumable output."""
+"""What commands write: output files replaced atomically, or stdout. (CSV cells and resumable
+output are the library's: pipeline.inference.writers and pipeline.inference.resumable.)"""
 
 from __future__ import annotations
 
-import csv
 import io
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from ..io import atomic_write
 
@@ -25,22 +24,3 @@ def atomic_output(path: Path | None) -> Iterator[io.TextIOBase]:
         return
     with atomic_write(path, "w", encoding="utf-8", newline="") as handle:
         yield handle
-
-
-def write_csv_rows(handle: io.TextIOBase, rows: Iterable[dict[str, Any]], header: list[str]) -> None:
-    """Write dict rows as spreadsheet-safe CSV."""
-    writer = csv.DictWriter(handle, fieldnames=header, extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: safe_cell(v) for k, v in row.items()})
-
-
-from ..inference.resumable import (  # noqa: E402,F401 (their home moved to the library)
-    _FORMULA_START,
-    _QUOTED_FORMULAS,
-    ResumableOutput,
-    _csv_text,
-    _scan_csv,
-    _scan_jsonl,
-    safe_cell,
-)
