@@ -17,7 +17,7 @@ from typing import IO
 
 from .. import errors
 from .csv_reader import CsvOptions
-from .text_io import _HEAD, _decode_legacy_line, _split_cr, _wide_lines, detect_encoding
+from .text_io import _HEAD, _split_cr, _wide_lines, decode_line, detect_encoding
 
 _SEEK_BLOCK = 1 << 16
 _READ_BLOCK = 1 << 20
@@ -167,12 +167,7 @@ def _delimiter(name: str, options: CsvOptions | None) -> str:
 def _decode(raw: bytes, name: str, number: int, *, bom: bool) -> str:
     if bom and raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    if b"\x00" in raw:
-        raise errors.CorpusError(errors.BINARY_FILE, where=f"{name}:{number}")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return _decode_legacy_line(raw)
+    return decode_line(raw, name, number)
 
 
 def range_lines(handle: IO[bytes], name: str, *, start: int, end: int | None,

@@ -137,12 +137,18 @@ def _byte_lines(handle: io.BufferedReader, path: Path, *, skip_bom: bool) -> Ite
     for number, raw in enumerate(handle, start=1):
         if number == 1 and skip_bom and raw.startswith(codecs.BOM_UTF8):
             raw = raw[len(codecs.BOM_UTF8):]
-        if b"\x00" in raw:
-            raise errors.CorpusError(errors.BINARY_FILE, where=f"{path}:{number}")
-        try:
-            yield raw.decode("utf-8")
-        except UnicodeDecodeError:
-            yield _decode_legacy_line(raw)
+        yield decode_line(raw, path, number)
+
+
+def decode_line(raw: bytes, name: str | Path, number: int) -> str:
+    """One line's bytes as text: UTF-8, else the legacy decoding of :func:`_decode_legacy_line`;
+    a NUL byte means a binary file (an error at ``NAME:NUMBER``)."""
+    if b"\x00" in raw:
+        raise errors.CorpusError(errors.BINARY_FILE, where=f"{name}:{number}")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return _decode_legacy_line(raw)
 
 
 def _wide_lines(handle: io.BufferedReader, path: Path, encoding: str) -> Iterator[str]:
