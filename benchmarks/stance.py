@@ -35,7 +35,7 @@ from benchmarks._common import (  # noqa: E402
     table,
     write_section,
 )
-from benchmarks.stance_data import DATASETS, available, load, score, subsample  # noqa: E402
+from benchmarks.stance_data import DATASETS, chosen_or_skip, load, score, subsample  # noqa: E402
 
 PUBLISHED = {"pstance": 0.8053, "vast": 0.657}
 # Per-target rows are listed for datasets with at most this many test targets.
@@ -150,10 +150,8 @@ def main() -> None:
     parser.add_argument("--max-train", type=int, default=10000)
     parser.add_argument("--no-write", action="store_true", help="print, do not write docs/benchmarks.md")
     args = parser.parse_args()
-    names = args.datasets or available(data_root())
+    names = chosen_or_skip("stance", args.datasets, data_root())
     if not names:
-        print(f"skipped stance: no multi-target stance dataset under {data_root()}. Set FRAMING_DATA to the "
-              "folder holding the public datasets to run it.")
         return
     results = [run_dataset(name, args.max_train) for name in names]
     body = report(results, args.max_train)

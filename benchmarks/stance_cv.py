@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 
 from benchmarks._common import data_root, processor, reference_model  # noqa: E402
-from benchmarks.stance_data import DATASETS, available, load, score, subsample  # noqa: E402
+from benchmarks.stance_data import DATASETS, chosen_or_skip, load, score, subsample  # noqa: E402
 
 # name -> (blocks, augmented?, target_weight, C, class_weight)
 VARIANTS = {
@@ -135,10 +135,8 @@ def main() -> None:
     parser.add_argument("--variants", default="")
     parser.add_argument("--grouped", action="store_true", help="also target-grouped folds")
     args = parser.parse_args()
-    names = args.datasets or available(data_root())
+    names = chosen_or_skip("stance_cv", args.datasets, data_root())
     if not names:
-        print(f"skipped stance_cv: no multi-target stance dataset under {data_root()}. Set FRAMING_DATA to the "
-              "folder holding the public datasets to run it.")
         return
     for name in names:
         if name not in DATASETS:

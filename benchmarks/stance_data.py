@@ -84,6 +84,16 @@ def available(root: Path) -> list[str]:
     return [name for name in DATASETS if (root / name).is_dir()]
 
 
+def chosen_or_skip(script: str, names: list[str], root: Path) -> list[str]:
+    """The datasets named on the command line, else every one present under ``root``; when there
+    are none, prints the benchmark's skip line and returns an empty list."""
+    names = names or available(root)
+    if not names:
+        print(f"skipped {script}: no multi-target stance dataset under {root}. Set FRAMING_DATA to the "
+              "folder holding the public datasets to run it.")
+    return names
+
+
 def subsample(pieces: list[Piece], n: int, seed: int = 13) -> list[Piece]:
     """At most ``n`` pieces, drawn at random with a fixed seed (the order kept)."""
     if len(pieces) <= n:
