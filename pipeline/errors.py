@@ -488,6 +488,15 @@ TWO_STAGE_NOT_LINEAR = (
 )
 
 
+# pipeline/models/per_target.py
+
+PER_TARGET_NO_COLUMN = (
+    "no column named {column!r} among the {n_names} feature names (the last is {last!r}). The per-target "
+    "classifier reads each row's target number from it: add TargetIndex to the feature union as block "
+    "'target_index', or pass target_column= the name its column has."
+)
+PER_TARGET_NAMES_COUNT = "feature_names has {n_names} names for the {n_columns} columns of X; give one name per column."
+
 # pipeline/cli/: options the commands parse themselves, and the memory check before training
 
 BAD_LABEL_SET = "{opt:label_sets} {item!r}: expected TASK=a,b[,c...], e.g. stance=support,oppose,neutral."

@@ -96,7 +96,7 @@ def explain(pipeline: Pipeline, sample: Sample, *, label: str | None = None, k: 
     label = label or best
     row = classes.index(label)
     # per-target models: the weights this piece's target gets (shared plus its own)
-    coef = clf.coef_for(int(x[0, -1])) if hasattr(clf, "coef_for") else clf.coef_
+    coef = clf.coef_for(int(clf.target_numbers(x)[0])) if hasattr(clf, "coef_for") else clf.coef_
     relative = coef[row] - coef.mean(axis=0)
     cols, values = x.indices, x.data
     contrib = values * relative[cols]

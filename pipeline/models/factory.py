@@ -68,7 +68,7 @@ def build_task_pipeline(config: Settings, *, use_target: bool, n_samples: int) -
             second = BoostedStage(estimator=second, dense_blocks=dense_blocks(features), random_state=seed)
         model = TwoStageClassifier(gate_label=clf.gate_label, estimator=second, gate_estimator=model)
     elif use_target and per_target_on(clf):
-        # The target's number is the union's last column; the classifier copies the features per target.
+        # The target's number is a column of its own (found by name); the classifier copies the features per target.
         features.transformer_list.append(("target_index", TargetIndex(min_pieces=clf.min_target_pieces)))
         model = TargetAugmentedClassifier(model, target_weight=clf.target_weight)
     return Pipeline([("features", features), ("clf", model)])
@@ -104,6 +104,8 @@ def dense_blocks(features: FeatureUnion) -> tuple[str, ...]:
 
 def _reads_feature_names(clf: Any) -> bool:
     """Whether ``clf`` (or its second stage) finds columns by name, so its ``fit`` takes ``feature_names``."""
+    if isinstance(clf, TargetAugmentedClassifier):
+        return True
     stage = clf.estimator if isinstance(clf, TwoStageClassifier) else clf
     return isinstance(stage, BoostedStage) and bool(stage.dense_blocks)
 

@@ -8,10 +8,11 @@ Adaptation", ACL 2007) does both in one linear model: every row's features appea
 hold for every target plus corrections for each; a row whose target was not trained on
 (or had too few pieces) has only the shared block, i.e. the shared weights.
 
-:class:`TargetIndex` is the last block of a task's feature union: one column holding the
-row's target number (0: none of the training targets). :class:`TargetAugmentedClassifier`
-reads that column off, builds the augmented matrix and fits its estimator on it, so the
-pipeline keeps the scikit-learn contract and every probability stays linear in the features.
+:class:`TargetIndex` is a block of a task's feature union: one column holding the row's target
+number (0: none of the training targets), named ``target_index__target_index`` among the union's
+feature names. :class:`TargetAugmentedClassifier` finds that column by its name, takes it off,
+builds the augmented matrix and fits its estimator on it, so the pipeline keeps the scikit-learn
+contract and every probability stays linear in the features.
 """
 
 from __future__ import annotations
@@ -23,6 +24,11 @@ import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin, clone
 from sklearn.utils.validation import check_is_fitted
+
+from .. import errors
+
+# The name a feature union gives TargetIndex's column: block "target_index", column "target_index".
+TARGET_COLUMN = "target_index__target_index"
 
 
 class TargetIndex(TransformerMixin, BaseEstimator):
@@ -96,26 +102,77 @@ def augment(X: Any, index: np.ndarray, n_targets: int, *, target_weight: float =
 class TargetAugmentedClassifier(ClassifierMixin, BaseEstimator):
     """A linear classifier over shared plus per-target copies of the features.
 
-    The last input column is the :class:`TargetIndex` number of each row; the rest are the
-    features. With no per-target numbers in training (one target, or none with enough pieces)
-    this is exactly ``estimator`` on the features.
+    One input column is the :class:`TargetIndex` number of each row, found by its name
+    (``target_column``) among the feature names given to :meth:`fit` (a feature union's
+    ``get_feature_names_out()``) or a DataFrame's columns; a bare matrix without names has it last,
+    where :class:`TargetIndex` appended alone puts it. The other columns are the features. With no
+    per-target numbers in training (one target, or none with enough pieces) this is exactly
+    ``estimator`` on the features.
 
     Args:
         estimator: The linear classifier (``CalibratedLinearClassifier``).
         target_weight: Scale of the per-target copies (see :func:`augment`).
+        target_column: The name of the target-number column.
+
+    Attributes:
+        target_column_: The number of that column in ``X``.
+        n_targets_: How many targets have weights of their own.
     """
 
-    def __init__(self, estimator: Any = None, target_weight: float = 1.0) -> None:
+    def __init__(self, estimator: Any = None, target_weight: float = 1.0,
+                 target_column: str = TARGET_COLUMN) -> None:
         self.estimator = estimator
         self.target_weight = target_weight
+        self.target_column = target_column
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # Pickled before the column was found by name: it read the last one, which TargetIndex
+        # (the union's last block then) filled; target_column keeps get_params, repr and clone working.
+        if "target_column_" not in state and "n_features_in_" in state:
+            state = {**state, "target_column_": state["n_features_in_"] - 1}
+        state.setdefault("target_column", TARGET_COLUMN)
+        super().__setstate__(state)
+
+    def _find_column(self, X: Any, feature_names: Any) -> int:
+        """The number of the ``target_column`` column among ``X``'s named columns (the last without names)."""
+        names = feature_names if feature_names is not None else getattr(X, "columns", None)
+        if names is None:
+            return X.shape[1] - 1
+        names = [str(name) for name in names]
+        if len(names) != X.shape[1]:
+            raise errors.TrainingError.of(errors.PER_TARGET_NAMES_COUNT, n_names=len(names), n_columns=X.shape[1])
+        if self.target_column not in names:
+            raise errors.TrainingError.of(errors.PER_TARGET_NO_COLUMN, column=self.target_column,
+                                          n_names=len(names), last=names[-1] if names else None)
+        return names.index(self.target_column)
 
     def _split(self, X: Any) -> tuple[Any, np.ndarray]:
         X = sparse.csr_matrix(X) if not sparse.issparse(X) else X.tocsr()
-        index = X[:, -1].toarray().ravel().astype(np.int64)
-        return X[:, :-1], index
+        column = self.target_column_
+        index = X[:, column].toarray().ravel().astype(np.int64)
+        if column == X.shape[1] - 1:  # where TargetIndex sits in the product: a plain slice
+            return X[:, :-1], index
+        return sparse.hstack([X[:, :column], X[:, column + 1:]], format="csr"), index
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> TargetAugmentedClassifier:
-        """Fit ``estimator`` on the augmented features of ``X``."""
+    def target_numbers(self, X: Any) -> np.ndarray:
+        """Each row's target number, as :class:`TargetIndex` wrote it in the target column of ``X``."""
+        check_is_fitted(self, "estimator_")
+        return self._split(X)[1]
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None, feature_names: Any = None) -> TargetAugmentedClassifier:
+        """Fit ``estimator`` on the augmented features of ``X``.
+
+        Args:
+            X: The features, the target-number column among them.
+            y: The labels.
+            sample_weight: Per-row weights for ``estimator``.
+            feature_names: The name of each column of ``X`` (default: a DataFrame's column names;
+                without names the target column is the last).
+
+        Raises:
+            TrainingError: When the names do not match the columns or none is ``target_column``.
+        """
+        self.target_column_ = self._find_column(X, feature_names)
         features, index = self._split(X)
         self.n_targets_ = int(index.max()) if len(index) else 0
         self.n_features_in_ = X.shape[1]
@@ -147,15 +204,15 @@ class TargetAugmentedClassifier(ClassifierMixin, BaseEstimator):
         return self.estimator_.predict(self.augmented(X))
 
     def coef_for(self, target: int) -> np.ndarray:
-        """Per-class weights of the input features (target column 0) for rows of target number
-        ``target``: the shared weights plus that target's own (0: shared only)."""
+        """Per-class weights of the input features (0 for the target column) for rows of target
+        number ``target``: the shared weights plus that target's own (0: shared only)."""
         check_is_fitted(self, "estimator_")
         coef = np.asarray(self.estimator_.coef_)
         d = self.n_features_in_ - 1
         total = coef[:, :d].copy()
         if 0 < target <= self.n_targets_:
             total += self.target_weight * coef[:, target * d:(target + 1) * d]
-        return np.hstack([total, np.zeros((coef.shape[0], 1))])
+        return np.insert(total, self.target_column_, 0.0, axis=1)
 
     @property
     def coef_(self) -> np.ndarray:

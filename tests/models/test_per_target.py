@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
+from pipeline import errors
 from pipeline.features.samples import Sample
-from pipeline.models.per_target import TargetAugmentedClassifier, TargetIndex, augment
+from pipeline.models.per_target import TARGET_COLUMN, TargetAugmentedClassifier, TargetIndex, augment
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "per_target_model"
 
 
 def test_augment_copies_each_row_into_its_targets_block():
@@ -114,5 +121,81 @@ def test_text_target_blocks_are_left_out_where_per_target_weights_are_learnt():
     both = fit_task(cfg, samples, labels, use_target=True)
     assert "near" not in names(both) and names(both)[-1] == "target_index"
     assert both.named_steps["clf"].n_targets_ == 2
+    columns = both.named_steps["features"].get_feature_names_out().tolist()
+    assert both.named_steps["clf"].target_column_ == columns.index(TARGET_COLUMN)  # found by name
     one = fit_task(cfg, samples[:8], labels[:8], use_target=True)
     assert "near" in names(one) and one.named_steps["clf"].n_targets_ == 0
+
+
+# _opposite_targets' columns as a feature union would name them: three word columns, then the target.
+NAMES = ["words__a", "words__b", "words__c", TARGET_COLUMN]
+
+
+class TestTheTargetColumnByName:
+    def test_found_wherever_it_is(self):
+        """The target column moved to the front (a block after it) gives the same model."""
+        X, y = _opposite_targets()
+        last = TargetAugmentedClassifier(LogisticRegression(C=10.0), target_weight=2.0).fit(X, y, feature_names=NAMES)
+        order = [3, 0, 1, 2]
+        first = TargetAugmentedClassifier(LogisticRegression(C=10.0), target_weight=2.0).fit(
+            X[:, order], y, feature_names=[NAMES[i] for i in order])
+        assert (last.target_column_, first.target_column_) == (3, 0)
+        np.testing.assert_allclose(first.predict_proba(X[:, order]), last.predict_proba(X), rtol=0, atol=1e-12)
+        np.testing.assert_array_equal(first.target_numbers(X[:, order]), X[:, 3].astype(int))
+        # the explained weights keep the input's column order: 0 where the target column is
+        for t in (0, 1, 2):
+            np.testing.assert_allclose(first.coef_for(t), last.coef_for(t)[:, order], rtol=0, atol=1e-12)
+            assert not first.coef_for(t)[:, 0].any()
+
+    def test_a_dataframe_names_its_own_columns(self):
+        pd = pytest.importorskip("pandas")
+        X, y = _opposite_targets()
+        order = [0, 3, 1, 2]
+        frame = pd.DataFrame(X[:, order], columns=[NAMES[i] for i in order])
+        clf = TargetAugmentedClassifier(LogisticRegression(C=10.0)).fit(frame, y)
+        assert clf.target_column_ == 1 and clf.n_targets_ == 2
+        assert (clf.predict(X[:, order]) == y).mean() == 1.0
+
+    def test_without_names_it_is_the_last_column(self):
+        X, y = _opposite_targets()
+        bare = TargetAugmentedClassifier(LogisticRegression(C=10.0)).fit(X, y)
+        named = TargetAugmentedClassifier(LogisticRegression(C=10.0)).fit(X, y, feature_names=NAMES)
+        assert bare.target_column_ == 3
+        np.testing.assert_allclose(bare.predict_proba(X), named.predict_proba(X), rtol=0, atol=1e-12)
+
+    @pytest.mark.parametrize(("names", "message"), [
+        (NAMES[:3], "feature_names has 3 names for the 4 columns of X"),
+        (["words__a", "words__b", "words__c", "words__d"],
+         "no column named 'target_index__target_index' among the 4 feature names .the last is 'words__d'."),
+    ])
+    def test_wrong_names_are_clear_errors(self, names, message):
+        X, y = _opposite_targets()
+        with pytest.raises(errors.TrainingError, match=message):
+            TargetAugmentedClassifier(LogisticRegression()).fit(X, y, feature_names=names)
+
+    def test_a_model_saved_when_the_column_was_read_by_position_predicts_the_same(self):
+        """tests/data/per_target_model was saved at 865c231 (the last column read as the target's);
+        reloaded it predicts what it did, and its classifier reads as one of today's."""
+        from pipeline import load_model
+        from pipeline.features.samples import prepare_samples
+        from pipeline.nlp.processor import Processor
+
+        sys.path.insert(0, str(DATA))
+        try:
+            import save
+        finally:
+            sys.path.remove(str(DATA))
+        expected = json.loads((DATA / "expected.json").read_text())
+        model = load_model(DATA / "model", trust=True)
+        clf = model.tasks["stance"].named_steps["clf"]
+        assert clf.n_targets_ == expected["n_targets"] == 2
+        assert clf.target_column_ == clf.n_features_in_ - 1 and clf.get_params()["target_column"] == TARGET_COLUMN
+        assert "TargetAugmentedClassifier" in repr(clf) and clf.get_params()["target_weight"] == 2.0
+        pieces = save.pieces()
+        assert [p.id for p in pieces] == expected["ids"] and model.labels("stance") == expected["labels"]
+        samples = prepare_samples(pieces, Processor(), max_tokens=model.max_tokens)
+        proba = model.predict_proba(samples)["stance"]
+        np.testing.assert_allclose(proba, np.array(expected["proba"]), rtol=0, atol=1e-12)
+        # and a fresh fit of the same pieces, target column found by name, predicts the same
+        fresh, _ = save.fit()
+        np.testing.assert_allclose(fresh.predict_proba(samples)["stance"], proba, rtol=0, atol=1e-12)
