@@ -36,6 +36,7 @@ ARGUMENTS = {
     "codebook": "the codebook path",
     "model": "the model path",
     "no_model": "model=None",
+    "no_zero_shot": "zero_shot=False",
     "task": "the tasks",
     "label_set": "label_sets={{{task!r}: ['support', 'oppose', 'neutral']}}",
     "label_sets": "label_sets",
@@ -716,3 +717,12 @@ STANCE_ANY_WEIGHTS_NPZ_ARRAYS = (
     'again.'
 )
 STANCE_ANY_MODEL_JSON_CANNOT = '{folder}/model.json: cannot read an any-target stance model ({exc}).'
+
+# pipeline/inference/zero_shot.py ---------------------------------------------------------
+
+ZERO_SHOT_NOT_A_MODEL = (
+    '{folder}/model.json: no zero-shot stance model there ({exc}); give a folder saved by '
+    'AnyTargetStance.save (such as models/stance-any), or go without one ({opt:no_zero_shot}).'
+)
+ZERO_SHOT_TWO_CHOICES = 'a zero-shot model and no zero-shot model were both asked for; give one of them.'
+

@@ -29,8 +29,10 @@ def installed(tmp_path_factory) -> Path:
     source.mkdir()
     for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md"):
         shutil.copy2(ROOT / name, source / name)
-    shutil.copytree(ROOT / "pipeline", source / "pipeline", ignore=shutil.ignore_patterns("__pycache__", "default_model"))
-    shutil.copytree(ROOT / "models" / "default", source / "models" / "default")
+    shutil.copytree(ROOT / "pipeline", source / "pipeline",
+                    ignore=shutil.ignore_patterns("__pycache__", "default_model", "stance_any_model"))
+    for name in ("default", "stance-any"):
+        shutil.copytree(ROOT / "models" / name, source / "models" / name)
     # the environment's own setuptools where it has one (no download); else pip fetches it
     isolation = ["--no-build-isolation"] if importlib.util.find_spec("setuptools") else []
     run(sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", *isolation, "-q", "-w", str(tmp / "dist"),
@@ -54,9 +56,12 @@ def _env() -> dict[str, str]:
 
 def test_the_wheel_ships_and_finds_the_default_model(installed, tmp_path):
     python = installed / "bin" / "python"
-    where = subprocess.run([str(python), "-c", "import pipeline.models.persist as p; print(p.DEFAULT_MODEL)"],
-                           capture_output=True, text=True, cwd=tmp_path, env=_env(), check=True).stdout.strip()
-    assert Path(where).is_relative_to(installed) and Path(where, "model.json").is_file()
+    probe = "import pipeline.models.persist as p; print(p.DEFAULT_MODEL); print(p.DEFAULT_ZERO_SHOT)"
+    found = subprocess.run([str(python), "-c", probe], capture_output=True, text=True, cwd=tmp_path, env=_env(),
+                           check=True).stdout.splitlines()
+    assert len(found) == 2
+    for where in found:  # the default model and the zero-shot stance model, both inside the installed package
+        assert Path(where).is_relative_to(installed) and Path(where, "model.json").is_file()
     done = subprocess.run([str(installed / "bin" / "framing"), "classify", str(PAGE), "-f", "json", "-q", "--no-cache"],
                           capture_output=True, text=True, cwd=tmp_path, env=_env(), timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]

@@ -31,6 +31,7 @@ FLAGS = {
     "codebook": "--codebook",
     "model": "--model",
     "no_model": "--no-model",
+    "no_zero_shot": "--no-zero-shot",
     "task": "--task",
     "label_set": "--label-set {task}=support,oppose,neutral",
     "label_sets": "--label-set",

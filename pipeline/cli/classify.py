@@ -48,12 +48,16 @@ def classify_cli(
     shard_bytes: Annotated[Optional[int], typer.Option(min=1, help="With --dask: bytes per shard of the inputs the workers read (JSONL/CSV byte ranges, groups of text files); default 8 MB.")] = None,
     target: Annotated[Optional[str], typer.Option(help="What stance is about, for pieces that carry no target, e.g. \"police use of facial recognition\".")] = None,
     story: Annotated[Optional[str], typer.Option(help="The story, for pieces that carry none (groups the summary).")] = None,
+    zero_shot: Annotated[Optional[Path], typer.Option("--zero-shot", help="Zero-shot stance model for pieces whose target the model was not trained on (default: the shipped models/stance-any).")] = None,
+    no_zero_shot: Annotated[bool, typer.Option("--no-zero-shot", help="Keep the model's own stance for unseen targets too (relative to its training targets).")] = False,
 ) -> None:
     """Classify every piece of INPUTS: each task's label and probabilities, and the entities.
 
     Stance is toward each piece's target: its own (corpus field, or a page's "Target:"
     line), else --target. A target the model was not trained on is flagged
-    (target_seen: false) and its stance is relative to the model's training targets.
+    (target_seen: false); its stance comes from the zero-shot model (stance-any, labels
+    mapped onto the model's; stance_source says which model gave it), or, with
+    --no-zero-shot or labels that do not map, is relative to the model's training targets.
 
     A roundup page (.txt) is split into its article, snippets and posts first. With
     --format jsonl or csv and --output, records are flushed batch by batch to
@@ -64,6 +68,8 @@ def classify_cli(
     from ..inference.use_cases import ClassifyResult, classify_to
 
     types = [t.strip().upper() for t in entity_types.split(",") if t.strip()] if entity_types else None
+    if no_zero_shot and zero_shot is not None:
+        raise errors.ConfigError.of(errors.ZERO_SHOT_TWO_CHOICES)
     result = ClassifyResult()
     try:
         with progress_bars(quiet) as bars:
@@ -73,7 +79,7 @@ def classify_cli(
                         no_cache=no_cache, jobs=jobs, text=not no_text, target=target, story=story, resume=resume,
                         summary=summary, html=html is not None, dask=dask, workers_read=workers_read,
                         shard_size=shard_size, shard_bytes=shard_bytes, parts_dir=parts_dir, progress=bars,
-                        events=_tell, result=result)
+                        zero_shot=False if no_zero_shot else (zero_shot or True), events=_tell, result=result)
     except BaseException as exc:
         report_load(result.report)
         if isinstance(exc, (KeyboardInterrupt, errors.FramingError)) or result.written:
@@ -84,7 +90,8 @@ def classify_cli(
     report_load(result.report)
     if result.records is not None:
         print_table(result.records, result.tasks)
-    if (line := result.unseen.warning(result.training_targets, hint="pass --target TEXT")) is not None:
+    if (line := result.unseen.warning(result.training_targets, hint="pass --target TEXT",
+                                      zero_shot=result.zero_shot)) is not None:
         err.print(f"[yellow]warning:[/] {esc(line)}", highlight=False)
     hint = "pass --target TEXT (or a 'Target:' line at the top of the page)"
     if (line := result.unseen.note(result.training_targets, hint=hint, any_target=result.any_target)) is not None:
@@ -155,14 +162,21 @@ def print_table(rows: list[dict], tasks: list[str]) -> None:
         cells = [rec["id"], rec["kind"], rec.get("source") or "", rec.get("date") or ""]
         for task in tasks:
             pred = rec["predictions"][task]
-            mark = "*" if pred.get("relative_to_training_targets") else ""
+            mark = "*" if pred.get("relative_to_training_targets") else "†" if pred.get("zero_shot") else ""
             cells.append(f"{pred['label']} ({pred['confidence']:.2f}){mark}")
         ents = rec.get("entities") or []
         cells.append("; ".join(entity_cell(e) for e in ents[:4]) + (f"; +{len(ents) - 4} more" if len(ents) > 4 else ""))
         table.add_row(*cells)
+    captions = []
     if any(p.get("relative_to_training_targets") for rec in rows for p in rec["predictions"].values()):
-        table.caption = ("* target not among the model's training targets (target_seen: false): "
-                         "relative to those, not to the target named")
+        captions.append("* target not among the model's training targets (target_seen: false): "
+                        "relative to those, not to the target named")
+    zero = sorted({p["source"] for rec in rows for p in rec["predictions"].values() if p.get("zero_shot")})
+    if zero:
+        captions.append(f"† target not among the model's training targets (target_seen: false): stance from the "
+                        f"zero-shot model {', '.join(zero)}, toward the target named")
+    if captions:
+        table.caption = "\n".join(captions)
         table.caption_justify = "left"
     targets = {rec.get("target") for rec in rows}
     if len(targets) == 1 and None not in targets:

@@ -33,7 +33,15 @@ from .records import Record
 
 require_dask()
 from .sharding import InOrder, Job, input_jobs, piece_jobs  # noqa: E402
-from .worker import ModelPlugin, ShardResult, WorkerOptions, classify_shard, read_probe, ship_model  # noqa: E402
+from .worker import (  # noqa: E402
+    ModelPlugin,
+    ShardResult,
+    WorkerOptions,
+    classify_shard,
+    read_probe,
+    ship_model,
+    ship_zero_shot,
+)
 
 DEFAULT_SHARD_SIZE = 1000
 
@@ -150,7 +158,9 @@ def _run(jobs_of: Callable[[Any], Iterator[Job]], order: InOrder | None, *, outp
     start = time.perf_counter()
     options = options or WorkerOptions()
     files, digest = ship_model(model or DEFAULT_MODEL, trust=trust)
-    run_key = hashlib.sha256(json.dumps([digest, asdict(options), encoding.name, encoding.header.hex()],
+    plugin = ModelPlugin(files, digest, zero_shot=ship_zero_shot(options.zero_shot))
+    # the plugin's name pins the zero-shot model's files too: a part made with another is not kept
+    run_key = hashlib.sha256(json.dumps([digest, asdict(options), encoding.name, encoding.header.hex(), plugin.name],
                                         default=str).encode()).hexdigest()
     parts_dir = parts_dir or output.with_name(output.name + ".parts")
     if not resume:
@@ -161,7 +171,7 @@ def _run(jobs_of: Callable[[Any], Iterator[Job]], order: InOrder | None, *, outp
     with connect(dask) as client:
         from distributed import as_completed
 
-        client.register_plugin(ModelPlugin(files, digest))
+        client.register_plugin(plugin)
         flight = _Flight(client, as_completed(), order, parts_dir, advance,
                          dict(digest=digest, options=options, encode=encoding.encode, run=run_key,
                               parts_dir=str(parts_dir) if workers_see(client, parts_dir) else None))

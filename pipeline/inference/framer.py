@@ -25,6 +25,7 @@ from ..nlp.processor import Processor
 from ..progress import Advance
 from .records import Record, piece_record
 from .targets import TargetMatch, TargetMatcher
+from .zero_shot import chosen
 
 # A batch smaller than this is classified in this process: handing it to the workers costs more
 # than it saves.
@@ -40,10 +41,17 @@ class Framer:
         processor: The spaCy processor (default: the model's spaCy model, no cache).
         entity_types: NER labels to list (default: all but dates, times and numbers).
         n_process: Worker processes that tokenise and score batches (default: the processor's).
+        zero_shot: Where the stance of a piece whose target the model was not trained on comes
+            from: True, the shipped zero-shot stance model (``models/stance-any``, when it is
+            there); a folder holding one; False, the model itself (its probabilities then
+            relative to its training targets). Used only when its labels map onto the model's
+            stance labels (:mod:`pipeline.inference.zero_shot`); :attr:`zero_shot_reason` says
+            why not otherwise.
     """
 
     def __init__(self, model: FramingModel, *, processor: Processor | None = None,
-                 entity_types: Iterable[str] | None = None, n_process: int | None = None) -> None:
+                 entity_types: Iterable[str] | None = None, n_process: int | None = None,
+                 zero_shot: bool | str | Path = True) -> None:
         self.model = model
         self.processor = processor or Processor(model.spacy_model)
         self.entity_types = tuple(entity_types) if entity_types else None
@@ -56,6 +64,16 @@ class Framer:
         self.any_target = bool(model.info.get("any_target"))
         self.target_tasks = [] if self.any_target else target_tasks(model)
         self.matcher = TargetMatcher(training_targets(model))
+        # what records give as their stance's source: the name it was saved under (framing train
+        # --out models/NAME), else "model", the same however it is loaded
+        self.name = str(model.info.get("name") or "model")
+        self.zero_shot = chosen(zero_shot, model.labels("stance")) if "stance" in self.target_tasks else None
+
+    @property
+    def zero_shot_reason(self) -> str | None:
+        """Why pieces with an unseen target keep the model's own stance (None: the zero-shot model is
+        used, or was not asked for, or the model reads no target)."""
+        return self.zero_shot.reason if self.zero_shot is not None else None
 
     def close(self) -> None:
         """Stop the worker processes (started on the first large batch, then kept)."""
@@ -72,7 +90,7 @@ class Framer:
 
     @classmethod
     def load(cls, path: str | Path | None = None, *, trust: bool = False, processor: Processor | None = None,
-             entity_types: Iterable[str] | None = None) -> Framer:
+             entity_types: Iterable[str] | None = None, zero_shot: bool | str | Path = True) -> Framer:
         """Load the model at ``path`` (default ``models/default``), verifying its checksums.
 
         Args:
@@ -80,13 +98,14 @@ class Framer:
             trust: Load even from outside the trusted folders (model files can run code).
             processor: The spaCy processor (default: the model's spaCy model, no cache).
             entity_types: NER labels to list (default: all but dates, times and numbers).
+            zero_shot: The zero-shot stance model for unseen targets (see :class:`Framer`).
         """
         return cls(load_model(path or DEFAULT_MODEL, trust=trust), processor=processor,
-                   entity_types=entity_types)
+                   entity_types=entity_types, zero_shot=zero_shot)
 
     def classify(self, pieces: Iterable[Piece], *, entities: bool = True, batch_size: int = 512,
                  min_confidence: float = 0.0, progress: Advance | None = None, target: str | None = None,
-                 story: str | None = None) -> Iterator[Record]:
+                 story: str | None = None, zero_shot: bool = True) -> Iterator[Record]:
         """Yield one record per piece, in order, processing ``batch_size`` pieces at a time.
 
         Args:
@@ -97,10 +116,11 @@ class Framer:
             progress: ``advance(n)`` callable, called as pieces are done.
             target: What stance is about, for pieces that carry no ``target`` of their own.
             story: The story, for pieces that carry no ``story`` of their own.
+            zero_shot: False: this call keeps the model's own stance for unseen targets too.
         """
         pieces = with_defaults(pieces, target=target, story=story)
         for batch in batched(pieces, batch_size):
-            yield from self._classify_batch(batch, entities, min_confidence, progress)
+            yield from self._classify_batch(batch, entities, min_confidence, progress, zero_shot)
 
     def classify_texts(self, texts: Iterable[str], *, target: str | None = None, story: str | None = None,
                        **options: Any) -> list[Record]:
@@ -120,13 +140,14 @@ class Framer:
         return self.matcher.match(target)
 
     def _classify_batch(self, pieces: list[Piece], entities: bool, min_confidence: float,
-                        progress: Advance | None) -> Iterator[Record]:
+                        progress: Advance | None, zero_shot: bool = True) -> Iterator[Record]:
         matches = [self.matcher.match(p.target) for p in pieces] if self.target_tasks else None
         # A target matched by meaning is read as the training target it matched, so that it gets
         # that target's own weights; the record keeps the piece's own wording.
         routed = pieces if matches is None else [
             replace(p, target=m.target) if m.seen and m.target != p.target else p for p, m in zip(pieces, matches)]
         probas, found = self._analyse(routed, entities)
+        from_zero_shot = self._zero_shot_rows(pieces, matches, probas) if zero_shot else set()
         for row, piece in enumerate(pieces):
             predictions = {}
             for task, matrix in probas.items():
@@ -138,6 +159,12 @@ class Framer:
                     "confidence": probs[best],
                     "probabilities": probs,
                 }
+                if task == "stance" and row in from_zero_shot:
+                    # read toward this very target by the zero-shot model, labels mapped onto ours
+                    predictions[task].update(source=self.zero_shot.name, zero_shot=True)
+                    continue
+                if task == "stance":
+                    predictions[task]["source"] = self.name
                 if matches is not None and task in self.target_tasks and not matches[row].seen:
                     # learnt toward the training targets only: the numbers say how the text leans
                     # as it would toward those, not toward this target
@@ -150,6 +177,20 @@ class Framer:
                                matches[row] if matches is not None else None)
         if progress:
             progress(len(pieces))
+
+    def _zero_shot_rows(self, pieces: list[Piece], matches: list[TargetMatch] | None,
+                        probas: dict[str, np.ndarray]) -> set[int]:
+        """Put the zero-shot model's stance into ``probas`` for the pieces whose target is unseen;
+        the rows it gave (none when it is not there or cannot be used)."""
+        if self.zero_shot is None or not self.zero_shot.usable or matches is None:
+            return set()
+        rows = [i for i, (p, m) in enumerate(zip(pieces, matches)) if p.target and not m.seen]
+        found = self.zero_shot.predict([pieces[i] for i in rows]) if rows else None
+        if found is None:
+            return set()
+        probas["stance"] = probas["stance"].copy()
+        probas["stance"][rows] = found
+        return set(rows)
 
     def probabilities(self, pieces: list[Piece]) -> dict[str, np.ndarray]:
         """Each task's probabilities for ``pieces`` (rows, in order) over its labels."""

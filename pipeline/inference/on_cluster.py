@@ -18,7 +18,8 @@ def classify_on_cluster(inputs: list[str], output: Path, *, fmt: str, dask: Any,
                         csv_options: CsvOptions | None, skip_invalid: bool, cache_dir: Path | None, no_cache: bool,
                         text: bool, target: str | None, story: str | None, resume: bool, workers_read: bool,
                         shard_size: int, shard_bytes: int | None, parts_dir: Path | None,
-                        progress: ProgressFactory | None, result: ClassifyResult) -> None:
+                        progress: ProgressFactory | None, result: ClassifyResult,
+                        zero_shot: bool | str | Path = True) -> None:
     """Run :func:`~.distributed.classify_inputs_on_dask` with a local run's output format;
     ``result`` gets the load report, the parts folder and the run."""
     from ..cluster import local_workers
@@ -34,7 +35,8 @@ def classify_on_cluster(inputs: list[str], output: Path, *, fmt: str, dask: Any,
     options = WorkerOptions(entities=entities, min_confidence=min_confidence, batch_size=batch_size,
                             entity_types=tuple(entity_types) if entity_types else None,
                             cache_dir=str(cache_dir) if cache_dir else None, no_cache=no_cache,
-                            text=text, target=target, story=story, skip_invalid=skip_invalid)
+                            text=text, target=target, story=story, skip_invalid=skip_invalid,
+                            zero_shot=zero_shot if isinstance(zero_shot, bool) else str(Path(zero_shot).resolve()))
     # a local cluster's workers see this machine's files: they read them themselves
     workers_read = workers_read or (isinstance(dask, str) and local_workers(dask) is not None)
     result.parts_dir = parts_dir or output.with_name(output.name + ".parts")

@@ -64,6 +64,8 @@ def flat_columns(labels: dict[str, list[str]], *, text: bool = True) -> list[str
     columns = [c for c in PIECE_COLUMNS if text or c not in ("title", "text")]
     for task, names in labels.items():
         columns += [task, f"{task}_confidence", *(f"{task}_p_{lab}" for lab in names), f"gold_{task}"]
+        if task == "stance":
+            columns.append("stance_source")  # the model that gave it (the zero-shot one for unseen targets)
     return columns + ["entities", "entities_json", "offsets", "meta"]
 
 
@@ -82,7 +84,7 @@ def flatten_record(record: Record) -> Record:
     """One flat row of a record: every field of the JSON record, nested ones flattened.
 
     Each task gives ``TASK`` (label), ``TASK_confidence``, ``TASK_p_LABEL`` per label and
-    ``gold_TASK``; entities give ``entities`` (``Name (TYPE xN, quoted, +0.71)``, the sign and
+    ``gold_TASK``, stance also ``stance_source`` (the model that gave it); entities give ``entities`` (``Name (TYPE xN, quoted, +0.71)``, the sign and
     probability of the stance toward it) and ``entities_json`` (the full entity records);
     ``offsets`` is ``start-end`` and ``meta`` is JSON.
     """
@@ -90,6 +92,8 @@ def flatten_record(record: Record) -> Record:
     for task, pred in record["predictions"].items():
         row[task], row[f"{task}_confidence"] = pred["label"], pred["confidence"]
         row.update({f"{task}_p_{lab}": p for lab, p in (pred.get("probabilities") or {}).items()})
+        if "source" in pred:
+            row[f"{task}_source"] = pred["source"]
     row.update({f"gold_{task}": lab for task, lab in (record.get("gold") or {}).items()})
     if "target_match" in record:
         match = record.get("target_match") or {}

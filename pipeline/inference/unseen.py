@@ -1,4 +1,5 @@
-"""Counting the records whose target the model was not trained on, for one warning line."""
+"""Counting the records whose target the model was not trained on, for one warning line (which
+says whether their stance came from the zero-shot model or is relative to the training targets)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ from .records import Record
 
 class UnseenTargets:
     """Records whose target the model was not trained on: those without one, and each unseen
-    target with its closest training target."""
+    target with its closest training target; how many of them got the zero-shot model's stance."""
 
     def __init__(self) -> None:
         self.missing = 0
         self.unseen: dict[str, dict] = {}
+        self.pieces = 0  # pieces with an unseen target
+        self.zero_shot = 0  # of those, stance from the zero-shot model
 
     def add(self, records: list[Record]) -> None:
         """Count a batch of records."""
@@ -23,22 +26,36 @@ class UnseenTargets:
                     self.missing += 1
                 else:
                     self.unseen.setdefault(rec["target"], rec.get("target_match") or {})
+                    self.pieces += 1
+                    self.zero_shot += bool(rec.get("predictions", {}).get("stance", {}).get("zero_shot"))
 
-    def warning(self, training: list[str], *, hint: str = "give them a target") -> str | None:
-        """One line naming the unseen targets and what their stance is relative to, or None.
+    def warning(self, training: list[str], *, hint: str = "give them a target",
+                zero_shot: dict | None = None) -> str | None:
+        """One line naming the unseen targets and where their stance came from, or None.
 
         Args:
             training: The model's training targets.
             hint: How to give pieces a target (unused here: see :meth:`note`).
+            zero_shot: :meth:`~.zero_shot.ZeroShot.status` of the zero-shot model asked for (None: none).
         """
         if not self.unseen:
             return None
         target, match = next(iter(self.unseen.items()))
         closest = f" (closest: {match['target']!r}, similarity {match['score']:.2f})" if match.get("target") else ""
         more = f" and {len(self.unseen) - 1} other target(s)" if len(self.unseen) > 1 else ""
-        return (f"target {target!r}{closest}{more} is not among the model's training targets: their stance "
-                f"probabilities are relative to the training targets ({_known(training)}), not to the target "
-                "named. Train on pieces labelled toward it.")
+        head = f"target {target!r}{closest}{more} is not among the model's training targets: "
+        if zero_shot and self.zero_shot == self.pieces:
+            mapped = ", ".join(f"{z} -> {m}" for z, m in (zero_shot.get("mapping") or {}).items())
+            return (head + f"their stance comes from the zero-shot model {zero_shot['model']!r}, read toward the "
+                    f"target named (labels {mapped}; stance_source {zero_shot['model']!r}). It is weaker than a "
+                    "model trained on pieces labelled toward it.")
+        why = ""
+        if zero_shot and zero_shot.get("reason"):
+            why = f" (the zero-shot model {zero_shot['model']!r} was not used: {zero_shot['reason']})"
+        elif zero_shot and self.zero_shot:
+            why = f" ({self.zero_shot} of {self.pieces} piece(s) got the zero-shot model {zero_shot['model']!r})"
+        return (head + f"their stance probabilities are relative to the training targets ({_known(training)}), "
+                f"not to the target named{why}. Train on pieces labelled toward it.")
 
     def note(self, training: list[str], *, hint: str = "give them a target", any_target: bool = False) -> str | None:
         """One short line for the pieces that carry no target (what their stance means, how to

@@ -62,6 +62,8 @@ class ClassifyResult:
         unseen: The records whose target the model was not trained on.
         training_targets: The model's training targets (for the unseen-target warning).
         any_target: The model reads any target (pipeline.models.stance_any).
+        zero_shot: The zero-shot stance model asked for (``ZeroShot.status()``: its name, label
+            mapping, and the reason it was not used, if any), or None.
         summary: The story summary, when asked for.
         html: What an HTML report shows, when asked for.
         dask: On a Dask cluster, the run (shards, time); parts_dir: where its parts are.
@@ -79,6 +81,7 @@ class ClassifyResult:
     unseen: UnseenTargets = field(default_factory=UnseenTargets)
     training_targets: list[str] = field(default_factory=list)
     any_target: bool = False
+    zero_shot: dict[str, Any] | None = None
     summary: dict[str, Any] | None = None
     html: HtmlParts | None = None
     dask: Any = None
@@ -92,7 +95,7 @@ def classify_to(inputs: Sequence[str], output: Path | None = None, *, fmt: str =
                 no_cache: bool = False, jobs: int = 2, text: bool = True, target: str | None = None,
                 story: str | None = None, resume: bool = False, summary: Path | None = None, html: bool = False,
                 dask: Any = None, workers_read: bool = False, shard_size: int = 1000,
-                shard_bytes: int | None = None, parts_dir: Path | None = None,
+                shard_bytes: int | None = None, parts_dir: Path | None = None, zero_shot: bool | str | Path = True,
                 progress: ProgressFactory | None = None, events: Events | None = None,
                 stream: TextIO | None = None, result: ClassifyResult | None = None) -> ClassifyResult:
     """Classify every piece of ``inputs`` and write the records to ``output`` as ``fmt``.
@@ -115,6 +118,9 @@ def classify_to(inputs: Sequence[str], output: Path | None = None, *, fmt: str =
         dask: Run on this Dask cluster (an address, ``local:N`` or a client; JSONL/CSV files).
         workers_read, shard_size, shard_bytes, parts_dir: Dask shards: see
             :func:`~.distributed.classify_inputs_on_dask`.
+        zero_shot: Stance for pieces whose target the model was not trained on: True, from the
+            shipped zero-shot model; a folder, from that one; False, the model's own (see
+            :class:`~.framer.Framer`).
         progress: Progress-bar factory. events: ``events(name, details)`` as things happen
             (``resuming``, ``restarted``).
         stream: Where records go without ``output``. result: Filled in as the run goes.
@@ -144,7 +150,7 @@ def classify_to(inputs: Sequence[str], output: Path | None = None, *, fmt: str =
                             csv_options=csv_options, skip_invalid=skip_invalid, cache_dir=cache_dir,
                             no_cache=no_cache, text=text, target=target, story=story, resume=resume,
                             workers_read=workers_read, shard_size=shard_size, shard_bytes=shard_bytes,
-                            parts_dir=parts_dir, progress=progress, result=result)
+                            parts_dir=parts_dir, zero_shot=zero_shot, progress=progress, result=result)
         if summary is not None:
             result.summary = _summary_of_output(output, fmt)
             _write_summary(summary, result.summary)
@@ -153,7 +159,7 @@ def classify_to(inputs: Sequence[str], output: Path | None = None, *, fmt: str =
                    min_confidence=min_confidence, batch_size=batch_size, entity_types=entity_types,
                    csv_options=csv_options or CsvOptions(), skip_invalid=skip_invalid, cache_dir=cache_dir,
                    no_cache=no_cache, jobs=jobs, text=text, target=target, story=story, resume=resume,
-                   summary=summary, html=html, progress=progress, events=events or _ignore,
+                   summary=summary, html=html, zero_shot=zero_shot, progress=progress, events=events or _ignore,
                    stream=stream, result=result)
     return result
 
@@ -166,15 +172,16 @@ def _classify_here(inputs: list[str], output: Path | None, *, fmt: str, model: A
                    min_confidence: float, batch_size: int, entity_types: Sequence[str] | None,
                    csv_options: CsvOptions, skip_invalid: bool, cache_dir: Path | None, no_cache: bool, jobs: int,
                    text: bool, target: str | None, story: str | None, resume: bool, summary: Path | None,
-                   html: bool, progress: ProgressFactory | None, events: Events, stream: TextIO | None,
-                   result: ClassifyResult) -> None:
+                   html: bool, zero_shot: bool | str | Path, progress: ProgressFactory | None, events: Events,
+                   stream: TextIO | None, result: ClassifyResult) -> None:
     from ..corpus.inputs import stream_inputs
     from ..nlp.cache import DocCache
     from ..nlp.processor import Processor
     from .framer import Framer
     from .resumable import ResumableOutput
 
-    framer = Framer.load(model, trust=trust, entity_types=list(entity_types) if entity_types else None)
+    framer = Framer.load(model, trust=trust, entity_types=list(entity_types) if entity_types else None,
+                         zero_shot=zero_shot)
     framer.processor = Processor(framer.model.spacy_model, cache=None if no_cache else DocCache(cache_dir),
                                  n_process=jobs)
     result.training_targets = list(framer.matcher.targets)
@@ -235,6 +242,8 @@ def _classify_here(inputs: list[str], output: Path | None, *, fmt: str, model: A
         if sink is not None:
             sink.abort()
         raise
+    finally:  # its reason may have been found during the run (the embeddings extra missing)
+        result.zero_shot = framer.zero_shot.status() if framer.zero_shot is not None else None
     if summary is not None:
         result.summary = story_summary_json(slim)
         _write_summary(summary, result.summary)
@@ -245,7 +254,10 @@ def _classify_here(inputs: list[str], output: Path | None, *, fmt: str, model: A
         explained = [] if framer.any_target else list(kept.values())[:REPORT_EXPLAINED]
         found = explain_pieces(framer.model, explained, framer.processor, k=5, min_confidence=min_confidence)
         result.html.texts = {i: p.text for i, p in kept.items()}
-        result.html.explanations = {p.id: ex for p, ex in zip(explained, found)}
+        # nor has the zero-shot model: its pieces' stance is not the one the model's weights explain
+        zero = {r["id"] for r in result.html.records if r["predictions"].get("stance", {}).get("zero_shot")}
+        result.html.explanations = {p.id: {t: e for t, e in ex.items() if not (t == "stance" and p.id in zero)}
+                                    for p, ex in zip(explained, found)}
         if len(kept) > REPORT_EXPLAINED:
             result.html.notes.append(f"sentences are shaded in the first {REPORT_EXPLAINED} pieces only.")
 

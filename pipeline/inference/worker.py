@@ -16,18 +16,21 @@ from distributed import WorkerPlugin
 from .. import errors
 from ..corpus import Piece
 from ..corpus.ranges import ShardRead, SourceShard, read_shard
-from ..models.persist import DEFAULT_MODEL, MODEL_JSON, load_model, read_model_info
+from ..models.persist import DEFAULT_MODEL, DEFAULT_ZERO_SHOT, MODEL_JSON, load_model, read_model_info
 from ..models.trust import check_trusted
 from .framer import Framer, batched, with_defaults
 from .parts import PartInfo, write_part
 from .records import Record, without_text
+from .zero_shot import DEFAULT_ZERO_SHOT_NAME, ZeroShot
 
 
 @dataclass(frozen=True)
 class WorkerOptions:
     """What each worker is told besides the model: :meth:`Framer.classify` options, its cache,
-    whether records keep their text (``text``), the default target and story, and, for shards
-    the workers read themselves, whether invalid records are skipped."""
+    whether records keep their text (``text``), the default target and story, for shards
+    the workers read themselves, whether invalid records are skipped, and the zero-shot stance
+    model for unseen targets (True: the shipped one; a folder on the client; False: none), whose
+    files the client ships with the model."""
 
     entities: bool = True
     min_confidence: float = 0.0
@@ -39,6 +42,7 @@ class WorkerOptions:
     target: str | None = None
     story: str | None = None
     skip_invalid: bool = False
+    zero_shot: bool | str = True
 
 
 @dataclass
@@ -66,6 +70,19 @@ class ShardResult:
         return self
 
 
+def ship_zero_shot(choice: bool | str | Path) -> tuple[str, dict[str, bytes]] | None:
+    """The name and files of the zero-shot stance model chosen (``WorkerOptions.zero_shot``), for
+    the workers; None when none is asked for or shipped with this install. Loading them runs no
+    code (JSON and arrays read without pickle), so no trust check is needed."""
+    if choice is False:
+        return None
+    folder = DEFAULT_ZERO_SHOT if choice is True else Path(choice)
+    if choice is True and not (folder / MODEL_JSON).is_file():
+        return None
+    name = ZeroShot(folder, [], name=DEFAULT_ZERO_SHOT_NAME if choice is True else None).name  # checks it
+    return name, {f.name: f.read_bytes() for f in sorted(folder.iterdir()) if f.is_file()}
+
+
 def ship_model(path: str | Path, *, trust: bool = False) -> tuple[dict[str, bytes], str]:
     """The bytes of a model folder's files (``model.json`` and those it lists), and the SHA-256 of
     its ``model.json``, which pins every other file's checksum: what workers check it against.
@@ -85,6 +102,7 @@ def ship_model(path: str | Path, *, trust: bool = False) -> tuple[dict[str, byte
 
 
 _MODELS: dict[str, Any] = {}  # digest -> FramingModel, in each worker process
+_ZERO_SHOT: dict[str, Path] = {}  # digest -> the folder of the zero-shot model shipped with it
 _local = threading.local()  # each worker thread's Framer: its doc cache connection is per thread
 
 
@@ -92,10 +110,15 @@ class ModelPlugin(WorkerPlugin):
     """A Dask worker plugin that writes the shipped model files on the worker, checks them, and
     loads the model once per worker process (again on a worker that joins or restarts)."""
 
-    def __init__(self, files: dict[str, bytes], digest: str) -> None:
+    def __init__(self, files: dict[str, bytes], digest: str,
+                 zero_shot: tuple[str, dict[str, bytes]] | None = None) -> None:
         self.files = files
         self.digest = digest
+        self.zero_shot = zero_shot  # (name, files) of the zero-shot stance model, or None
         self.name = f"framing-model-{digest[:16]}"
+        if zero_shot:
+            name, found = zero_shot
+            self.name += "-" + hashlib.sha256(name.encode() + b"".join(found[k] for k in sorted(found))).hexdigest()[:8]
 
     def setup(self, worker: Any) -> None:
         """Write, verify (``model.json`` against the client's digest, every file against
@@ -107,10 +130,19 @@ class ModelPlugin(WorkerPlugin):
         for name, data in self.files.items():
             (folder / name).write_bytes(data)
         _MODELS[self.digest] = load_model(folder, trust=True)  # verified by the checks above and in it
+        if self.zero_shot:
+            # under the name it has on the client: records give it as their stance's source
+            name, found = self.zero_shot
+            zero = folder / "zero-shot" / name
+            zero.mkdir(parents=True, exist_ok=True)
+            for file, data in found.items():
+                (zero / Path(file).name).write_bytes(data)
+            _ZERO_SHOT[self.digest] = zero
 
     def teardown(self, worker: Any) -> None:
         """Forget the model."""
         _MODELS.pop(self.digest, None)
+        _ZERO_SHOT.pop(self.digest, None)
 
 
 def _framer(digest: str, options: WorkerOptions) -> Framer:
@@ -127,7 +159,8 @@ def _framer(digest: str, options: WorkerOptions) -> Framer:
         cache = None if options.no_cache else DocCache(options.cache_dir)
         processor = Processor(model.spacy_model, cache=cache, n_process=1)
         framers[(digest, options)] = Framer(model, processor=processor, entity_types=options.entity_types,
-                                            n_process=1)
+                                            n_process=1, zero_shot=_ZERO_SHOT.get(digest, False)
+                                            if options.zero_shot is not False else False)
     return framers[(digest, options)]
 
 

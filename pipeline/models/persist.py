@@ -38,6 +38,11 @@ PROJECT_MODELS = Path(__file__).resolve().parents[2] / "models"
 # from the repository's models/default.
 PACKAGED_MODEL = Path(__file__).resolve().parents[1] / "default_model"
 DEFAULT_MODEL = PACKAGED_MODEL if (PACKAGED_MODEL / "model.json").is_file() else PROJECT_MODELS / "default"
+# The zero-shot stance model (models/stance-any: JSON and float16 arrays, no pickles) ships the
+# same way, as pipeline/stance_any_model; classify reads a piece's unseen target with it.
+PACKAGED_ZERO_SHOT = Path(__file__).resolve().parents[1] / "stance_any_model"
+DEFAULT_ZERO_SHOT = (PACKAGED_ZERO_SHOT if (PACKAGED_ZERO_SHOT / "model.json").is_file()
+                     else PROJECT_MODELS / "stance-any")
 
 
 def trusted_roots() -> list[Path]:

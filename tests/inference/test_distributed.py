@@ -207,6 +207,42 @@ class TestLocalCluster:
         assert worker_pids(dask_client) - before  # the nanny started a new worker process
 
 
+    def test_unseen_targets_get_the_zero_shot_stance_as_here(self, dask_client, small_model, tmp_path, monkeypatch):
+        """The zero-shot model's files travel with the model; the records (jsonl and csv) are the
+        local run's. The sentence encoder is a stub, here and on the workers."""
+        from pipeline.models import stance_any
+
+        from .test_zero_shot import TEXTS, UNSEEN, hashed
+
+        def stub(install: bool) -> None:  # run on each worker (defined here: shipped by value)
+            from pipeline.models import stance_any as module
+
+            if install:
+                module._real_packaged_encoder = module.packaged_encoder
+                module.packaged_encoder = lambda model, n_threads=None: hashed
+            else:
+                module.packaged_encoder = module._real_packaged_encoder
+
+        src = tmp_path / "z.jsonl"
+        src.write_text("".join(json.dumps({"id": f"z{i}", "text": t, "target": UNSEEN}) + "\n"
+                               for i, t in enumerate(TEXTS * 3)), "utf-8")
+        monkeypatch.setattr(stance_any, "packaged_encoder", lambda model, n_threads=None: hashed)
+        dask_client.run(stub, True)
+        try:
+            for fmt in ("jsonl", "csv"):
+                common = [str(src), "--model", str(small_model[1]), "-f", fmt, "--no-entities",
+                          "--cache-dir", str(tmp_path / "cache")]  # its own worker Framer, made with the stub
+                assert classify(*common, "-o", str(tmp_path / f"here.{fmt}")).exit_code == 0
+                result = classify(*common, "-o", str(tmp_path / f"there.{fmt}"), "--dask",
+                                  dask_client.scheduler.address, "--shard-size", "2")
+                assert result.exit_code == 0, result.output
+                assert (tmp_path / f"there.{fmt}").read_bytes() == (tmp_path / f"here.{fmt}").read_bytes()
+        finally:
+            dask_client.run(stub, False)
+        records = [json.loads(line) for line in (tmp_path / "there.jsonl").read_text("utf-8").splitlines()]
+        assert {r["predictions"]["stance"]["source"] for r in records} == {"stance-any"}
+
+
 class TestDaskCommandLine:
     def test_csv_on_a_scheduler_and_worker_started_with_dask(self, dask_cli_cluster, model, corpus, local_run, tmp_path):
         out = tmp_path / "c.csv"

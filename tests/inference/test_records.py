@@ -9,7 +9,8 @@ from pipeline.inference.records import flat_columns, flatten_record, to_datafram
 RECORD = {"id": "p1", "kind": "article", "source": "Daily", "date": "2024-05-01", "title": "Tolls", "text": "Ana Ruiz spoke.",
           "story": "tolls", "target": "the toll", "target_seen": True, "target_match": {"target": "the toll", "score": 1.0},
           "predictions": {"stance": {"label": "oppose", "confidence": 0.7,
-                                     "probabilities": {"oppose": 0.7, "support": 0.3}}},
+                                     "probabilities": {"oppose": 0.7, "support": 0.3}, "source": "stance-any",
+                                     "zero_shot": True}},
           "entities": [{"id": "person:ana-ruiz", "text": "Ana Ruiz", "label": "PERSON", "count": 2, "mentions": [[0, 8]],
                         "quoted": True, "stance": "negative", "stance_proba": {"negative": 0.81, "neutral": 0.19}}],
           "gold": {"stance": "oppose"}, "offsets": [10, 25], "meta": {"byline": "N. K."}}
@@ -22,6 +23,7 @@ def test_every_field_is_flattened():
     assert json.loads(row["entities_json"]) == RECORD["entities"]
     assert row["target_match"] == "the toll" and row["target_match_score"] == 1.0 and row["target_seen"] is True
     assert row["stance_p_support"] == 0.3 and row["gold_stance"] == "oppose" and row["offsets"] == "10-25"
+    assert row["stance_source"] == "stance-any"  # the model that gave the stance
     assert row["text"] == "Ana Ruiz spoke." and row["title"] == "Tolls" and json.loads(row["meta"]) == RECORD["meta"]
 
 
