@@ -2,7 +2,9 @@
 
 The cache is ``$STANCE_ANY_CACHE`` (default ``/tmp/stance_any``): one ``.npz`` of string keys
 (sha1 of the embedded string) and float16 unit vectors, saved every few thousand strings, so an
-interrupted run keeps what it encoded.
+interrupted run keeps what it encoded. Point it at a lasting folder outside the repository (e.g.
+``STANCE_ANY_CACHE=~/.cache/framing/stance_any``): every train and test string of the seven sets,
+78,396 strings, is 70 MB and took 9 minutes on 2 shared cores (33-940 strings/s, longest last).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -54,13 +57,16 @@ class EmbeddingCache:
 
             self._encode = _load(self.model)
         todo.sort(key=len)  # similar lengths batch with less padding
+        began = time.perf_counter()
         for start in range(0, len(todo), SAVE_EVERY):
             chunk = todo[start:start + SAVE_EVERY]
             vectors = np.asarray(self._encode(chunk, batch_size=batch_size), dtype=np.float32)
             vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
             self.vectors.update(zip(map(_key, chunk), vectors.astype(np.float16)))
             self.save()
-            print(f"  encoded {min(start + SAVE_EVERY, len(todo))}/{len(todo)}", file=sys.stderr, flush=True)
+            done = min(start + SAVE_EVERY, len(todo))
+            rate = done / max(time.perf_counter() - began, 1e-9)
+            print(f"  encoded {done}/{len(todo)} ({rate:.0f} strings/s)", file=sys.stderr, flush=True)
 
     def get(self, texts: list[str]) -> np.ndarray:
         """The cached unit vectors of ``texts`` (float32, one row each)."""

@@ -717,6 +717,7 @@ STANCE_ANY_WEIGHTS_NPZ_ARRAYS = (
     'again.'
 )
 STANCE_ANY_MODEL_JSON_CANNOT = '{folder}/model.json: cannot read an any-target stance model ({exc}).'
+STANCE_ANY_LEARNER = 'learner {learner!r} is not an any-target stance learner; use one of {learners}.'
 
 # pipeline/inference/zero_shot.py ---------------------------------------------------------
 

@@ -1,9 +1,9 @@
-"""Stance toward any target: one linear model over (target, text) pair features, saved without pickles.
+"""Stance toward any target: a small model over (target, text) pair features, saved without pickles.
 
 The model reads the pair through :mod:`pipeline.features.pair` (sentence embeddings of target
 and text, their product and difference, passage similarity, lexical relation values), scales
-each column, and applies a multinomial logistic regression over ``favor`` / ``against`` /
-``none``. It is trained on the union of public stance datasets (``benchmarks/stance_any.py``)
+each column, and applies a multinomial logistic regression or a small ReLU network over
+``favor`` / ``against`` / ``none``. It is trained on the union of public stance datasets (``benchmarks/stance_any.py``)
 and saved as a folder: ``model.json`` (format, encoder, classes, training data and licences,
 measured figures) and ``weights.npz`` (float16 arrays: no pickled objects, no torch), so loading
 runs no code from the file. The encoder is loaded by name (:mod:`pipeline.nlp.encoders`),
@@ -23,7 +23,9 @@ from .. import errors
 from ..features.pair import cut, feature_names, pair_features, passages, relation_row, words
 from ..io import atomic_write
 
-FORMAT = "framing-stance-any/1"
+FORMAT = "framing-stance-any/2"
+# Formats :meth:`AnyTargetStance.load` reads (1: one logistic regression saved as coef / intercept).
+READABLE = ("framing-stance-any/1", FORMAT)
 Encoder = Callable[[list[str]], np.ndarray]
 
 
@@ -60,47 +62,77 @@ def packaged_encoder(model: str, n_threads: int | None = None) -> Encoder:
 
 
 class AnyTargetStance:
-    """Multinomial logistic regression over standardised pair features.
+    """A logistic regression or a small ReLU network over standardised pair features.
 
     Args:
-        C: Inverse regularisation strength of the logistic regression.
-        class_weight: ``"balanced"`` or None, as scikit-learn's.
+        C: Inverse regularisation strength of the logistic regression (``learner="logistic"``).
+        class_weight: ``"balanced"`` (each class the same total weight) or None.
         encoder: The sentence encoder's name (see :data:`pipeline.nlp.encoders.PACKAGED_MODELS`).
+        learner: ``"logistic"`` (multinomial logistic regression) or ``"mlp"`` (scikit-learn's
+            MLPClassifier: ReLU hidden layers, softmax output, Adam).
+        hidden: The MLP's hidden layer sizes.
+        alpha: The MLP's L2 penalty.
+        max_iter: The MLP's epochs (no early stopping: a held-out part of the training datasets
+            says little about an unseen target, so the number of epochs is chosen by grouped CV).
+        random_state: The MLP's seed.
     """
 
     def __init__(self, C: float = 0.003, class_weight: str | None = "balanced",
-                 encoder: str = "all-MiniLM-L6-v2") -> None:
+                 encoder: str = "all-MiniLM-L6-v2", learner: str = "logistic", hidden: Sequence[int] = (256,),
+                 alpha: float = 1.0, max_iter: int = 10, random_state: int = 13) -> None:
         self.C = C
         self.class_weight = class_weight
         self.encoder = encoder
+        self.learner = learner
+        self.hidden = hidden
+        self.alpha = alpha
+        self.max_iter = max_iter
+        self.random_state = random_state
         self.info: dict[str, Any] = {}
         self._encode: Encoder | None = None
 
-    def fit(self, X: np.ndarray, y: Sequence[str]) -> AnyTargetStance:
-        """Fit on a :func:`pair_matrix`; the weights are kept at float16 precision, as saved."""
-        from sklearn.linear_model import LogisticRegression
+    def fit(self, X: np.ndarray, y: Sequence[str], sample_weight: Sequence[float] | None = None) -> AnyTargetStance:
+        """Fit on a :func:`pair_matrix`; the weights are kept at float16 precision, as saved.
 
+        Args:
+            X: The pair features, one row per pair.
+            y: The labels.
+            sample_weight: Per-pair weights (e.g. each training dataset the same total weight);
+                ``class_weight="balanced"`` then balances the classes' weighted totals.
+        """
+        if self.learner not in LEARNERS:
+            raise errors.ConfigError.of(errors.STANCE_ANY_LEARNER, learner=self.learner, learners=", ".join(LEARNERS))
         X = np.asarray(X, dtype=np.float32)
+        y = np.asarray([str(label) for label in y])
         mean = X.mean(axis=0)
         scale = X.std(axis=0)
         self.mean_ = mean.astype(np.float16)
         self.scale_ = np.where(scale > 1e-6, scale, 1.0).astype(np.float16)
-        lr = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=3000)
-        lr.fit(self._scaled(X), list(y))
-        self.classes_ = [str(c) for c in lr.classes_]
-        self.coef_ = lr.coef_.astype(np.float16)
-        self.intercept_ = lr.intercept_.astype(np.float16)
+        weight = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        if self.class_weight == "balanced":  # as scikit-learn's, over the weighted class totals
+            classes = np.unique(y)
+            totals = {c: weight[y == c].sum() for c in classes}
+            weight = weight * np.array([weight.sum() / (len(classes) * totals[c]) for c in y])
+        self.layers_ = _fit_layers(self, self._scaled(X), y, weight)
         return self
+
+    @property
+    def coef_(self) -> np.ndarray:
+        """The output layer's weights, one row per class (the logistic regression's coefficients)."""
+        return self.layers_[-1][0].T
 
     def _scaled(self, X: np.ndarray) -> np.ndarray:
         return (X - self.mean_.astype(np.float32)) / self.scale_.astype(np.float32)
 
     def predict_proba_features(self, X: np.ndarray) -> np.ndarray:
         """Class probabilities (columns in :attr:`classes_` order) of a :func:`pair_matrix`."""
-        scores = self._scaled(np.asarray(X, dtype=np.float32)) @ self.coef_.astype(np.float32).T
-        scores += self.intercept_.astype(np.float32)
-        scores -= scores.max(axis=1, keepdims=True)
-        e = np.exp(scores)
+        h = self._scaled(np.asarray(X, dtype=np.float32))
+        for i, (W, b) in enumerate(self.layers_):
+            h = h @ W.astype(np.float32) + b.astype(np.float32)
+            if i < len(self.layers_) - 1:
+                h = np.maximum(h, 0.0)
+        h -= h.max(axis=1, keepdims=True)
+        e = np.exp(h)
         return e / e.sum(axis=1, keepdims=True)
 
     def predict_proba(self, targets: Sequence[str], texts: Sequence[str]) -> np.ndarray:
@@ -120,16 +152,21 @@ class AnyTargetStance:
         """Write ``model.json`` and ``weights.npz`` into ``folder`` (each file atomically)."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        meta = {"format": FORMAT, "encoder": self.encoder, "classes": self.classes_, "C": self.C,
-                "class_weight": self.class_weight, "n_features": int(self.coef_.shape[1]), **self.info}
+        meta = {"format": FORMAT, "encoder": self.encoder, "classes": self.classes_, "learner": self.learner,
+                "C": self.C, "class_weight": self.class_weight, "hidden": list(self.hidden), "alpha": self.alpha,
+                "max_iter": self.max_iter, "random_state": self.random_state,
+                "n_features": int(self.mean_.shape[0]), **self.info}
+        arrays = {"mean": self.mean_, "scale": self.scale_}
+        for i, (W, b) in enumerate(self.layers_):
+            arrays[f"W{i}"], arrays[f"b{i}"] = W, b
         with atomic_write(folder / "weights.npz", "wb") as handle:
-            np.savez_compressed(handle, mean=self.mean_, scale=self.scale_, coef=self.coef_, intercept=self.intercept_)
+            np.savez_compressed(handle, **arrays)
         with atomic_write(folder / "model.json", "w") as handle:
             handle.write(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
 
     @classmethod
     def load(cls, folder: str | Path) -> AnyTargetStance:
-        """The model saved in ``folder`` by :meth:`save`.
+        """The model saved in ``folder`` by :meth:`save` (or by the format-1 logistic regression).
 
         Raises:
             ModelError: When the folder holds no such model or its arrays do not fit together.
@@ -139,21 +176,60 @@ class AnyTargetStance:
             meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise errors.ModelError.of(errors.STANCE_ANY_MODEL_JSON_CANNOT, folder=folder, exc=exc) from None
-        if meta.get("format") != FORMAT:
-            raise errors.ModelError.of(errors.STANCE_ANY_MODEL_JSON_FORMAT, folder=folder, found=meta.get('format'), expected=FORMAT)
-        model = cls(C=meta["C"], class_weight=meta["class_weight"], encoder=meta["encoder"])
+        if meta.get("format") not in READABLE:
+            raise errors.ModelError.of(errors.STANCE_ANY_MODEL_JSON_FORMAT, folder=folder, found=meta.get('format'),
+                                       expected=FORMAT)
+        settings = {k: (tuple(meta[k]) if k == "hidden" else meta[k]) for k in _SETTINGS if k in meta}
+        model = cls(encoder=meta["encoder"], **settings)
         with np.load(folder / "weights.npz", allow_pickle=False) as data:
             model.mean_, model.scale_ = data["mean"], data["scale"]
-            model.coef_, model.intercept_ = data["coef"], data["intercept"]
+            if "coef" in data:  # format 1: one logistic regression
+                model.layers_ = [(data["coef"].T, data["intercept"])]
+            else:
+                model.layers_ = [(data[f"W{i}"], data[f"b{i}"]) for i in range(len(data.files) // 2 - 1)]
         model.classes_ = list(meta["classes"])
-        model.info = {k: v for k, v in meta.items() if k not in ("format", "encoder", "classes", "C", "class_weight")}
-        if model.coef_.shape != (len(model.classes_), meta["n_features"]) or model.mean_.shape != (meta["n_features"],):
-            raise errors.ModelError.of(errors.STANCE_ANY_WEIGHTS_NPZ_ARRAYS, folder=folder, n_features=meta['n_features'])
+        model.info = {k: v for k, v in meta.items() if k not in ("format", "encoder", "classes", "n_features", *_SETTINGS)}
+        n = meta["n_features"]
+        widths = [n] + [W.shape[1] for W, _ in model.layers_]
+        if (model.mean_.shape != (n,) or widths[-1] != len(model.classes_)
+                or any(W.shape != (a, b) or B.shape != (b,) for (W, B), a, b in zip(model.layers_, widths, widths[1:]))):
+            raise errors.ModelError.of(errors.STANCE_ANY_WEIGHTS_NPZ_ARRAYS, folder=folder, n_features=n)
         return model
 
     def feature_names(self) -> list[str]:
         """The names of the model's input columns."""
-        return feature_names((self.coef_.shape[1] - 26) // 3)
+        return feature_names((self.mean_.shape[0] - 26) // 3)
+
+
+_SETTINGS = ("C", "class_weight", "learner", "hidden", "alpha", "max_iter", "random_state")
+LEARNERS = ("logistic", "mlp")
+
+
+def _fit_layers(model: AnyTargetStance, X: np.ndarray, y: np.ndarray, weight: np.ndarray) -> list:
+    """Fit the learner; its layers as float16 ``(W, b)`` pairs, ``W`` of shape (inputs, outputs)."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    if model.learner == "logistic":
+        from sklearn.linear_model import LogisticRegression
+
+        est = LogisticRegression(C=model.C, max_iter=3000).fit(X, y, sample_weight=weight)
+        coefs, intercepts = [est.coef_.T], [est.intercept_]
+    else:
+        from sklearn.neural_network import MLPClassifier
+
+        est = MLPClassifier(hidden_layer_sizes=tuple(model.hidden), alpha=model.alpha, batch_size=min(256, len(y)),
+                            max_iter=model.max_iter, random_state=model.random_state, shuffle=True)
+        with warnings.catch_warnings():  # a fixed number of epochs, chosen by CV, is the point
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            est.fit(X, y, sample_weight=weight)
+        coefs, intercepts = list(est.coefs_), list(est.intercepts_)
+    model.classes_ = [str(c) for c in est.classes_]
+    if coefs[-1].shape[1] == 1:  # two classes: one logit z, as a softmax over (0, z)
+        coefs[-1] = np.hstack([np.zeros_like(coefs[-1]), coefs[-1]])
+        intercepts[-1] = np.concatenate([[0.0], intercepts[-1]])
+    return [(W.astype(np.float16), b.astype(np.float16)) for W, b in zip(coefs, intercepts)]
 
 
 class AnyTargetTask:
@@ -198,9 +274,9 @@ def load_framing_model(folder: str | Path):
 def is_stance_any_folder(folder: str | Path) -> bool:
     """Whether ``folder`` holds an :class:`AnyTargetStance` (its model.json names the format)."""
     try:
-        return json.loads((Path(folder) / "model.json").read_text(encoding="utf-8")).get("format") == FORMAT
+        return json.loads((Path(folder) / "model.json").read_text(encoding="utf-8")).get("format") in READABLE
     except (OSError, ValueError):
         return False
 
 
-__all__ = ["AnyTargetStance", "AnyTargetTask", "load_framing_model", "FORMAT", "is_stance_any_folder", "pair_matrix", "packaged_encoder", "words"]
+__all__ = ["AnyTargetStance", "AnyTargetTask", "load_framing_model", "FORMAT", "LEARNERS", "READABLE", "is_stance_any_folder", "pair_matrix", "packaged_encoder", "words"]

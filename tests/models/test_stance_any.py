@@ -56,12 +56,57 @@ def test_it_learns_the_pairs_and_saves_without_pickles(fitted, tmp_path):
     model.info = {"training_data": [{"dataset": "invented", "pairs": len(PAIRS), "licence": "ours"}]}
     model.save(tmp_path / "m")
     with zipfile.ZipFile(tmp_path / "m" / "weights.npz") as z:
-        assert sorted(z.namelist()) == ["coef.npy", "intercept.npy", "mean.npy", "scale.npy"]
+        assert sorted(z.namelist()) == ["W0.npy", "b0.npy", "mean.npy", "scale.npy"]
     again = AnyTargetStance.load(tmp_path / "m")
     assert again.coef_.dtype == np.float16 and again.info["training_data"][0]["dataset"] == "invented"
     np.testing.assert_array_equal(again.predict_proba_features(X), model.predict_proba_features(X))
     meta = json.loads((tmp_path / "m" / "model.json").read_text("utf-8"))
     assert meta["format"] == stance_any.FORMAT and meta["encoder"] == "all-MiniLM-L6-v2"
+
+
+def test_the_mlp_learns_saves_and_reloads_to_the_same_probabilities(tmp_path):
+    X = pair_matrix([t for t, _, _ in PAIRS], [x for _, x, _ in PAIRS], stub_encoder)
+    y = [label for _, _, label in PAIRS]
+    model = AnyTargetStance(learner="mlp", hidden=(16,), alpha=1e-4, max_iter=300).fit(X, y)
+    proba = model.predict_proba_features(X)
+    assert proba.shape == (len(PAIRS), 3) and np.allclose(proba.sum(axis=1), 1.0, atol=1e-5)
+    assert np.mean([model.classes_[i] == label for i, label in zip(proba.argmax(axis=1), y)]) >= 0.9
+    model.save(tmp_path / "m")
+    with zipfile.ZipFile(tmp_path / "m" / "weights.npz") as z:
+        assert sorted(z.namelist()) == ["W0.npy", "W1.npy", "b0.npy", "b1.npy", "mean.npy", "scale.npy"]
+    again = AnyTargetStance.load(tmp_path / "m")
+    assert (again.learner, again.hidden, again.alpha) == ("mlp", (16,), 1e-4)
+    assert all(W.dtype == np.float16 for W, _ in again.layers_)
+    np.testing.assert_array_equal(again.predict_proba_features(X), proba)
+
+
+def test_sample_weights_count_and_an_unknown_learner_is_a_clear_error(fitted):
+    X = pair_matrix([t for t, _, _ in PAIRS], [x for _, x, _ in PAIRS], stub_encoder)
+    y = [label for _, _, label in PAIRS]
+    # All weight on the first target's pairs: the same fit as on those pairs alone (up to scale).
+    first = [t == "a new city park" for t, _, _ in PAIRS]
+    weighted = AnyTargetStance(C=1.0).fit(X, y, sample_weight=np.where(first, 1.0, 1e-9))
+    alone = AnyTargetStance(C=1.0).fit(X[first], [label for label, f in zip(y, first) if f])
+    assert not np.allclose(weighted.coef_, fitted[0].coef_, atol=1e-2)
+    assert np.array_equal(weighted.predict_proba_features(X[first]).argmax(axis=1),
+                          alone.predict_proba_features(X[first]).argmax(axis=1))
+    with pytest.raises(errors.ConfigError, match="use one of logistic, mlp"):
+        AnyTargetStance(learner="forest").fit(X, y)
+
+
+def test_a_format_1_folder_still_loads(fitted, tmp_path):
+    model, X = fitted
+    folder = tmp_path / "old"
+    folder.mkdir()
+    np.savez_compressed(folder / "weights.npz", mean=model.mean_, scale=model.scale_, coef=model.coef_,
+                        intercept=model.layers_[0][1])
+    meta = {"format": "framing-stance-any/1", "encoder": "all-MiniLM-L6-v2", "classes": model.classes_, "C": 1.0,
+            "class_weight": "balanced", "n_features": X.shape[1], "command": "old"}
+    (folder / "model.json").write_text(json.dumps(meta), "utf-8")
+    assert stance_any.is_stance_any_folder(folder)
+    old = AnyTargetStance.load(folder)
+    assert old.learner == "logistic" and old.info == {"command": "old"}
+    np.testing.assert_array_equal(old.predict_proba_features(X), model.predict_proba_features(X))
 
 
 def test_a_broken_folder_is_a_clear_error(fitted, tmp_path):
@@ -122,7 +167,7 @@ def test_the_shipped_model_loads_and_is_small():
     if not (folder / "model.json").is_file():
         pytest.skip("models/stance-any is not in this checkout")
     model = AnyTargetStance.load(folder)
-    assert model.classes_ == ["against", "favor", "none"] and model.coef_.dtype == np.float16
+    assert model.classes_ == ["against", "favor", "none"] and all(W.dtype == np.float16 for W, _ in model.layers_)
     assert sum(f.stat().st_size for f in folder.iterdir()) < 50 * 1024 * 1024
     assert {d["dataset"] for d in model.info["training_data"]} == {
         "fnc1", "arc", "ibm_claim_stance", "perspectrum", "vast", "covid19_stance", "pstance"}
