@@ -22,6 +22,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks import stance_data
 from benchmarks.stance_data import load as load_multi_target
 
 DATASETS = ("fnc1", "arc", "ibm_claim_stance", "perspectrum", "vast", "covid19_stance", "pstance")
@@ -103,7 +104,7 @@ def load(name: str, root: Path) -> dict[str, list[Pair]]:
 
 def available(root: Path) -> list[str]:
     """The datasets of :data:`DATASETS` present under ``root``."""
-    return [name for name in DATASETS if (root / name).is_dir()]
+    return stance_data.available(root, DATASETS)
 
 
 def cap(pairs: list[Pair], n: int, seed: int = 13) -> list[Pair]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import json
 import random
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -79,9 +80,9 @@ def load(name: str, root: Path) -> dict[str, list[Piece]]:
     return out
 
 
-def available(root: Path) -> list[str]:
-    """The datasets of :data:`DATASETS` present under ``root``."""
-    return [name for name in DATASETS if (root / name).is_dir()]
+def available(root: Path, datasets: Iterable[str] = DATASETS) -> list[str]:
+    """The datasets of ``datasets`` (default :data:`DATASETS`) whose folders are under ``root``, in that order."""
+    return [name for name in datasets if (root / name).is_dir()]
 
 
 def chosen_or_skip(script: str, names: list[str], root: Path) -> list[str]:
