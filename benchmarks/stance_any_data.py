@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import random
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,9 +106,5 @@ def available(root: Path) -> list[str]:
     return stance_data.available(root, DATASETS)
 
 
-def cap(pairs: list[Pair], n: int, seed: int = 13) -> list[Pair]:
-    """At most ``n`` pairs, drawn at random with a fixed seed (order kept)."""
-    if len(pairs) <= n:
-        return pairs
-    keep = set(random.Random(seed).sample(range(len(pairs)), n))
-    return [p for i, p in enumerate(pairs) if i in keep]
+# At most n pairs, drawn at random with a fixed seed (order kept): the multi-target benchmarks' draw.
+cap = stance_data.subsample

@@ -16,9 +16,11 @@ import json
 import random
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pipeline.corpus import Piece
+
+T = TypeVar("T")
 
 # dataset -> (metric, labels its metric averages over (None: all), published figure or None)
 DATASETS: dict[str, dict[str, Any]] = {
@@ -95,8 +97,8 @@ def chosen_or_skip(script: str, names: list[str], root: Path) -> list[str]:
     return names
 
 
-def subsample(pieces: list[Piece], n: int, seed: int = 13) -> list[Piece]:
-    """At most ``n`` pieces, drawn at random with a fixed seed (the order kept)."""
+def subsample(pieces: list[T], n: int, seed: int = 13) -> list[T]:
+    """At most ``n`` pieces (or any items: the any-target pairs), drawn at random with a fixed seed (the order kept)."""
     if len(pieces) <= n:
         return pieces
     keep = set(random.Random(seed).sample(range(len(pieces)), n))

@@ -13,3 +13,11 @@ def test_available_lists_the_present_folders_in_each_lists_order(tmp_path):
     assert stance_any_data.available(tmp_path) == ["fnc1", "vast", "pstance"]  # stance_any_data.DATASETS' order
     assert stance_data.available(tmp_path, ("pstance", "arc", "fnc1")) == ["pstance", "fnc1"]
     assert stance_data.available(tmp_path / "absent") == [] == stance_any_data.available(tmp_path / "absent")
+
+
+def test_both_draw_the_same_fixed_seed_sample_in_order():
+    items = list(range(100))
+    drawn = stance_data.subsample(items, 10, seed=3)
+    assert len(drawn) == 10 and drawn == sorted(drawn) and stance_any_data.cap(items, 10, 3) == drawn
+    assert stance_data.subsample(items, 10, seed=3) == drawn != stance_data.subsample(items, 10, seed=4)
+    assert stance_any_data.cap(items[:5], 10) == items[:5]
