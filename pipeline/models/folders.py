@@ -1,5 +1,6 @@
-"""A model folder on disk: hashing its files, flushing them, and swapping a new folder in at
-once so that an interrupted save leaves the previous model intact."""
+"""A model folder on disk: where a shipped model is for each kind of install, hashing its
+files, flushing them, and swapping a new folder in at once so that an interrupted save leaves
+the previous model intact."""
 
 from __future__ import annotations
 
@@ -8,6 +9,17 @@ import hashlib
 import os
 import shutil
 from pathlib import Path
+
+
+def shipped(packaged: Path, repository: Path) -> Path:
+    """The folder of a model that ships with framing, for the kind of install that runs.
+
+    A wheel, an sdist install or ``pip install git+...`` has the model inside the package
+    (``setup.py`` copies it there): ``packaged``. A clone or an editable install has no copy there
+    and reads the repository's own folder: ``repository``. A ``packaged`` folder without its
+    ``model.json`` (an interrupted install) is not a model, so the repository's is used.
+    """
+    return packaged if (packaged / "model.json").is_file() else repository
 
 
 def _swap_in(tmp: Path, path: Path) -> None:

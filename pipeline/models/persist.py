@@ -23,7 +23,7 @@ from .. import errors
 from ..features.samples import FEATURES_VERSION
 from ..io import umask_mode
 from .files import task_file_names
-from .folders import _fsync_folder, _sha256, _swap_in
+from .folders import _fsync_folder, _sha256, _swap_in, shipped
 from .framing import FramingModel
 from .integrity import MODEL_JSON, _verified_files
 from .renames import _unpickle
@@ -37,12 +37,11 @@ PROJECT_MODELS = Path(__file__).resolve().parents[2] / "models"
 # pipeline/default_model in a wheel or sdist build); a clone or an editable install reads it
 # from the repository's models/default.
 PACKAGED_MODEL = Path(__file__).resolve().parents[1] / "default_model"
-DEFAULT_MODEL = PACKAGED_MODEL if (PACKAGED_MODEL / "model.json").is_file() else PROJECT_MODELS / "default"
+DEFAULT_MODEL = shipped(PACKAGED_MODEL, PROJECT_MODELS / "default")
 # The zero-shot stance model (models/stance-any: JSON and float16 arrays, no pickles) ships the
 # same way, as pipeline/stance_any_model; classify reads a piece's unseen target with it.
 PACKAGED_ZERO_SHOT = Path(__file__).resolve().parents[1] / "stance_any_model"
-DEFAULT_ZERO_SHOT = (PACKAGED_ZERO_SHOT if (PACKAGED_ZERO_SHOT / "model.json").is_file()
-                     else PROJECT_MODELS / "stance-any")
+DEFAULT_ZERO_SHOT = shipped(PACKAGED_ZERO_SHOT, PROJECT_MODELS / "stance-any")
 
 
 def trusted_roots() -> list[Path]:
