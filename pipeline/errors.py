@@ -648,7 +648,10 @@ INTEGRITY_LISTS_FILE_MODEL = (
     '{file}: lists the file {name!r}; a model may only name plain *.joblib files inside its own '
     'folder. Refusing to load it.'
 )
-INTEGRITY_CHECKSUM_RECORDED_REFUSING = '{file}: no checksum recorded in {info}; refusing to load it.'
+INTEGRITY_CHECKSUM_RECORDED_REFUSING = (
+    '{file}: no checksum recorded in {info}; refusing to load it. save_model records every file it '
+    'writes: save the model again, or restore it.'
+)
 INTEGRITY_SYMBOLIC_LINK_MODEL = (
     "{file}: is a symbolic link; a model's files must be regular files in its folder. Refusing to "
     'load it.'
@@ -658,8 +661,15 @@ INTEGRITY_CHECKSUM_DOES_MATCH = (
     'load it (it could run code). Retrain or restore the model.'
 )
 INTEGRITY_MISSING_MODEL_INCOMPLETE = '{file}: missing. The model is incomplete; retrain or restore it.'
-INTEGRITY_CANNOT_READ = '{file}: cannot be read ({strerror}).'
+INTEGRITY_CANNOT_READ = '{file}: cannot be read ({strerror}). Check that it is a file you may read, or restore the model.'
 
+
+# pipeline/models/versions.py: a warning, not an error
+
+VERSIONS_DIFFER = (
+    "{path}: made with {name} {saved}, running {now}; predictions may differ. "
+    "Retrain the model to be sure."
+)
 
 # pipeline/models/persist.py --------------------------------------------------------------
 

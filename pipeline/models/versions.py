@@ -8,6 +8,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .. import errors
 from ..version import __version__
 
 
@@ -34,8 +35,5 @@ def _warn_versions(info: dict[str, Any], path: Path) -> None:
     now = _versions(info.get("spacy_model", {}).get("name"))
     for name in ("scikit-learn", "spacy", "numpy", "spacy_model"):
         if saved.get(name) and now.get(name) and saved[name] != now[name]:
-            warnings.warn(
-                f"{path}: made with {name} {saved[name]}, running {now[name]}; predictions may differ. "
-                "Retrain the model to be sure.",
-                stacklevel=3,
-            )
+            warnings.warn(errors.VERSIONS_DIFFER.format(path=path, name=name, saved=saved[name], now=now[name]),
+                          stacklevel=3)
