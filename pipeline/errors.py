@@ -480,7 +480,14 @@ DATASET_NO_FILE = "no {what} found in {path}: expected {expected}. Point SRC at 
 DATASET_NO_COLUMN = "missing column(s) {missing}; the header has {found}. Is this the {fmt} file?"
 DATASET_BAD_VALUE = "{field} {value!r} is not one of {allowed}."
 
-# pipeline/models/two_stage.py
+# pipeline/models/two_stage.py and per_target.py: the classifiers that find their columns by name
+
+FEATURE_NAMES_COUNT = "feature_names has {n_names} names for the {n_columns} columns of X; give one name per column."
+BOOSTED_NEEDS_NAMES = (
+    "dense_blocks {blocks} are found by column name: pass feature_names to fit "
+    "(a feature union's get_feature_names_out()) or X as a DataFrame"
+)
+BOOSTED_NO_COLUMN = "dense_blocks {missing} have no column among the feature names (expected names such as {first}__...)"
 
 TWO_STAGE_NOT_LINEAR = (
     "this model classifies in two stages (classifier.gate_label is set), so its probabilities are not "
@@ -496,7 +503,7 @@ PER_TARGET_NO_COLUMN = (
     "classifier reads each row's target number from it: add TargetIndex to the feature union as block "
     "'target_index', or pass target_column= the name its column has."
 )
-PER_TARGET_NAMES_COUNT = "feature_names has {n_names} names for the {n_columns} columns of X; give one name per column."
+
 
 # pipeline/cli/: options the commands parse themselves, and the memory check before training
 

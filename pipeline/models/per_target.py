@@ -140,7 +140,7 @@ class TargetAugmentedClassifier(ClassifierMixin, BaseEstimator):
             return X.shape[1] - 1
         names = [str(name) for name in names]
         if len(names) != X.shape[1]:
-            raise errors.TrainingError.of(errors.PER_TARGET_NAMES_COUNT, n_names=len(names), n_columns=X.shape[1])
+            raise errors.TrainingError.of(errors.FEATURE_NAMES_COUNT, n_names=len(names), n_columns=X.shape[1])
         if self.target_column not in names:
             raise errors.TrainingError.of(errors.PER_TARGET_NO_COLUMN, column=self.target_column,
                                           n_names=len(names), last=names[-1] if names else None)

@@ -185,8 +185,8 @@ class BoostedStage(ClassifierMixin, BaseEstimator):
                 needed when ``dense_blocks`` names any block.
 
         Raises:
-            ValueError: When ``dense_blocks`` is given without feature names, the names do not
-                match the columns, or a block has no column among them.
+            TrainingError: (a ValueError) When ``dense_blocks`` is given without feature names, the
+                names do not match the columns, or a block has no column among them.
         """
         X, y = validate_data(self, X, y, accept_sparse="csr")
         self.classes_, encoded = encode_classes(y)
@@ -236,17 +236,15 @@ class BoostedStage(ClassifierMixin, BaseEstimator):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object)
         names = feature_names if feature_names is not None else getattr(self, "feature_names_in_", None)
         if names is None:
-            raise ValueError(f"dense_blocks {blocks} are found by column name: pass feature_names to fit "
-                             "(a feature union's get_feature_names_out()) or X as a DataFrame")
+            raise errors.TrainingError.of(errors.BOOSTED_NEEDS_NAMES, blocks=blocks)
         names = np.asarray(names, dtype=object)
         if len(names) != n_columns:
-            raise ValueError(f"feature_names has {len(names)} names for the {n_columns} columns of X")
+            raise errors.TrainingError.of(errors.FEATURE_NAMES_COUNT, n_names=len(names), n_columns=n_columns)
         prefixes = tuple(f"{block}__" for block in blocks)
         index = np.flatnonzero([str(name).startswith(prefixes) for name in names])
         missing = [b for b in blocks if not any(str(n).startswith(f"{b}__") for n in names[index])]
         if missing:
-            raise ValueError(f"dense_blocks {missing} have no column among the feature names "
-                             f"(expected names such as {missing[0]}__...)")
+            raise errors.TrainingError.of(errors.BOOSTED_NO_COLUMN, missing=missing, first=missing[0])
         return index, names[index]
 
     def _stack(self, proba: np.ndarray, X: Any) -> np.ndarray:
