@@ -160,6 +160,8 @@ def test_every_output_format_names_the_source(small_model, stub_encoder, tmp_pat
     run("-f", "jsonl", "--html", str(tmp_path / "r.html"))
     page = (tmp_path / "r.html").read_text("utf-8")
     assert 'data-source="stance-any"' in page and "from the zero-shot model" in page
+    # the model's weights shade the seen piece's sentences by stance; the zero-shot stance is not theirs
+    assert page.count("contribution to <b>stance = ") == 1
     off = run("-f", "jsonl", "--no-zero-shot")
     assert json.loads(off.stdout.splitlines()[0])["predictions"]["stance"]["source"] == "model"
     assert "relative to the training targets" in off.stderr and "zero-shot model" not in off.stderr
@@ -171,6 +173,7 @@ def test_a_classify_without_unseen_targets_loads_no_torch(small_model):
              f"framer = Framer.load({str(small_model[1])!r})\n"
              f"records = framer.classify_texts({TEXTS!r}, target={SEEN!r}, entities=False)\n"
              "assert framer.zero_shot is not None and all(r['target_seen'] for r in records)\n"
+             "framer.classify_texts(['a text without a target'], entities=False)\n"
              "print(json.dumps([m for m in ('torch', 'sentence_transformers') if m in sys.modules]))\n")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -180,3 +183,25 @@ def test_a_classify_without_unseen_targets_loads_no_torch(small_model):
 def test_the_zero_shot_model_is_read_lazily(small_model):
     zero = ZeroShot(DEFAULT_ZERO_SHOT, small_model[0].labels("stance"), name="stance-any")
     assert zero.usable and zero._task is None and zero.describe().startswith("against -> oppose")
+
+
+def test_an_interrupted_run_resumes_to_the_same_records(small_model, stub_encoder, tmp_path):
+    from pipeline.inference.use_cases import ClassifyResult, classify_to
+
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": f"p{i}", "text": TEXTS[i % 2], "target": (UNSEEN, SEEN)[i % 3 == 0]})
+                           + "\n" for i in range(6)), "utf-8")
+    whole = classify_to([str(src)], tmp_path / "whole.jsonl", model=small_model[1], entities=False, batch_size=2)
+    assert whole.zero_shot == {"model": "stance-any", "folder": str(DEFAULT_ZERO_SHOT),
+                               "mapping": {"against": "oppose", "favor": "support", "none": "neutral"}, "reason": None}
+    assert whole.unseen.pieces == whole.unseen.zero_shot == 4
+
+    def stop(stage, total):
+        return lambda n: (_ for _ in ()).throw(KeyboardInterrupt)  # after the first batch
+
+    out, result = tmp_path / "r.jsonl", ClassifyResult()
+    with pytest.raises(KeyboardInterrupt):
+        classify_to([str(src)], out, model=small_model[1], entities=False, batch_size=2, progress=stop, result=result)
+    assert result.written == 2 and not out.exists()
+    classify_to([str(src)], out, model=small_model[1], entities=False, batch_size=2, resume=True)
+    assert out.read_bytes() == (tmp_path / "whole.jsonl").read_bytes()
