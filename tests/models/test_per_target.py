@@ -13,7 +13,7 @@ from sklearn.linear_model import LogisticRegression
 
 from pipeline import errors
 from pipeline.features.samples import Sample
-from pipeline.models.per_target import TARGET_COLUMN, TargetAugmentedClassifier, TargetIndex, augment
+from pipeline.models.per_target import TARGET_COLUMN, TargetAugmentedClassifier, TargetIndex, augment, target_columns
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "per_target_model"
 
@@ -23,6 +23,43 @@ def test_augment_copies_each_row_into_its_targets_block():
     out = augment(X, np.array([1, 0, 2]), 2, target_weight=0.5).toarray()
     assert out.shape == (3, 6)
     np.testing.assert_array_equal(out, [[1, 2, 0.5, 1, 0, 0], [3, 0, 0, 0, 0, 0], [0, 4, 0, 0, 0, 2]])
+
+
+def test_compact_layout_copies_only_the_columns_each_target_used_in_training():
+    X = sparse.csr_matrix(np.array([[1.0, 2.0, 0.0], [3.0, 0.0, 0.0], [0.0, 0.0, 4.0], [0.0, 5.0, 0.0]]))
+    columns = target_columns(X, np.array([1, 0, 2, 1]), 2)
+    assert [c.tolist() for c in columns] == [[0, 1], [2]]
+    # a new row of target 1 using column 2 (target 1 never did): that copy is left out
+    new = sparse.csr_matrix(np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 4.0]]))
+    out = augment(new, np.array([1, 2]), 2, target_weight=0.5, columns=columns).toarray()
+    np.testing.assert_array_equal(out, [[1, 2, 3, 0.5, 1, 0], [0, 0, 4, 0, 0, 2]])
+
+
+def _many_targets(n_targets: int = 6, n: int = 240, d: int = 30, seed: int = 1):
+    """Sparse rows, each target using its own subset of the columns, labels flipped per target."""
+    rng = np.random.default_rng(seed)
+    index = 1 + rng.integers(0, n_targets, n)
+    dense = rng.random((n, d)) * (rng.random((n, d)) < 0.2)
+    dense[:, : d // 2] *= (index[:, None] % 2 == 0)  # odd targets never use the first half
+    score = dense[:, 0] + dense[:, d // 2] - dense[:, 1] - dense[:, d // 2 + 1]
+    y = np.where((score > 0) ^ (index % 3 == 0), "FAVOR", "AGAINST")
+    return np.hstack([dense, index[:, None].astype(float)]), y
+
+
+def test_compact_layout_fits_the_same_model_as_the_full_one_in_fewer_columns():
+    X, y = _many_targets()
+    compact = TargetAugmentedClassifier(LogisticRegression(C=4.0, max_iter=5000, tol=1e-10), target_weight=2.0).fit(X, y)
+    full = TargetAugmentedClassifier(LogisticRegression(C=4.0, max_iter=5000, tol=1e-10), target_weight=2.0).fit(X, y)
+    del full.columns_  # as a model saved before the compact layout: every block d wide
+    full.estimator_.fit(full.augmented(X), y)
+    d = X.shape[1] - 1
+    assert full.augmented(X).shape[1] == d * 7
+    assert compact.augmented(X).shape[1] == d + sum(len(c) for c in compact.columns_) < d * 7
+    test = X.copy()
+    test[:, :-1] = np.random.default_rng(2).random((len(X), d))  # rows using columns their target never did
+    np.testing.assert_allclose(compact.predict_proba(test), full.predict_proba(test), atol=1e-5)
+    for t in range(7):
+        np.testing.assert_allclose(compact.coef_for(t), full.coef_for(t), atol=1e-4)
 
 
 def test_target_index_numbers_only_targets_with_enough_pieces():
