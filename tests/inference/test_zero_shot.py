@@ -205,3 +205,23 @@ def test_an_interrupted_run_resumes_to_the_same_records(small_model, stub_encode
     assert result.written == 2 and not out.exists()
     classify_to([str(src)], out, model=small_model[1], entities=False, batch_size=2, resume=True)
     assert out.read_bytes() == (tmp_path / "whole.jsonl").read_bytes()
+
+
+def test_without_the_embeddings_extra_the_stance_stays_relative_and_the_warning_says_why(small_model, monkeypatch):
+    from pipeline import errors
+    from pipeline.inference.framer import Framer
+    from pipeline.inference.unseen import UnseenTargets
+    from pipeline.models import stance_any
+
+    def missing(model, n_threads=None):
+        raise errors.MissingExtraError("no embeddings extra")
+
+    monkeypatch.setattr(stance_any, "packaged_encoder", missing)
+    framer = Framer(small_model[0])
+    records = framer.classify_texts(TEXTS, target=UNSEEN, entities=False)
+    assert all(r["predictions"]["stance"]["relative_to_training_targets"] for r in records)
+    assert "embeddings extra" in framer.zero_shot_reason
+    unseen = UnseenTargets()
+    unseen.add(records)
+    line = unseen.warning(["a"], zero_shot=framer.zero_shot.status())
+    assert "'stance-any' was not used: it needs the sentence encoder of the embeddings extra" in line
