@@ -122,3 +122,30 @@ def test_top_features_point_the_right_way(model):
     top = top_features(model.tasks["stance"], k=5)
     assert "word: dangerous" in [name for name, _ in top["oppose"]]
     assert "word: helpful" in [name for name, _ in top["support"]]
+
+
+def test_a_per_target_model_explains_with_the_weights_of_the_pieces_target(processor):
+    """tests/data/per_target_model: the same words mean support for the tram line and opposition
+    to the toll road, so the same term pushes toward a different label for each target."""
+    import sys
+    from pathlib import Path
+
+    from pipeline import load_model
+    from pipeline.features.samples import prepare_samples
+
+    data = Path(__file__).resolve().parents[1] / "data" / "per_target_model"
+    sys.path.insert(0, str(data))
+    try:
+        import save
+    finally:
+        sys.path.remove(str(data))
+    model = load_model(data / "model", trust=True)
+    pipe = model.tasks["stance"]
+    by_id = {p.id: p for p in save.pieces()}
+    tram, toll = prepare_samples([by_id["tram-0-0"], by_id["toll-0-0"]], processor, max_tokens=model.max_tokens)
+    towards = {}
+    for name, sample in (("tram", tram), ("toll", toll)):
+        result = explain(pipe, sample)
+        towards[name] = result["label"], {t["term"] for t in result["toward"]}
+    assert towards["tram"][0] == "support" and towards["toll"][0] == "oppose"
+    assert "council" in towards["tram"][1] & towards["toll"][1]  # one word, toward opposite labels
