@@ -225,3 +225,21 @@ def test_without_the_embeddings_extra_the_stance_stays_relative_and_the_warning_
     unseen.add(records)
     line = unseen.warning(["a"], zero_shot=framer.zero_shot.status())
     assert "'stance-any' was not used: it needs the sentence encoder of the embeddings extra" in line
+
+
+def test_another_zero_shot_model_from_the_command_line(small_model, stub_encoder, tmp_path):
+    from pipeline.cli import app
+
+    mine = shutil.copytree(DEFAULT_ZERO_SHOT, tmp_path / "my-zero-shot")
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps({"id": "u", "text": TEXTS[0], "target": UNSEEN}) + "\n", "utf-8")
+    common = ["classify", str(path), "--model", str(small_model[1]), "--no-entities", "--no-cache", "-q", "-f", "jsonl"]
+    result = CliRunner().invoke(app, [*common, "--zero-shot", str(mine)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["predictions"]["stance"]["source"] == "my-zero-shot"
+    assert "zero-shot model 'my-zero-shot'" in result.stderr
+    both = CliRunner().invoke(app, [*common, "--zero-shot", str(mine), "--no-zero-shot"])
+    assert both.exit_code != 0 and "give one of them" in both.output
+    nothing = CliRunner().invoke(app, [*common, "--zero-shot", str(tmp_path)])
+    assert nothing.exit_code != 0 and "no zero-shot stance model there" in nothing.output
+    assert "--no-zero-shot" in nothing.output  # the CLI names its own flag
