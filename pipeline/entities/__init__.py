@@ -20,7 +20,7 @@ _API = {
     "read_newsmtsc": "pipeline.corpus.datasets.newsmtsc",
     "LABELS": "pipeline.entities.stance",
     "EntityStanceClassifier": "pipeline.entities.stance",
-    "attach_stance": "pipeline.entities.stance",
+    "attach_stance": "pipeline.entities.attach",
     "train_entity_stance": "pipeline.entities.stance",
     "Entity": "pipeline.entities.types",
     "add_author": "pipeline.entities.authors",

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from itertools import chain, repeat
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .mention_features import _DENSE, Sample, _sample_features, _Sentence, _sentence, check_samples, sample_features
+from .mention_features import _DENSE, Sample, check_samples, extract_features, feature_entries, sample_features
 
 __all__ = ["Sample", "TargetFeaturizer", "check_samples", "describe_feature", "sample_features"]
 
@@ -40,15 +39,7 @@ class TargetFeaturizer(TransformerMixin, BaseEstimator):
         self.lexicon_weight = lexicon_weight
 
     def _extract(self, X: Iterable[Sample]) -> list[tuple[dict[str, float], list[float]]]:
-        # A sentence that mentions several entities is tokenised once.
-        sentences: dict[str, _Sentence] = {}
-        out = []
-        for t, s, e in check_samples(X):
-            sentence = sentences.get(t)
-            if sentence is None:
-                sentence = sentences[t] = _sentence(t)
-            out.append(_sample_features(sentence, t, s, e, self.window, self.mention_words))
-        return out
+        return extract_features(X, self.window, self.mention_words)
 
     def fit(self, X: Iterable[Sample], y: object = None) -> TargetFeaturizer:
         """Learn the vocabulary of sparse features seen in at least ``min_df`` samples."""
@@ -64,24 +55,8 @@ class TargetFeaturizer(TransformerMixin, BaseEstimator):
         """Return the ``(n_samples, n_features_out_)`` CSR matrix of the samples' features."""
         check_is_fitted(self, "vocabulary_")
         extracted = self._extract(X)
-        n = len(extracted)
-        # All samples' sparse features in one flat list, looked up in one pass.
-        names = list(chain.from_iterable(feats for feats, _ in extracted))
-        cols = np.fromiter(map(self.vocabulary_.get, names, repeat(-1)), dtype=np.int64, count=len(names))
-        data = np.fromiter(chain.from_iterable(feats.values() for feats, _ in extracted), dtype=np.float64,
-                           count=len(names))
-        rows = np.repeat(np.arange(n, dtype=np.int64), [len(feats) for feats, _ in extracted])
-        known = cols >= 0
-        rows, cols, data = rows[known], cols[known], data[known]
-        if self.lexicon_weight and n:
-            dense = np.asarray([d for _, d in extracted], dtype=np.float64).reshape(n, len(_DENSE))
-            dense_rows, dense_cols = np.nonzero(dense)
-            # Each sample's dense entries after its sparse ones, as when built row by row.
-            order = np.argsort(np.concatenate([rows, dense_rows]), kind="stable")
-            rows = np.concatenate([rows, dense_rows])[order]
-            cols = np.concatenate([cols, len(self.vocabulary_) + dense_cols])[order]
-            data = np.concatenate([data, dense[dense_rows, dense_cols] * self.lexicon_weight])[order]
-        return sp.csr_matrix((data, (rows, cols)), shape=(n, self.n_features_out_))
+        rows, cols, data = feature_entries(extracted, self.vocabulary_, self.lexicon_weight)
+        return sp.csr_matrix((data, (rows, cols)), shape=(len(extracted), self.n_features_out_))
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         """Return the names of the output features, sparse ones first, then the dense ones."""

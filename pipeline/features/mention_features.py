@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
+from itertools import chain, repeat
 from typing import NamedTuple
 
 import numpy as np
@@ -22,7 +23,7 @@ from ..lexicon import MENTION_SPEECH as SPEECH
 from ..lexicon import NEGATORS, valence
 from ..lexicon import QUOTE_MARKS as _QUOTES
 
-__all__ = ["Sample", "check_samples", "sample_features", "tokenize"]
+__all__ = ["Sample", "check_samples", "extract_features", "feature_entries", "sample_features", "tokenize"]
 
 Sample = tuple[str, int, int]
 
@@ -213,3 +214,43 @@ def _lexicon_features(vals: list[float], first: int, last: int, lo: int, hi: int
            *split(vals[last + 1:last + 1 + window]), *split(near),
            max(clause, default=0.0), min(clause, default=0.0)]
     return [math.tanh(v) for v in out]
+
+
+def extract_features(samples: Iterable[Sample], window: int,
+                     mention_words: bool) -> list[tuple[dict[str, float], list[float]]]:
+    """The sparse features (name -> value) and dense lexicon values of every sample; a sentence
+    that mentions several entities is tokenised once."""
+    sentences: dict[str, _Sentence] = {}
+    out = []
+    for t, s, e in check_samples(samples):
+        sentence = sentences.get(t)
+        if sentence is None:
+            sentence = sentences[t] = _sentence(t)
+        out.append(_sample_features(sentence, t, s, e, window, mention_words))
+    return out
+
+
+def feature_entries(extracted: list[tuple[dict[str, float], list[float]]], vocabulary: dict[str, int],
+                    lexicon_weight: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows, columns and values of the extracted features in a fitted vocabulary: the known sparse
+    features, then (times ``lexicon_weight``, when it is not 0) the nonzero dense values in the
+    columns after the vocabulary's. What the entity-stance featurizer's matrix holds, in both its
+    scikit-learn and its array form."""
+    n = len(extracted)
+    # All samples' sparse features in one flat list, looked up in one pass.
+    names = list(chain.from_iterable(feats for feats, _ in extracted))
+    cols = np.fromiter(map(vocabulary.get, names, repeat(-1)), dtype=np.int64, count=len(names))
+    data = np.fromiter(chain.from_iterable(feats.values() for feats, _ in extracted), dtype=np.float64,
+                       count=len(names))
+    rows = np.repeat(np.arange(n, dtype=np.int64), [len(feats) for feats, _ in extracted])
+    known = cols >= 0
+    rows, cols, data = rows[known], cols[known], data[known]
+    if lexicon_weight and n:
+        dense = np.asarray([d for _, d in extracted], dtype=np.float64).reshape(n, len(_DENSE))
+        dense_rows, dense_cols = np.nonzero(dense)
+        # Each sample's dense entries after its sparse ones, as when built row by row.
+        order = np.argsort(np.concatenate([rows, dense_rows]), kind="stable")
+        rows = np.concatenate([rows, dense_rows])[order]
+        cols = np.concatenate([cols, len(vocabulary) + dense_cols])[order]
+        data = np.concatenate([data, dense[dense_rows, dense_cols] * lexicon_weight])[order]
+    return rows, cols, data

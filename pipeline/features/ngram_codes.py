@@ -1,18 +1,24 @@
-"""Counting n-grams as integer codes with numpy, for :class:`~.tfidf.FastTfidfVectorizer`.
+"""Counting n-grams as integer codes with numpy, for :class:`~.tfidf.FastTfidfVectorizer` and
+its array form (:mod:`.tfidf_arrays`).
 
 Each distinct token is numbered once; a bigram is the code ``BASE + a * BASE + b`` of its
 tokens' numbers ``a`` and ``b``; documents are counted one chunk of ``CHUNK`` at a time, so the
 per-occurrence arrays stay bounded, and strings are built only for the n-grams kept.
+:func:`count_known_words` and :func:`count_known_chars` find a fitted vocabulary's n-grams in
+documents (the ``(row, column)`` of every occurrence); both the scikit-learn vectorizer and the
+array form count with them. SciPy is imported only by the fitting functions: prediction from
+arrays runs on numpy alone.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from scipy import sparse
 
-__all__ = ["BASE", "CHUNK", "DROPPED"]
+__all__ = ["BASE", "CHUNK", "DROPPED", "WHITE_SPACES", "char_wb_ngrams", "count_known_chars", "count_known_words"]
 
 Tables = tuple[dict[str, int], np.ndarray, np.ndarray, np.ndarray]
 
@@ -23,7 +29,7 @@ DROPPED = -2  # number of a token the tokenizer leaves out (-1: a token outside 
 
 
 def _count_codes(documents: list[Any], analyse: Any, accept: Any, ngram_range: tuple[int, int],
-                 min_count: float) -> tuple[dict[str, int], sparse.csr_matrix, int] | None:
+                 min_count: float) -> tuple[dict[str, int], Any, int] | None:
     """The vocabulary (n-grams in at least ``min_count`` documents), the count matrix, and how
     many distinct n-grams were counted before pruning; ``None`` if a token holds a space.
     ``accept``: a test each distinct token must pass (None: all pass)."""
@@ -34,6 +40,8 @@ def _count_codes(documents: list[Any], analyse: Any, accept: Any, ngram_range: t
         # AllSides, and cost 150-250 MB of peak memory: not kept.)
         chunks.append(_count_chunk(*_number_chunk(documents[start : start + CHUNK], analyse, accept, ids),
                                    ngram_range))
+    from scipy import sparse
+
     if len(ids) >= BASE:
         raise ValueError(f"more than {BASE} distinct tokens")
     codes = _sorted_unique(np.concatenate([c for c, _ in chunks])) if chunks else np.zeros(0, np.int64)
@@ -86,6 +94,92 @@ def _word_tables(vocabulary: dict[str, int]) -> Tables | None:
                                                            count=len(bigrams))[order]
 
 
+def count_known_words(documents: list[Any], analyse: Callable[[Any], list[str]], accept: Any, tables: Tables,
+                      ngram_range: tuple[int, int]) -> tuple[np.ndarray, np.ndarray] | None:
+    """The ``(row, column)`` of every occurrence of a fitted word vocabulary's unigrams and bigrams.
+
+    Args:
+        documents: The documents.
+        analyse: A document's tokens (before ``accept``).
+        accept: A test each distinct token must pass to be counted (None: all pass).
+        tables: :func:`_word_tables` of the vocabulary.
+        ngram_range: ``(1, 1)``, ``(1, 2)`` or ``(2, 2)``.
+
+    Returns:
+        Rows and columns, one pair per occurrence; ``None`` when a token holds a space (its
+        n-grams could coincide with a bigram's string: scikit-learn's own counting must run).
+    """
+    index, unigram_column, bigram_codes, bigram_columns = tables
+    flat, lengths = _flatten(documents, analyse)
+    distinct = dict.fromkeys(flat)
+    if any(" " in t for t in distinct):
+        return None
+    ids, row_of = _number(flat, lengths, distinct, lambda t: index.get(t, -1), accept)
+    rows, columns = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+    if ngram_range[0] == 1:
+        known = ids >= 0
+        found = unigram_column[ids[known]]
+        rows.append(row_of[known][found >= 0])
+        columns.append(found[found >= 0])
+    if ngram_range[1] == 2 and len(bigram_codes):
+        pair = (ids[:-1] >= 0) & (ids[1:] >= 0) & (row_of[:-1] == row_of[1:])
+        codes = ids[:-1][pair] * BASE + ids[1:][pair]
+        at = np.minimum(np.searchsorted(bigram_codes, codes), len(bigram_codes) - 1)
+        hit = bigram_codes[at] == codes
+        rows.append(row_of[:-1][pair][hit])
+        columns.append(bigram_columns[at[hit]])
+    return np.concatenate(rows), np.concatenate(columns)
+
+
+# scikit-learn's ``_white_spaces``: runs of two or more white-space characters become one space
+WHITE_SPACES = re.compile(r"\s\s+")
+
+
+def char_wb_ngrams(word: str, ngram_range: tuple[int, int]) -> list[str]:
+    """The ``char_wb`` n-grams of one word (no white space in it), as scikit-learn makes them:
+    the word padded with a space each side; a word shorter than ``n`` counted once, whole."""
+    lo, hi = ngram_range
+    padded = f" {word} "
+    length = len(padded)
+    out = []
+    for n in range(lo, hi + 1):
+        out.extend(padded[i:i + n] for i in range(max(1, length - n + 1)))
+        if length <= n:  # the whole padded word, once, for this n and every larger one
+            break
+    return out
+
+
+def count_known_chars(documents: list[Any], prepare: Callable[[Any], str], vocabulary: dict[str, int],
+                      ngram_range: tuple[int, int], cache: dict[str, tuple[int, ...]],
+                      cache_size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``(row, column)`` of every occurrence of a fitted ``char_wb`` vocabulary's n-grams.
+
+    A word's n-grams depend on the word alone, so each distinct word is looked up once and its
+    columns kept in ``cache`` (emptied when it holds more than ``cache_size`` words).
+
+    Args:
+        documents: The documents.
+        prepare: A document's text as the analyzer reads it (decoded, preprocessed).
+        vocabulary: n-gram -> column.
+        ngram_range: The n-gram lengths.
+        cache: word -> its columns, kept between calls.
+        cache_size: Most words ``cache`` holds.
+    """
+    if len(cache) > cache_size:
+        cache.clear()
+    lengths, flat = [], []
+    for doc in documents:
+        start = len(flat)
+        for word in WHITE_SPACES.sub(" ", prepare(doc)).split():
+            columns = cache.get(word)
+            if columns is None:
+                columns = cache[word] = tuple(vocabulary[g] for g in char_wb_ngrams(word, ngram_range)
+                                              if g in vocabulary)
+            flat.extend(columns)
+        lengths.append(len(flat) - start)
+    return np.repeat(np.arange(len(documents)), lengths), np.asarray(flat, dtype=np.int64)
+
+
 def _number_chunk(documents: list[Any], analyse: Any, accept: Any,
                   ids: dict[str, int]) -> tuple[np.ndarray, np.ndarray, int]:
     """The token numbers of a chunk of documents (numbering new tokens in ``ids``), each
@@ -96,8 +190,10 @@ def _number_chunk(documents: list[Any], analyse: Any, accept: Any,
 
 
 def _count_chunk(token_ids: np.ndarray, row_of: np.ndarray, n_docs: int,
-                 ngram_range: tuple[int, int]) -> tuple[np.ndarray, sparse.csr_matrix]:
+                 ngram_range: tuple[int, int]) -> tuple[np.ndarray, Any]:
     """A chunk's distinct n-gram codes and its count matrix over them."""
+    from scipy import sparse
+
     parts, rows = [], []
     if ngram_range[0] == 1:
         parts.append(token_ids)
@@ -139,8 +235,10 @@ def _number(flat: list[str], lengths: list[int], distinct: dict[str, Any], numbe
     return ids, row_of
 
 
-def _prune(counts: sparse.csr_matrix, column_of: np.ndarray, n_columns: int) -> sparse.csr_matrix:
-    """``counts`` with column ``j`` moved to ``column_of[j]``, and dropped where that is -1."""
+def _prune(counts: Any, column_of: np.ndarray, n_columns: int) -> Any:
+    """``counts`` (CSR) with column ``j`` moved to ``column_of[j]``, and dropped where that is -1."""
+    from scipy import sparse
+
     columns = column_of[counts.indices]
     kept = columns >= 0
     rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))[kept]
@@ -151,8 +249,10 @@ def _prune(counts: sparse.csr_matrix, column_of: np.ndarray, n_columns: int) -> 
     return out
 
 
-def _with_dtype(X: sparse.csr_matrix, dtype: Any) -> sparse.csr_matrix:
-    """``X.astype(dtype)`` sharing X's index arrays instead of copying them."""
+def _with_dtype(X: Any, dtype: Any) -> Any:
+    """``X.astype(dtype)`` (CSR) sharing X's index arrays instead of copying them."""
+    from scipy import sparse
+
     return sparse.csr_matrix((X.data.astype(dtype), X.indices, X.indptr), shape=X.shape)
 
 

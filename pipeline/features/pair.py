@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .relation import RELATION_NAMES, relation_values
+from .target_relation import RELATION_NAMES, relation_values
 
 # Texts are embedded from their first MAX_WORDS words (MiniLM reads at most 256 word pieces);
 # passages are PASSAGE_WORDS-word windows of the first MAX_PASSAGE_WORDS words.

@@ -20,8 +20,8 @@ from ..lexicon import URL_MARKERS as _URL_MARKERS
 from ..nlp.processor import Lexical, Processor
 from ..progress import Advance
 
-# The target-aware blocks live in .relation; these names are re-exported from here.
-from .relation import RELATION_NAMES, content_words, relation_values  # noqa: F401
+# The target relation values live in .target_relation; these names are re-exported from here.
+from .target_relation import RELATION_NAMES, content_words, relation_values  # noqa: F401
 
 _DIGITS = re.compile(r"\d")
 
@@ -122,3 +122,20 @@ def _head(text: str, limit: int) -> str:
         return text
     cut = max(text.rfind(" ", limit - 200, limit), text.rfind("\n", limit - 200, limit))
     return text[: cut if cut > 0 else limit]
+
+
+def field_values(samples: list[Any], field: str, max_chars: int | None = None) -> list[str]:
+    """One string field of every sample, cut to its first ``max_chars`` characters at a space
+    (None or 0: whole). What :class:`~pipeline.features.union.FieldSelector` and the array form of
+    a feature block (:mod:`pipeline.features.tfidf_arrays`) read."""
+    values = [getattr(sample, field) for sample in samples]
+    if not max_chars:
+        return values
+    return [v if len(v) <= max_chars else v[: v.rfind(" ", 0, max_chars) + 1 or max_chars] for v in values]
+
+
+def drop_words(samples: list[Any], dropped: frozenset[str]) -> list[Any]:
+    """The samples with the words of ``dropped`` removed from their text (``SourceSpread``)."""
+    if not dropped:
+        return list(samples)
+    return [replace(s, text=" ".join(w for w in s.text.split() if w not in dropped)) for s in samples]

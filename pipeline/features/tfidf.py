@@ -27,7 +27,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from .ngram_codes import BASE, _count_codes, _flatten, _number, _with_dtype, _word_tables
+from .ngram_codes import _count_codes, _with_dtype, _word_tables, count_known_chars, count_known_words
 
 WORD_CACHE = 200_000  # distinct words whose character n-grams a vectorizer remembers
 
@@ -125,45 +125,14 @@ class FastTfidfVectorizer(TfidfVectorizer):
             tables = self.__dict__["_lookup"] = _word_tables(self.vocabulary_) or ()
         if not tables:
             return None
-        index, unigram_column, bigram_codes, bigram_columns = tables
-        analyse, accept = self._analyse_tokens()
-        flat, lengths = _flatten(documents, analyse)
-        distinct = dict.fromkeys(flat)
-        if any(" " in t for t in distinct):
-            return None
-        ids, row_of = _number(flat, lengths, distinct, lambda t: index.get(t, -1), accept)
-        rows, columns = [], []
-        if self.ngram_range[0] == 1:
-            known = ids >= 0
-            found = unigram_column[ids[known]]
-            rows.append(row_of[known][found >= 0])
-            columns.append(found[found >= 0])
-        if self.ngram_range[1] == 2 and len(bigram_codes):
-            pair = (ids[:-1] >= 0) & (ids[1:] >= 0) & (row_of[:-1] == row_of[1:])
-            codes = ids[:-1][pair] * BASE + ids[1:][pair]
-            at = np.minimum(np.searchsorted(bigram_codes, codes), len(bigram_codes) - 1)
-            hit = bigram_codes[at] == codes
-            rows.append(row_of[:-1][pair][hit])
-            columns.append(bigram_columns[at[hit]])
-        return self._counts(rows, columns, len(documents))
+        found = count_known_words(documents, *self._analyse_tokens(), tables, self.ngram_range)
+        return None if found is None else self._counts([found[0]], [found[1]], len(documents))
 
     def _count_known_chars(self, documents: list[Any]) -> sparse.csr_matrix:
-        cache = self.__dict__.setdefault("_lookup_chars", {})
-        if len(cache) > WORD_CACHE:
-            cache.clear()
-        vocabulary, ngrams = self.vocabulary_, self._char_wb_ngrams
-        decode, preprocess, spaces = self.decode, self.build_preprocessor(), self._white_spaces
-        lengths, flat = [], []
-        for doc in documents:
-            start = len(flat)
-            for word in spaces.sub(" ", preprocess(decode(doc))).split():
-                columns = cache.get(word)
-                if columns is None:
-                    columns = cache[word] = tuple(vocabulary[g] for g in ngrams(word) if g in vocabulary)
-                flat.extend(columns)
-            lengths.append(len(flat) - start)
-        rows = np.repeat(np.arange(len(documents)), lengths)
-        return self._counts([rows], [np.asarray(flat, dtype=np.int64)], len(documents))
+        decode, preprocess = self.decode, self.build_preprocessor()
+        rows, columns = count_known_chars(documents, lambda doc: preprocess(decode(doc)), self.vocabulary_,
+                                          self.ngram_range, self.__dict__.setdefault("_lookup_chars", {}), WORD_CACHE)
+        return self._counts([rows], [columns], len(documents))
 
     def _counts(self, rows: list[np.ndarray], columns: list[np.ndarray], n_docs: int) -> sparse.csr_matrix:
         row = np.concatenate(rows) if rows else np.zeros(0, np.int64)

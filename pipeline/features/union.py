@@ -4,7 +4,6 @@ every parameter stays addressable as ``features__words__tfidf__min_df``."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -14,7 +13,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 from ..config import Settings
 from .relation import MentionContext, RelationFeatures
-from .samples import Sample
+from .samples import Sample, drop_words, field_values
 from .similarity import TargetSimilarity
 from .tfidf import FastTfidfVectorizer, SplitTokens
 
@@ -37,11 +36,7 @@ class FieldSelector(TransformerMixin, BaseEstimator):
 
     def transform(self, X: Any) -> list[str]:
         """The field of every sample, cut to ``max_chars``."""
-        values = [getattr(sample, self.field) for sample in X]
-        if not self.max_chars:
-            return values
-        return [v if len(v) <= self.max_chars else v[: v.rfind(" ", 0, self.max_chars) + 1 or self.max_chars]
-                for v in values]
+        return field_values(X, self.field, self.max_chars)
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         """Names pass through; the vectoriser after this step names the features."""
@@ -82,10 +77,7 @@ class SourceSpread(TransformerMixin, BaseEstimator):
 
     def transform(self, X: Any) -> list[Sample]:
         """The samples with the dropped words removed from their text."""
-        if not self.dropped_:
-            return list(X)
-        drop = self.dropped_
-        return [replace(s, text=" ".join(w for w in s.text.split() if w not in drop)) for s in X]
+        return drop_words(X, self.dropped_)
 
 
 def build_features(config: Settings, *, use_target: bool, n_samples: int) -> FeatureUnion:

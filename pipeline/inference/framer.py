@@ -224,8 +224,6 @@ def with_defaults(pieces: Iterable[Piece], *, target: str | None = None,
 
 def target_tasks(model: FramingModel) -> list[str]:
     """The tasks of ``model`` that read a piece's target (stance, as trained on pieces with targets)."""
-    from ..models.factory import reads_target
-
     tasks, config = model.info.get("tasks", {}), model.info.get("config")
     out = []
     for t in model.tasks:
@@ -233,8 +231,11 @@ def target_tasks(model: FramingModel) -> list[str]:
         if "reads_target" in info:
             if info["reads_target"]:
                 out.append(t)
-        elif info.get("use_target") and config and reads_target(model.config.task(t), True):
-            out.append(t)  # a model from before reads_target was recorded
+        elif info.get("use_target") and config:  # a model from before reads_target was recorded
+            from ..models.factory import reads_target  # imports scikit-learn: only for such models
+
+            if reads_target(model.config.task(t), True):
+                out.append(t)
     return out
 
 
@@ -250,8 +251,7 @@ def training_targets(model: FramingModel) -> dict[str, int]:
 def _uses_torch(model: FramingModel) -> bool:
     """Whether a task of ``model`` runs PyTorch (the ``embeddings`` extra): an embeddings block or a
     fine-tuned encoder. Such models are not forked into worker processes."""
-    return any("features" not in pipe.named_steps or "embeddings" in pipe.named_steps["features"].named_transformers
-               for pipe in model.tasks.values())
+    return model.uses_torch()
 
 
 def _analyse(model: FramingModel, processor: Processor, entity_types: tuple[str, ...] | None,
@@ -267,7 +267,7 @@ def _entity_records(model: FramingModel, processor: Processor, entity_types: tup
                     pieces: list[Piece]) -> list[list[Record]]:
     """Cleaned, merged, attributed entities of each piece, with the stance toward each when the
     model ships an entity-stance classifier."""
-    stance_model = model.extras.get("entity_stance")
+    stance_model = model.entity_stance  # its array form when the model has one
     out = []
     for piece, doc in zip(pieces, processor.docs([p.text for p in pieces])):
         entities = extract_entities(doc, types=entity_types)

@@ -1,6 +1,6 @@
-"""Reading a model's files only after checking them: plain ``*.joblib`` names inside the folder,
-no symbolic links, and the SHA-256 that ``model.json`` records for each (joblib runs code when
-it loads, so nothing is unpickled before this passes)."""
+"""Reading a model's files only after checking them: plain ``*.joblib`` (and ``*.npz``, the
+array form) names inside the folder, no symbolic links, and the SHA-256 that ``model.json``
+records for each (joblib runs code when it loads, so nothing is unpickled before this passes)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ MODEL_JSON = "model.json"
 
 
 # model.json may only name plain files inside the model folder: no '/', no '..'.
-_SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,200}\.joblib\Z")
+_SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,200}\.(joblib|npz)\Z")
 
 
 def _verified_files(path: Path, info: dict[str, Any]) -> dict[str, bytes]:
@@ -36,6 +36,7 @@ def _verified_files(path: Path, info: dict[str, Any]) -> dict[str, bytes]:
             raise errors.ModelIntegrityError.of(errors.INTEGRITY_TASK_NAMES_FILE, file=path / MODEL_JSON, task=task)
         needed.append(meta["file"])
     needed += list(extras.values())
+    needed += array_files(info)
     for name in [*needed, *files]:
         if not isinstance(name, str) or not _SAFE_NAME.match(name):
             raise errors.ModelIntegrityError.of(errors.INTEGRITY_LISTS_FILE_MODEL, file=path / MODEL_JSON, name=name
@@ -61,3 +62,17 @@ def _verified_files(path: Path, info: dict[str, Any]) -> dict[str, bytes]:
             )
         data[name] = content
     return data
+
+
+def array_files(info: dict[str, Any]) -> list[str]:
+    """The ``.npz`` files ``model.json`` names for the array form of its tasks and extras."""
+    arrays = info.get("arrays")
+    if not isinstance(arrays, dict):
+        return []
+    names = []
+    for part in ("tasks", "extras"):
+        entries = arrays.get(part, {})
+        for meta in entries.values() if isinstance(entries, dict) else []:
+            if isinstance(meta, dict) and isinstance(meta.get("file"), str):
+                names.append(meta["file"])
+    return names

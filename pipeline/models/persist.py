@@ -1,11 +1,13 @@
-"""Saving and loading models: ``models/NAME/`` holds one joblib file per task and ``model.json``.
+"""Saving and loading models: ``models/NAME/`` holds one joblib file per task and ``model.json``,
+and beside each joblib file its array form (``TASK.npz``, :mod:`.arrays`) where it has one.
 
 ``model.json`` records the format version, the versions that made the model, tasks and
-labels, the training corpus hash and size, metrics, creation time and the SHA-256 of every
-file. joblib runs code when it loads, so :func:`load_model` verifies every checksum
-*before* unpickling anything, and refuses a model outside the trusted folder unless told
-to trust it. Saving writes to a temporary folder and swaps it in, so an interrupted save
-leaves the previous model intact.
+labels, the training corpus hash and size, metrics, creation time, the array form's specs and
+the SHA-256 of every file. joblib runs code when it loads, so :func:`load_model` verifies every
+checksum *before* unpickling anything, and refuses a model outside the trusted folder unless
+told to trust it. A task with an array form is predicted from it and unpickled only when its
+pipeline is asked for. Saving writes to a temporary folder and swaps it in, so an interrupted
+save leaves the previous model intact.
 """
 
 from __future__ import annotations
@@ -13,20 +15,18 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import joblib
-
 from .. import errors
 from ..features.samples import FEATURES_VERSION
-from ..io import umask_mode
+from ..io import umask_mode, write_bytes
 from .files import task_file_names
 from .folders import _fsync_folder, _sha256, _swap_in, shipped
-from .framing import FramingModel
+from .framing import FramingModel, Lazy
 from .integrity import MODEL_JSON, _verified_files
-from .renames import _unpickle
 from .trust import SIGNATURE, check_trusted, sign
 from .trust import trusted_roots as trust_roots
 from .versions import _versions, _warn_versions
@@ -58,6 +58,8 @@ def save_model(model: FramingModel, path: str | Path) -> Path:
     The files go to a temporary sibling folder, which then replaces ``path``; a crash at any
     point leaves either the old model or the new one, never a mix.
     """
+    import joblib
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
@@ -68,6 +70,7 @@ def save_model(model: FramingModel, path: str | Path) -> Path:
                           *((f"{n}.joblib", o) for n, o in model.extras.items())]:
             joblib.dump(obj, tmp / name, compress=3)
             files[name] = _sha256(tmp / name)
+        arrays = _write_arrays(model, task_files, tmp, files)
         info = dict(model.info)
         info.pop(SIGNATURE, None)  # a loaded model's old signature: signed anew below
         info.update(
@@ -78,6 +81,7 @@ def save_model(model: FramingModel, path: str | Path) -> Path:
             tasks={t: {**info.get("tasks", {}).get(t, {}), "labels": model.labels(t), "file": task_files[t]}
                    for t in model.tasks},
             extras={n: f"{n}.joblib" for n in model.extras},
+            arrays=arrays,
             files=files,
         )
         info[SIGNATURE] = sign(info)  # this user's key: the model loads from any folder, by them only
@@ -146,16 +150,72 @@ def load_model(path: str | Path, *, trust: bool = False) -> FramingModel:
     check_trusted(path, info, trust=trust, default_model=DEFAULT_MODEL)
     data = _verified_files(path, info)
     _warn_versions(info, path)
-    try:
-        tasks = {task: _unpickle(data[meta["file"]]) for task, meta in info["tasks"].items()}
-        extras = {name: _unpickle(data[file]) for name, file in info.get("extras", {}).items()}
-    except Exception as exc:  # a verified file that still fails: versions, or a bad save
-        raise errors.ModelError.of(errors.PERSIST_CANNOT_LOAD_MODEL, path=path, kind=type(exc).__name__, exc=exc
-        ) from None
-    for task, pipe in tasks.items():
-        if not (hasattr(pipe, "predict_proba") and hasattr(pipe, "classes_")):
-            raise errors.ModelError.of(errors.PERSIST_FITTED_CLASSIFIER, file=path / info['tasks'][task]['file'])
-    return FramingModel(tasks=tasks, info=info, extras=extras)
+    arrays, extra_arrays = _read_arrays(info, data)
+
+    def unpickle(file: str, task: str | None = None) -> Callable[[], Any]:
+        def load() -> Any:
+            from .renames import _unpickle
+
+            try:
+                obj = _unpickle(data[file])
+            except Exception as exc:  # a verified file that still fails: versions, or a bad save
+                raise errors.ModelError.of(errors.PERSIST_CANNOT_LOAD_MODEL, path=path, kind=type(exc).__name__,
+                                           exc=exc) from None
+            if task is not None and not (hasattr(obj, "predict_proba") and hasattr(obj, "classes_")):
+                raise errors.ModelError.of(errors.PERSIST_FITTED_CLASSIFIER, file=path / file)
+            return obj
+        return load
+
+    task_loaders = {task: unpickle(meta["file"], task) for task, meta in info["tasks"].items()}
+    extra_loaders = {name: unpickle(file) for name, file in info.get("extras", {}).items()}
+    # What has no array form is unpickled now, so that a bad file is reported at load as before.
+    tasks = Lazy({t: task_loaders[t]() for t in task_loaders if t not in arrays}, task_loaders)
+    extras = Lazy({n: extra_loaders[n]() for n in extra_loaders if n not in extra_arrays}, extra_loaders)
+    return FramingModel(tasks=tasks, info=info, extras=extras, arrays=arrays, extra_arrays=extra_arrays)
+
+
+def _write_arrays(model: FramingModel, task_files: dict[str, str], folder: Path, files: dict[str, str]) -> dict[str, Any]:
+    """Write the array form of every task and extra that has one (:mod:`.arrays`) into ``folder``,
+    adding each file's SHA-256 to ``files``; returns what ``model.json`` records under ``"arrays"``."""
+    from .arrays import FORMAT, Unsupported, export_entity_stance, export_task, npz_bytes
+
+    out: dict[str, Any] = {"format": FORMAT, "tasks": {}, "extras": {}}
+    parts = [("tasks", t, task_files[t], lambda t=t: export_task(model.tasks[t])) for t in model.tasks]
+    if "entity_stance" in model.extras:
+        parts.append(("extras", "entity_stance", "entity_stance.joblib",
+                      lambda: export_entity_stance(model.extras["entity_stance"])))
+    for part, name, pickle_file, export in parts:
+        try:
+            spec, arrays = export()
+        except Unsupported:  # predicted from its pickle
+            continue
+        file = pickle_file.removesuffix(".joblib") + ".npz"
+        write_bytes(folder / file, npz_bytes(arrays))
+        files[file] = _sha256(folder / file)
+        out[part][name] = {"file": file, "spec": spec}
+    return out
+
+
+def _read_arrays(info: dict[str, Any], data: dict[str, bytes]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The array forms ``model.json`` records (tasks, extras) that this version reads; a part it
+    does not read (another format, an unknown kind) is left to its pickle."""
+    from .arrays import FORMAT, Unsupported, load_arrays
+
+    recorded = info.get("arrays")
+    if not isinstance(recorded, dict) or recorded.get("format") != FORMAT:
+        return {}, {}
+    found: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
+    for out, part, known in zip(found, ("tasks", "extras"), (info["tasks"], {"entity_stance": None})):
+        for name, meta in (recorded.get(part) or {}).items():
+            if name not in known or not isinstance(meta, dict) or meta.get("file") not in data:
+                continue
+            if part == "extras" and name not in info.get("extras", {}):
+                continue
+            try:
+                out[name] = load_arrays(meta["spec"], data[meta["file"]], entity_stance=part == "extras")
+            except Unsupported:
+                continue
+    return found
 
 
 def _is_within(path: Path, root: Path) -> bool:
@@ -173,3 +233,41 @@ def _is_stance_any(path: Path) -> bool:
     except (OSError, UnicodeDecodeError):
         return False
     return '"format": "framing-stance-any/' in head
+
+
+def add_arrays(path: str | Path, *, trust: bool = False) -> list[str]:
+    """Write the array form of a saved model's tasks and extras into its folder, leaving its pickles
+    (and so its predictions) as they are: for models saved before the array form existed, and
+    the shipped default model. ``model.json`` gets the specs and the new files' checksums; a
+    model signed before is signed again (with this user's key), an unsigned one stays unsigned.
+
+    Args:
+        path: The model folder.
+        trust: As for :func:`load_model`.
+
+    Returns:
+        The names of the tasks and extras that now have an array form.
+    """
+    from ..io import write_text
+
+    path = Path(path)
+    model = load_model(path, trust=trust)
+    info = dict(model.info)
+    for name in _array_file_names(info):  # an earlier array form: replaced
+        info["files"].pop(name, None)
+    task_files = {t: meta["file"] for t, meta in info["tasks"].items()}
+    files = dict(info["files"])
+    info["arrays"] = _write_arrays(model, task_files, path, files)
+    info["files"] = files
+    if SIGNATURE in info:
+        info.pop(SIGNATURE)
+        info[SIGNATURE] = sign(info)
+    write_text(path / MODEL_JSON, json.dumps(info, indent=2, ensure_ascii=False) + "\n")
+    return [*info["arrays"]["tasks"], *info["arrays"]["extras"]]
+
+
+def _array_file_names(info: dict[str, Any]) -> list[str]:
+    from .integrity import array_files
+
+    return array_files(info)
+

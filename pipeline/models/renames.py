@@ -14,11 +14,8 @@ from __future__ import annotations
 
 import io
 import pickle
+from functools import lru_cache
 from typing import Any
-
-from joblib import numpy_pickle
-
-from .unpickling import load_fast
 
 # Old module -> the module that holds its code now.
 OLD_MODULES = {
@@ -97,11 +94,23 @@ def renamed(module: str, name: str) -> tuple[str, str]:
     return OLD_MODULES.get(module, module), name
 
 
-class _RenamingUnpickler(numpy_pickle.NumpyUnpickler):
-    """joblib's unpickler, reading the classes of pre-regroup models from their new modules."""
+@lru_cache(maxsize=1)
+def _renaming_unpickler() -> type:
+    """joblib's unpickler, reading the classes of pre-regroup models from their new modules
+    (made on first use: importing joblib is not needed to predict from a model's arrays)."""
+    from joblib import numpy_pickle
 
-    def find_class(self, module: str, name: str) -> Any:
-        return super().find_class(*renamed(module, name))
+    class _RenamingUnpickler(numpy_pickle.NumpyUnpickler):
+        def find_class(self, module: str, name: str) -> Any:
+            return super().find_class(*renamed(module, name))
+
+    return _RenamingUnpickler
+
+
+def __getattr__(name: str) -> Any:
+    if name == "_RenamingUnpickler":
+        return _renaming_unpickler()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _find_class(module: str, name: str) -> Any:
@@ -116,9 +125,13 @@ def _unpickle(data: bytes) -> Any:
     in place of joblib's own unpickler; read by the C unpickler where it can be
     (:mod:`.unpickling`, 0.4 s less for the default model), else by joblib's.
     """
+    from joblib import numpy_pickle
+
+    from .unpickling import load_fast
+
     try:
         return load_fast(data, lambda module, name: _find_class(*renamed(module, name)))
     except Exception:  # noqa: BLE001 - whatever the fast path cannot read, joblib's loader reads or explains
         pass
     with numpy_pickle._validate_fileobject_and_memmap(io.BytesIO(data), "", None) as (fobj, _):
-        return _RenamingUnpickler("", fobj, ensure_native_byte_order=True, mmap_mode=None).load()
+        return _renaming_unpickler()("", fobj, ensure_native_byte_order=True, mmap_mode=None).load()

@@ -53,7 +53,8 @@ def test_model_json_records_what_was_promised(small_model):
     assert set(info["tasks"]) == {"stance", "frame"}
     assert info["tasks"]["stance"]["labels"] == ["neutral", "oppose", "support"]
     assert len(info["corpus"]["hash"]) == 64 and info["corpus"]["size"] == 162
-    assert set(info["files"]) == {"stance.joblib", "frame.joblib"}
+    assert set(info["files"]) == {"stance.joblib", "frame.joblib", "stance.npz", "frame.npz"}  # npz: the array form
+    assert {t: a["file"] for t, a in info["arrays"]["tasks"].items()} == {"stance": "stance.npz", "frame": "frame.npz"}
     assert all(len(digest) == 64 for digest in info["files"].values())
     assert info["created"]
 
@@ -81,17 +82,18 @@ def test_failed_save_keeps_the_previous_model(small_model, models_dir, monkeypat
     model, _ = small_model
     path = save_model(model, models_dir / "atomic")
     before = (path / "model.json").read_text()
-    import pipeline.models.persist as persist
+    import joblib
 
     calls = []
+    dump = joblib.dump
 
     def failing_dump(obj, file, **kwargs):
         calls.append(file)
         if len(calls) == 2:
             raise KeyboardInterrupt  # interrupted half-way through writing the files
-        return __import__("joblib").dump(obj, file, **kwargs)
+        return dump(obj, file, **kwargs)
 
-    monkeypatch.setattr(persist.joblib, "dump", failing_dump)
+    monkeypatch.setattr(joblib, "dump", failing_dump)
     with pytest.raises(KeyboardInterrupt):
         save_model(model, path)
     assert (path / "model.json").read_text() == before
@@ -132,6 +134,7 @@ class TestSharedBlocks:
     def test_shared_computation_equals_each_pipeline_after_reload(self, small_model, sample_pieces, monkeypatch):
         _, path = small_model
         model = load_model(path)
+        model.arrays.clear()  # the pickled pipelines' sharing (the array form's: tests/models/test_arrays.py)
         samples = prepare_samples(sample_pieces[1::2][:40], Processor())
         expected = {task: pipe.predict_proba(samples) for task, pipe in model.tasks.items()}
         words = model.tasks["stance"].named_steps["features"].transformer_list[0][1]

@@ -74,7 +74,7 @@ def test_a_similarity_block_pickled_from_the_relation_module_loads(monkeypatch):
     from pipeline.features import relation
     from pipeline.features.samples import Sample
     from pipeline.features.similarity import TargetSimilarity
-    from pipeline.models.persist import _unpickle
+    from pipeline.models.renames import _unpickle
 
     X = [Sample("aliens landed in mexico", target="aliens land in mexico", near="aliens landed in mexico"),
          Sample("the stock market fell", target="aliens land in mexico")]

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from pipeline.models import renames
+from pipeline.models import renames, unpickling
 from pipeline.models.persist import DEFAULT_MODEL
 from pipeline.models.unpickling import NotFast, load_fast
 
@@ -82,7 +82,7 @@ def test_what_the_fast_path_cannot_read_goes_to_joblibs_loader(monkeypatch):
     def refuse(*_):
         raise NotFast("test")
 
-    monkeypatch.setattr(renames, "load_fast", refuse)
+    monkeypatch.setattr(unpickling, "load_fast", refuse)  # renames._unpickle imports it on use
     assert renames._unpickle(data)["w"].tolist() == [0, 1, 2]
 
 
