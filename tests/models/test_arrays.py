@@ -185,3 +185,36 @@ def test_classifying_with_the_default_model_imports_neither_scikit_learn_nor_sci
             "print(sorted(m for m in ('sklearn', 'scipy', 'joblib') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "[]", out.stderr
+
+
+@pytest.mark.parametrize("layout", ["compact", "full"])
+@pytest.mark.parametrize("column", [5, 30])
+def test_per_target_weights_from_arrays(layout, column):
+    from scipy import sparse
+    from sklearn.base import clone
+
+    from pipeline.features.rows import Rows
+    from pipeline.models.linear import CalibratedLinearClassifier
+    from pipeline.models.linear_arrays import LinearHead, export_head
+    from pipeline.models.per_target import TARGET_COLUMN, TargetAugmentedClassifier
+
+    rng = np.random.default_rng(column)
+    n, d = 90, 30
+    features = sparse.random(n, d, density=0.3, random_state=rng, format="csr").toarray()
+    targets = rng.integers(0, 4, n).astype(float)  # 0: no target of its own, 1-3: three targets
+    X = sparse.csr_matrix(np.insert(features, column, targets, axis=1))
+    names = [f"f{i}" for i in range(d)]
+    names.insert(column, TARGET_COLUMN)
+    y = rng.choice(["a", "b", "c"], n)
+    clf = TargetAugmentedClassifier(CalibratedLinearClassifier(C=1.0, calibration_folds=3), target_weight=2.0)
+    clf.fit(X, y, feature_names=names)
+    if layout == "full":  # as models fitted before the compact layout: a full copy per target
+        del clf.columns_
+        clf.estimator_ = clone(clf.estimator).fit(clf.augmented(X), y)
+    spec, arrays = export_head(clf)
+    assert spec["compact"] == (layout == "compact") and spec["n_targets"] == 3
+    head = LinearHead(spec, arrays)
+    test = sparse.csr_matrix(np.insert(sparse.random(40, d, density=0.3, random_state=rng).toarray(), column,
+                                       rng.integers(0, 6, 40).astype(float), axis=1))  # 4, 5: not trained on
+    rows = Rows(test.indptr, test.indices.astype(np.int64), test.data, test.shape[1])
+    np.testing.assert_allclose(head.predict_proba(rows), clf.predict_proba(test), rtol=0, atol=TOLERANCE)
