@@ -68,7 +68,7 @@ class LinearHead:
         if self.coef.shape[1] != inner["n_features"]:
             raise Unsupported("classifier: weights of another width than recorded")
         self.columns = None
-        if spec["kind"] == "target_augmented" and spec["compact"]:
+        if spec["kind"] == "target_augmented" and spec.get("compact"):
             ends = np.cumsum(arrays["target_sizes"])
             self.columns = np.split(arrays["target_columns"], ends[:-1]) if len(ends) else []
 
@@ -85,7 +85,8 @@ class LinearHead:
         """Take the target-number column off and augment the rest, as
         :class:`~.per_target.TargetAugmentedClassifier` does."""
         spec = self.spec
-        n_targets, d, column = spec["n_targets"], spec["n_features"] - 1, spec["target_column"]
+        n_targets, d = spec["n_targets"], spec["n_features"] - 1
+        column = spec.get("target_column", d)  # recorded since 4dcd45e; before, the last column
         if X.n_columns != d + 1:
             raise ValueError(f"{X.n_columns} feature columns for a classifier of {d + 1}")
         row_of = X.row_of()
