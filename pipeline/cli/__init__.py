@@ -30,9 +30,12 @@ def main() -> None:
             os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
             status = 1
         raise SystemExit(status)
-    from .application import app
+    from .application import COMMANDS, make_app
 
-    app()
+    # only the command asked for: its module alone is imported (an unknown name gets every
+    # command, for click's usage error)
+    first = sys.argv[1] if len(sys.argv) > 1 else None
+    make_app(first if first in COMMANDS else None)()
 
 
 def _fast_answer(args: list[str]) -> tuple[str, object, int] | None:

@@ -9,32 +9,26 @@ until then).
 
 from __future__ import annotations
 
+import importlib
 from typing import Annotated
 
 import typer
 
 from ._usage import OneLineErrors
-from .agreement import agreement_cli
-from .annotate import annotate_cli
-from .classify import classify_cli
-from .corpus import corpus_app
-from .evaluate import evaluate_cli
-from .inspect import inspect_cli
-from .merge_labels import merge_labels_cli
-from .model import model_app
-from .split import split_cli
-from .suggest import suggest_cli
-from .train import train_cli
 
-app = typer.Typer(
-    name="framing",
-    help="Stance, frame and entities for every piece of news coverage of a story.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    cls=OneLineErrors,
-    rich_markup_mode=None,  # plain help: rich panels and their markdown parser cost 0.3 s at every start
-)
+# Each command: the module that holds it and its function (a Typer app for a group of commands).
+COMMANDS = {
+    "train": ("train", "train_cli"),
+    "classify": ("classify", "classify_cli"),
+    "evaluate": ("evaluate", "evaluate_cli"),
+    "inspect": ("inspect", "inspect_cli"),
+    "split": ("split", "split_cli"),
+    "suggest": ("suggest", "suggest_cli"),
+    "annotate": ("annotate", "annotate_cli"),
+    "agreement": ("agreement", "agreement_cli"),
+    "corpus": ("corpus", "corpus_app"),
+    "model": ("model", "model_app"),
+}
 
 
 def _print_version(value: bool) -> None:
@@ -45,23 +39,51 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
 ) -> None:
     """Stance, frame and entities for every piece of news coverage of a story."""
-app.command("train")(train_cli)
-app.command("classify")(classify_cli)
-app.command("evaluate")(evaluate_cli)
-app.command("inspect")(inspect_cli)
-app.command("split")(split_cli)
-app.command("suggest")(suggest_cli)
-app.command("annotate")(annotate_cli)
-app.command("agreement")(agreement_cli)
-corpus_app.command("merge-labels")(merge_labels_cli)
-app.add_typer(corpus_app, name="corpus")
-app.add_typer(model_app, name="model")
+
+
+def make_app(only: str | None = None) -> typer.Typer:
+    """The typer app of ``framing``; ``only``: with just that command, so that running it imports
+    no other command's module (``pipeline.cli.main`` passes the command it is given).
+
+    Args:
+        only: A name of :data:`COMMANDS`, or None for all of them.
+    """
+    app = typer.Typer(
+        name="framing",
+        help="Stance, frame and entities for every piece of news coverage of a story.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        cls=OneLineErrors,
+        rich_markup_mode=None,  # plain help: rich panels and their markdown parser cost 0.3 s at every start
+    )
+    app.callback()(_root)
+    for name, (module, attr) in COMMANDS.items():
+        if only is not None and name != only:
+            continue
+        command = getattr(importlib.import_module(f"{__package__}.{module}"), attr)
+        if name == "corpus":
+            from .merge_labels import merge_labels_cli
+
+            if "merge-labels" not in {c.name for c in command.registered_commands}:
+                command.command("merge-labels")(merge_labels_cli)
+        if isinstance(command, typer.Typer):
+            app.add_typer(command, name=name)
+        else:
+            app.command(name)(command)
+    return app
+
+
+def __getattr__(name: str) -> typer.Typer:
+    if name == "app":  # every command (PEP 562: built on first use)
+        globals()["app"] = value = make_app()
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def render_root_help(columns: int = 80) -> str:
@@ -73,7 +95,7 @@ def render_root_help(columns: int = 80) -> str:
     Returns:
         The help text as the ``--help`` option renders it, with its final newline.
     """
-    command = typer.main.get_command(app)
+    command = typer.main.get_command(make_app())
     # the width click's formatter takes from the terminal: min(columns, 80) - 2, at least 50
     ctx = command.context_class(command, info_name="framing", terminal_width=max(min(columns, 80) - 2, 50))
     return command.get_help(ctx) + "\n"
