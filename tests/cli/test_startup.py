@@ -157,3 +157,16 @@ def test_an_interrupt_and_an_unexpected_error_pass_through_the_one_line_group(ca
     # Any other error reaches the caller as itself, not as an AttributeError from an except clause.
     with pytest.raises(KeyError, match="frame"):
         command.main(["other"], prog_name="small")
+
+
+@pytest.mark.parametrize("command, usage", [("classify", "usage: framing classify [OPTIONS] INPUTS..."),
+                                            ("corpus", "usage: framing corpus [OPTIONS] COMMAND [ARGS]...")])
+def test_a_command_imports_only_its_own_module(command, usage):
+    probe = PROBE.replace('print("HEAVY:', 'print("CLI:", ",".join(sorted(m for m in sys.modules if m.startswith("pipeline.cli."))), file=sys.stderr)\nprint("HEAVY:')
+    done = subprocess.run([sys.executable, "-c", probe.format(heavy=HEAVY), command, "--bogus"], capture_output=True,
+                          text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    [line] = [x for x in done.stderr.splitlines() if x.startswith("CLI:")]
+    others = {"train", "classify", "evaluate", "inspect", "split", "suggest", "annotate", "agreement", "corpus", "model"}
+    loaded = {m.removeprefix("pipeline.cli.") for m in line.removeprefix("CLI: ").split(",")}
+    assert loaded & others == {command}, line
+    assert usage in done.stderr
