@@ -9,12 +9,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "corpus" / "sample"
 SHARED_DATA = ROOT.parent / "shared" / "data"
+DATA = ROOT / "tests" / "data"
 
 # Eight short, already tokenised texts that a linear model separates at once: for tests
 # where a trained model is needed but its quality is not the point.
@@ -28,6 +30,19 @@ TINY_STANCE_TEXTS = [
     ("supporters say cameras keep streets safe", "support"),
     ("the technology works well and saves lives", "support"),
 ]
+
+
+def data_script(folder: str, script: str) -> ModuleType:
+    """``tests/data/FOLDER/SCRIPT.py``, the script that saved that fixture, imported as a module so
+    that a test can rebuild what it saved. Imported by path, under a name of its own: these scripts
+    share names (``save.py``) and must not find each other in ``sys.modules``."""
+    import importlib.util
+
+    path = DATA / folder / f"{script}.py"
+    spec = importlib.util.spec_from_file_location(f"tests_data_{folder}_{script}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 # The terminal variables as the caller had them. pytest-xdist's workers start with COLUMNS=80

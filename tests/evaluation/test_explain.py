@@ -127,19 +127,13 @@ def test_top_features_point_the_right_way(model):
 def test_a_per_target_model_explains_with_the_weights_of_the_pieces_target(processor):
     """tests/data/per_target_model: the same words mean support for the tram line and opposition
     to the toll road, so the same term pushes toward a different label for each target."""
-    import sys
-    from pathlib import Path
-
     from pipeline import load_model
     from pipeline.features.samples import prepare_samples
 
-    data = Path(__file__).resolve().parents[1] / "data" / "per_target_model"
-    sys.path.insert(0, str(data))
-    try:
-        import save
-    finally:
-        sys.path.remove(str(data))
-    model = load_model(data / "model", trust=True)
+    from ..conftest import DATA, data_script
+
+    save = data_script("per_target_model", "save")
+    model = load_model(DATA / "per_target_model" / "model", trust=True)
     pipe = model.tasks["stance"]
     by_id = {p.id: p for p in save.pieces()}
     tram, toll = prepare_samples([by_id["tram-0-0"], by_id["toll-0-0"]], processor, max_tokens=model.max_tokens)

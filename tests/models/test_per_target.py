@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,7 +13,10 @@ from pipeline import errors
 from pipeline.features.samples import Sample
 from pipeline.models.per_target import TARGET_COLUMN, TargetAugmentedClassifier, TargetIndex, augment, target_columns
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "per_target_model"
+from ..conftest import DATA as ROOT_DATA
+from ..conftest import data_script
+
+DATA = ROOT_DATA / "per_target_model"
 
 
 def test_augment_copies_each_row_into_its_targets_block():
@@ -217,11 +218,7 @@ class TestTheTargetColumnByName:
         from pipeline.features.samples import prepare_samples
         from pipeline.nlp.processor import Processor
 
-        sys.path.insert(0, str(DATA))
-        try:
-            import save
-        finally:
-            sys.path.remove(str(DATA))
+        save = data_script("per_target_model", "save")
         expected = json.loads((DATA / "expected.json").read_text())
         model = load_model(DATA / "model", trust=True)
         clf = model.tasks["stance"].named_steps["clf"]

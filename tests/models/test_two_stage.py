@@ -264,16 +264,11 @@ def test_the_same_probabilities_as_the_stage_that_read_the_last_columns():
     """A boosted stage fitted as tests/data/boosted_stage/make_expected.py does (relation, similarity
     and mention-context blocks) predicts what the stage that took "the last N columns" predicted."""
     import json
-    import sys
-    from pathlib import Path
 
-    data = Path(__file__).resolve().parents[1] / "data" / "boosted_stage"
-    sys.path.insert(0, str(data))
-    try:
-        import make_expected
-    finally:
-        sys.path.remove(str(data))
-    expected = json.loads((data / "expected.json").read_text())
+    from ..conftest import DATA, data_script
+
+    make_expected = data_script("boosted_stage", "make_expected")
+    expected = json.loads((DATA / "boosted_stage" / "expected.json").read_text())
     model, pieces, samples = make_expected.fit()
     stage = model.tasks["stance"].named_steps["clf"].stage_
     names = model.tasks["stance"].named_steps["features"].get_feature_names_out()
