@@ -109,4 +109,4 @@ if __name__ == "__main__":
     print(f"wrote {HELP_FILE}")
 
 
-__all__ = ["app", "render_root_help"]
+__all__ = ["app", "render_root_help"]  # noqa: F822 (app is built on first use by __getattr__)

@@ -17,6 +17,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
+
 from .. import errors
 from ..corpus.datasets.newsmtsc import read_newsmtsc
 from ..features.mention import Sample, TargetFeaturizer, check_samples

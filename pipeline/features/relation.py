@@ -13,9 +13,22 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 
 # The values live in .target_relation (no scikit-learn there); their names are re-exported here.
-from .target_relation import (HEDGE, LEAD_SENTENCES, REFUTE, RELATION_NAMES, REPORT, STEM,  # noqa: F401
-                              WINDOW, _by_body, _cue_rate, _window_rate, content_words, is_content_word,
-                              relation_matrix, relation_values)
+from .target_relation import (  # noqa: F401
+    HEDGE,
+    LEAD_SENTENCES,
+    REFUTE,
+    RELATION_NAMES,
+    REPORT,
+    STEM,
+    WINDOW,
+    _by_body,
+    _cue_rate,
+    _window_rate,
+    content_words,
+    is_content_word,
+    relation_matrix,
+    relation_values,
+)
 
 
 class RelationFeatures(TransformerMixin, BaseEstimator):

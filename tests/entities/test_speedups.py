@@ -11,9 +11,9 @@ import pytest
 import scipy.sparse as sp
 
 from pipeline.entities import TargetFeaturizer
+from pipeline.entities.attach import _sentence_bounds, _sentence_of
 from pipeline.entities.merge import Group, Mention, merge_mentions
 from pipeline.entities.names import name_key
-from pipeline.entities.attach import _sentence_bounds, _sentence_of
 from pipeline.entities.tokens import doc_tokens
 from pipeline.entities.types import doc_text
 from pipeline.features.mention import sample_features

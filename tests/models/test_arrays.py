@@ -16,7 +16,7 @@ from pipeline import errors
 from pipeline.corpus import Piece, read_corpus
 from pipeline.features.samples import prepare_samples
 from pipeline.models.arrays import Unsupported, export_task
-from pipeline.models.persist import DEFAULT_MODEL, add_arrays, load_model, save_model
+from pipeline.models.persist import DEFAULT_MODEL, add_arrays, load_model
 from pipeline.models.trust import SIGNATURE, sign
 from pipeline.nlp.processor import Processor
 
