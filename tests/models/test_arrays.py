@@ -58,8 +58,10 @@ def assert_same(model, samples):
 
 
 def test_the_default_model_predicts_from_arrays_and_unpickles_nothing(default_model):
-    assert set(default_model.arrays) == {"stance", "frame"}
-    assert set(default_model.extra_arrays) == {"entity_stance"}
+    fix = ("models/default has no array form for every part (so classify imports scikit-learn again): "
+           "python -c \"from pipeline.models.persist import add_arrays; add_arrays('models/default')\"")
+    assert set(default_model.arrays) == set(default_model.tasks), fix
+    assert set(default_model.extra_arrays) == {"entity_stance"}, fix
     assert not any(default_model.tasks.is_loaded(t) for t in default_model.tasks)
     assert not default_model.extras.is_loaded("entity_stance")
     assert default_model.labels("stance") == ["neutral", "oppose", "support"]
