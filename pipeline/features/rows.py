@@ -45,7 +45,7 @@ def from_entries(rows: np.ndarray, columns: np.ndarray, data: np.ndarray, n_rows
     """The matrix with ``data[i]`` at ``(rows[i], columns[i])`` (pairs distinct), in canonical order."""
     rows, columns = np.asarray(rows, dtype=np.int64), np.asarray(columns, dtype=np.int64)
     order = np.lexsort((columns, rows))
-    return Rows(_indptr(rows, n_rows), columns[order], np.asarray(data)[order], n_columns)
+    return Rows(indptr_of(rows, n_rows), columns[order], np.asarray(data)[order], n_columns)
 
 
 def counts(rows: np.ndarray, columns: np.ndarray, n_rows: int, n_columns: int) -> Rows:
@@ -54,7 +54,7 @@ def counts(rows: np.ndarray, columns: np.ndarray, n_rows: int, n_columns: int) -
     codes = np.asarray(rows, dtype=np.int64) * max(n_columns, 1) + np.asarray(columns, dtype=np.int64)
     unique, number = np.unique(codes, return_counts=True)
     row, column = np.divmod(unique, max(n_columns, 1))
-    return Rows(_indptr(row, n_rows), column, number.astype(np.intc), n_columns)
+    return Rows(indptr_of(row, n_rows), column, number.astype(np.intc), n_columns)
 
 
 def hstack(blocks: Sequence[Rows]) -> Rows:
@@ -67,14 +67,14 @@ def hstack(blocks: Sequence[Rows]) -> Rows:
     columns = np.concatenate([b.indices + offset for b, offset in zip(blocks, offsets)])
     data = np.concatenate([b.data.astype(dtype, copy=False) for b in blocks])
     order = np.argsort(rows, kind="stable")  # each row: the blocks in order, each block's columns ascending
-    return Rows(_indptr(rows, n_rows), columns[order], data[order], int(offsets[-1]))
+    return Rows(indptr_of(rows, n_rows), columns[order], data[order], int(offsets[-1]))
 
 
 def dense(values: np.ndarray) -> Rows:
     """A dense matrix's nonzero entries (what ``csr_matrix(values)`` keeps)."""
     values = np.asarray(values)
     rows, columns = np.nonzero(values)
-    return Rows(_indptr(rows, values.shape[0]), columns.astype(np.int64), values[rows, columns], values.shape[1])
+    return Rows(indptr_of(rows, values.shape[0]), columns.astype(np.int64), values[rows, columns], values.shape[1])
 
 
 def dot(matrix: Rows, coef: np.ndarray) -> np.ndarray:
@@ -91,7 +91,9 @@ def dot(matrix: Rows, coef: np.ndarray) -> np.ndarray:
     return out
 
 
-def _indptr(rows: np.ndarray, n_rows: int) -> np.ndarray:
+def indptr_of(rows: np.ndarray, n_rows: int) -> np.ndarray:
+    """The CSR ``indptr`` of ``n_rows`` rows whose entries' rows are ``rows``, once they stand in
+    row order: row i's entries are ``indptr[i]:indptr[i + 1]``."""
     indptr = np.zeros(n_rows + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])
     return indptr

@@ -98,7 +98,7 @@ class LinearHead:
         row_of, data = row_of[keep], X.data[keep].astype(np.float64)
         indices = X.indices[keep] - (X.indices[keep] > column)  # the columns after it move left by one
         if n_targets == 0:
-            return R.Rows(_indptr(row_of, X.n_rows), indices, data, d)
+            return R.Rows(R.indptr_of(row_of, X.n_rows), indices, data, d)
         target_of = index[row_of]
         copy = np.full(len(indices), -1, dtype=np.int64)  # each entry's column in its target's block
         if self.columns is None:  # the full layout: target t's block is columns t * d ...
@@ -119,14 +119,8 @@ class LinearHead:
         copied = copy >= 0
         rows = np.concatenate([row_of, row_of[copied]])
         order = np.argsort(rows, kind="stable")  # each row: its entries, then their copies
-        return R.Rows(_indptr(rows, X.n_rows), np.concatenate([indices, copy[copied]])[order],
+        return R.Rows(R.indptr_of(rows, X.n_rows), np.concatenate([indices, copy[copied]])[order],
                       np.concatenate([data, data[copied] * spec["target_weight"]])[order], width)
-
-
-def _indptr(rows: np.ndarray, n_rows: int) -> np.ndarray:
-    indptr = np.zeros(n_rows + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])
-    return indptr
 
 
 def softmax(scores: np.ndarray) -> np.ndarray:
