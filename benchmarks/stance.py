@@ -77,6 +77,8 @@ def run_dataset(name: str, max_train: int) -> dict:
     proc = processor(n_process=1)
     with Timer() as t_train:
         model = train(train_pieces, tasks=["stance"], config=load_config(), processor=proc, evaluate=False).model
+    clf = model.tasks["stance"].named_steps["clf"]
+    blended = type(getattr(clf, "estimator_", clf)).__name__ == "WordBlendClassifier"
     with Timer() as t_test:
         framer = Framer(model, processor=proc, n_process=1)
         records = list(framer.classify(test, entities=False))
@@ -91,7 +93,8 @@ def run_dataset(name: str, max_train: int) -> dict:
         "test_targets": len({p.target for p in test}),
         "unseen_test_pieces": sum(p.target not in seen_targets for p in test),
         "flagged_unseen": sum(r["target_seen"] is False for r in records),
-        "train_s": t_train.seconds, "test_s": t_test.seconds,
+        "train_s": t_train.seconds, "test_s": t_test.seconds, "blended": blended,
+        "per_target_weights": int(getattr(clf, "n_targets_", 0)),
         "per_target": [],
     }
     targets = sorted({p.target for p in test}, key=lambda t: -sum(p.target == t for p in test))
@@ -103,6 +106,7 @@ def run_dataset(name: str, max_train: int) -> dict:
                                          score(pick(gold), pick(per_target_ref), name)))
     print(f"{name}: ours {result['ours']:.4f}, per-target reference {result['reference']:.4f}, "
           f"global reference {result['reference_global']:.4f} ({len(train_pieces)} train, {len(test)} test, "
+          f"{'blended with plain words, ' if blended else ''}{result['per_target_weights']} targets with own weights, "
           f"{t_train.seconds:.0f}s + {t_test.seconds:.0f}s)", flush=True)
     return result
 

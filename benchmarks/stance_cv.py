@@ -44,6 +44,28 @@ VARIANTS = {
     "aug_w1_C4_nobal": (("words", "chars"), True, 1.0, 4.0, None),
     "aug_w1_C4_words": (("words",), True, 1.0, 4.0, "balanced"),
     "aug_w1_C4_w13": (("words13", "chars"), True, 1.0, 4.0, "balanced"),
+    # for the corpora whose test targets are new (PERSPECTRUM, IBM, VAST): plain words beside the global model
+    # for the tweet corpora (targets seen in training)
+    "aug_w2_C2": (("words", "chars"), True, 2.0, 2.0, "balanced"),
+    "aug_w2_C8": (("words", "chars"), True, 2.0, 8.0, "balanced"),
+    "aug_w2_C4_w13": (("words13", "chars"), True, 2.0, 4.0, "balanced"),
+    "aug_w2_C4_c15": (("words", "chars15"), True, 2.0, 4.0, "balanced"),
+    "aug_w2_C4_c26": (("words", "chars26"), True, 2.0, 4.0, "balanced"),
+    "aug_w2_C4_c35": (("words", "chars35"), True, 2.0, 4.0, "balanced"),
+    "aug_w2_C4_words": (("words",), True, 2.0, 4.0, "balanced"),
+    "aug_w2_C1_words": (("words",), True, 2.0, 1.0, "balanced"),
+    "global_words_C1": (("words",), False, 0, 1.0, "balanced"),
+    "global_words_C4": (("words",), False, 0, 4.0, "balanced"),
+    "global_wordschars_C1": (("words", "chars"), False, 0, 1.0, "balanced"),
+}
+# name -> (variant, variant, weight of the first): probabilities averaged
+BLENDS = {
+    "blend_default_words_C1": ("global_default", "global_words_C1", 0.5),
+    "blend_default_words_C1_w07": ("global_default", "global_words_C1", 0.7),
+    "blend_default_words_C1_w03": ("global_default", "global_words_C1", 0.3),
+    "blend_default_notarget": ("global_default", "global_notarget", 0.5),
+    "blend_aug_words": ("aug_w2_C4", "aug_w2_C1_words", 0.5),
+    "blend_aug_global": ("aug_w2_C4", "global_notarget", 0.5),
 }
 
 
@@ -56,7 +78,19 @@ def blocks_for(samples, config):
     cfg13 = replace(config, features=replace(config.features, word_ngrams=(1, 3)))
     words13 = dict(build_features(cfg13, use_target=False, n_samples=len(samples)).transformer_list)["words"]
     out["words13"] = words13.fit(samples).transform(samples)
+    for lo, hi in ((1, 5), (2, 6), (3, 5)):
+        cfg = replace(config, features=replace(config.features, char_ngrams=(lo, hi)))
+        chars = dict(build_features(cfg, use_target=False, n_samples=len(samples)).transformer_list)["chars"]
+        out[f"chars{lo}{hi}"] = chars.fit(samples).transform(samples)
     return out
+
+
+def calibrated(proba: np.ndarray, gold: np.ndarray, classes: np.ndarray) -> np.ndarray:
+    """Out-of-fold log-probabilities, temperature-scaled as CalibratedLinearClassifier does."""
+    from pipeline.models.linear import fit_temperature
+
+    scores = np.log(np.clip(proba, 1e-12, 1))
+    return scores / fit_temperature(scores, np.searchsorted(classes, gold))
 
 
 def run_dataset(name: str, args) -> list[tuple]:
@@ -87,28 +121,49 @@ def run_dataset(name: str, args) -> list[tuple]:
         groups = [p.story or p.target for p in pieces]
         k = min(args.folds, len(set(groups)))
         schemes["grouped"] = list(GroupKFold(k).split(gold, gold, groups))
+        if args.grouped_only:
+            del schemes["random"]
     rows = []
+    classes = np.unique(gold)
     names = args.variants.split(",") if args.variants else list(VARIANTS)
     for scheme, folds in schemes.items():
         # the reference: one plain TF-IDF + LR per target (a target unseen in training: one over all)
         pred = np.empty(len(gold), dtype=object)
         for train, test in folds:
+            overall = None  # the fold's model over all targets, fitted once (VAST has thousands of targets)
             for t in set(targets[test]):
                 own = train[targets[train] == t]
-                fit_rows = own if len(set(gold[own])) >= 2 else train
-                try:
-                    model = reference_model().fit([pieces[i].text for i in fit_rows], gold[fit_rows])
-                except ValueError:  # a target of a few pieces leaves no word with min_df 2: use all
-                    model = reference_model().fit([pieces[i].text for i in train], gold[train])
+                model = None
+                if len(set(gold[own])) >= 2:
+                    try:
+                        model = reference_model().fit([pieces[i].text for i in own], gold[own])
+                    except ValueError:  # a target of a few pieces leaves no word with min_df 2: use all
+                        model = None
+                if model is None:
+                    if overall is None:
+                        overall = reference_model().fit([pieces[i].text for i in train], gold[train])
+                    model = overall
                 rows_t = test[targets[test] == t]
                 pred[rows_t] = model.predict([pieces[i].text for i in rows_t])
         ref = score(gold.tolist(), pred.tolist(), name)
         rows.append((name, scheme, "reference_per_target", ref))
         print(f"  {scheme:8s} {'reference_per_target':22s} {ref:.4f}", flush=True)
+        probas: dict[str, np.ndarray] = {}
         for variant in names:
+            if variant in BLENDS or variant.startswith("log_") and variant[4:] in BLENDS:
+                first, second, w = BLENDS[variant.removeprefix("log_")]
+                if variant.startswith("log_"):  # calibrated logits averaged (what the model does: stays linear)
+                    mixed = w * calibrated(probas[first], gold, classes) + (1 - w) * calibrated(probas[second], gold, classes)
+                else:
+                    mixed = w * probas[first] + (1 - w) * probas[second]
+                value = score(gold.tolist(), classes[mixed.argmax(axis=1)].tolist(), name)
+                rows.append((name, scheme, variant, value))
+                print(f"  {scheme:8s} {variant:22s} {value:.4f}  ({value - ref:+.4f} vs ref)", flush=True)
+                continue
             used, aug, weight, C, cw = VARIANTS[variant]
             X = sparse.hstack([blocks[b] for b in used] + [sparse.csr_matrix(index)], format="csr")
             pred = np.empty(len(gold), dtype=object)
+            proba = np.zeros((len(gold), len(classes)))
             t1 = time.time()
             for train, test in folds:
                 lr = LogisticRegression(C=C, class_weight=cw, max_iter=2000)
@@ -117,8 +172,12 @@ def run_dataset(name: str, args) -> list[tuple]:
                     Xf = sparse.hstack([X[:, :-1], sparse.csr_matrix(fold_index.transform(samples))], format="csr")
                     clf = TargetAugmentedClassifier(lr, target_weight=weight).fit(Xf[train], gold[train])
                     pred[test] = clf.predict(Xf[test])
+                    proba[test] = clf.predict_proba(Xf[test])
                 else:
-                    pred[test] = lr.fit(X[train, :-1], gold[train]).predict(X[test, :-1])
+                    lr.fit(X[train, :-1], gold[train])
+                    pred[test] = lr.predict(X[test, :-1])
+                    proba[test] = lr.predict_proba(X[test, :-1])  # every fold sees every class here
+            probas[variant] = proba
             value = score(gold.tolist(), pred.tolist(), name)
             rows.append((name, scheme, variant, value))
             print(f"  {scheme:8s} {variant:22s} {value:.4f}  ({value - ref:+.4f} vs ref, {time.time() - t1:.0f}s)",
@@ -134,6 +193,7 @@ def main() -> None:
     parser.add_argument("--min-pieces", type=int, default=50)
     parser.add_argument("--variants", default="")
     parser.add_argument("--grouped", action="store_true", help="also target-grouped folds")
+    parser.add_argument("--grouped-only", action="store_true", help="with --grouped: only the grouped folds")
     args = parser.parse_args()
     names = chosen_or_skip("stance_cv", args.datasets, data_root())
     if not names:

@@ -16,6 +16,7 @@ from ..config import ClassifierSettings, Settings
 from ..features.samples import Sample
 from ..features.union import build_features
 from ..progress import ProgressFactory
+from .blend import WordBlendClassifier, choose_word_blend
 from .linear import CalibratedLinearClassifier
 from .per_target import TargetAugmentedClassifier, TargetIndex
 from .two_stage import BoostedStage, TwoStageClassifier
@@ -53,9 +54,7 @@ def build_task_pipeline(config: Settings, *, use_target: bool, n_samples: int) -
     seed = config.evaluation.seed
 
     def linear(C: float) -> CalibratedLinearClassifier:
-        return CalibratedLinearClassifier(C=C, class_weight=clf.class_weight or None, max_iter=clf.max_iter,
-                                          calibration_folds=clf.calibration_folds, random_state=seed,
-                                          n_jobs=FIT_THREADS)
+        return _linear(config, C)
 
     stage2 = clf.stage2
     if stage2 != "linear" and not clf.gate_label:
@@ -72,6 +71,42 @@ def build_task_pipeline(config: Settings, *, use_target: bool, n_samples: int) -
         features.transformer_list.append(("target_index", TargetIndex(min_pieces=clf.min_target_pieces)))
         model = TargetAugmentedClassifier(model, target_weight=clf.target_weight)
     return Pipeline([("features", features), ("clf", model)])
+
+
+def _linear(config: Settings, C: float) -> CalibratedLinearClassifier:
+    clf = config.classifier
+    return CalibratedLinearClassifier(C=C, class_weight=clf.class_weight or None, max_iter=clf.max_iter,
+                                      calibration_folds=clf.calibration_folds, random_state=config.evaluation.seed,
+                                      n_jobs=FIT_THREADS)
+
+
+def word_blend_candidate(config: Settings, samples: list[Sample], *, use_target: bool) -> bool:
+    """Whether :func:`fit_task` tries blending the model with a plain word model
+    (``classifier.word_blend = "auto"``): a linear single-stage model that reads its targets
+    through the text-target blocks, with no per-target weights (so new targets get the global
+    model), and a word block to blend with."""
+    clf = config.classifier
+    return (use_target and clf.word_blend == "auto" and clf.kind == "linear" and not clf.gate_label
+            and config.features.target_features and not per_target_active(config, samples))
+
+
+def _blend_if_it_helps(config: Settings, clf: Any, union: FeatureUnion, X: Any, labels: list[str],
+                       samples: list[Sample]) -> bool:
+    """Swap ``clf``'s linear model for a :class:`WordBlendClassifier` when target-grouped CV on
+    ``X`` says the blend does better (see :func:`pipeline.models.blend.choose_word_blend`)."""
+    names = [name for name, _ in union.transformer_list]
+    if not names or names[0] != "words":
+        return False
+    word_columns = len(union.transformer_list[0][1].get_feature_names_out())
+    settings = config.classifier
+    if not word_columns or not choose_word_blend(
+            X, labels, [s.target for s in samples], word_columns, C=settings.C, words_C=settings.word_blend_C,
+            class_weight=settings.class_weight or None, folds=config.evaluation.folds):
+        return False
+    blend = WordBlendClassifier(_linear(config, settings.C), _linear(config, settings.word_blend_C),
+                                word_columns=word_columns)
+    clf.set_params(estimator=blend)
+    return True
 
 
 def per_target_active(config: Settings, samples: list[Sample]) -> bool:
@@ -172,7 +207,9 @@ def fit_task(config: Settings, samples: list[Sample], labels: list[str], *, use_
              if shared and name in shared and joblib.hash(clone(shared[name])) == joblib.hash(block)}
     clf = pipeline.named_steps["clf"]
     by_name = _reads_feature_names(clf)
-    if not reuse and not by_name:
+    # the blend needs the fitted union (its word columns) and an estimator= parameter to swap
+    blend = word_blend_candidate(config, samples, use_target=use_target) and isinstance(clf, TargetAugmentedClassifier)
+    if not reuse and not by_name and not blend:
         pipeline.fit(samples, labels, **{f"clf__{k}": v for k, v in weights.items()})
     else:
         if reuse:
@@ -181,6 +218,8 @@ def fit_task(config: Settings, samples: list[Sample], labels: list[str], *, use_
             X = union.transform(samples)
         else:
             X = union.fit_transform(samples, labels)  # as Pipeline.fit does
+        if blend:
+            _blend_if_it_helps(config, clf, union, X, labels, samples)
         names = {"feature_names": union.get_feature_names_out()} if by_name else {}
         clf.fit(X, labels, **weights, **names)
     for _, block in union.transformer_list:

@@ -70,6 +70,8 @@ OLD_SETTINGS = {
     ("classifier", "per_target"): "off",  # before per-target weights (the default is now "auto")
     ("classifier", "min_target_pieces"): 50,
     ("classifier", "target_weight"): 1.0,
+    ("classifier", "word_blend"): "off",  # before the blend with a plain word model
+    ("classifier", "word_blend_C"): 1.0,
     ("classifier", "source_weight"): 0.0,
     ("features", "char_max_chars"): 0,  # before the cut, character n-grams read the whole text
     ("features", "similarity"): False,

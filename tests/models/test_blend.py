@@ -1,0 +1,91 @@
+"""The global model blended with a plain word model, where every target is new at prediction time."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+from scipy.special import softmax
+
+from pipeline.features.samples import Sample
+from pipeline.models.blend import WordBlendClassifier, choose_word_blend
+from pipeline.models.linear import CalibratedLinearClassifier
+
+
+def _data(n: int = 300, words: int = 6, noise: int = 300, seed: int = 0, informative: str = "words"):
+    """``words`` leading columns, then ``noise`` columns; labels follow one side only; 30 targets."""
+    rng = np.random.default_rng(seed)
+    X = rng.random((n, words + noise)) * (rng.random((n, words + noise)) < 0.3)
+    signal = X[:, 0] - X[:, 1] if informative == "words" else X[:, words] - X[:, words + 1]
+    y = np.where(signal + rng.normal(0, 0.05, n) > 0, "FAVOR", "AGAINST")
+    groups = [f"t{i % 30}" for i in range(n)]
+    return sparse.csr_matrix(X), y, groups
+
+
+def test_blend_is_one_linear_model_with_the_averaged_calibrated_logits():
+    X, y, _ = _data()
+    full = CalibratedLinearClassifier(C=4.0, calibration_folds=3).fit(X, y)
+    words = CalibratedLinearClassifier(C=1.0, calibration_folds=3).fit(X[:, :6], y)
+    blend = WordBlendClassifier(CalibratedLinearClassifier(C=4.0, calibration_folds=3),
+                                CalibratedLinearClassifier(C=1.0, calibration_folds=3), word_columns=6, weight=0.5).fit(X, y)
+    expected = 0.5 * full.logits(X) + 0.5 * words.logits(X[:, :6])
+    np.testing.assert_allclose(blend.logits(X), expected, atol=1e-9)
+    np.testing.assert_allclose(blend.predict_proba(X), softmax(expected, axis=1), atol=1e-9)
+    np.testing.assert_allclose(np.asarray(X @ blend.coef_.T) + blend.intercept_, expected, atol=1e-9)
+    assert blend.predict(X).tolist() == blend.classes_[expected.argmax(axis=1)].tolist()
+    assert list(blend.classes_) == ["AGAINST", "FAVOR"]
+
+
+def test_the_choice_blends_only_where_held_out_targets_say_so():
+    X, y, groups = _data(informative="words")
+    # the full model at a high C overfits 300 noise columns; the word model reads the signal
+    assert choose_word_blend(X, y, groups, 6, C=100.0, words_C=1.0, class_weight="balanced", folds=5)
+    X, y, groups = _data(informative="rest", noise=20)
+    assert not choose_word_blend(X, y, groups, 6, C=4.0, words_C=1.0, class_weight="balanced", folds=5)
+    # fewer targets than folds: nothing to tell by
+    assert not choose_word_blend(X, y, ["a", "b"] * 150, 6, C=4.0, words_C=1.0, class_weight="balanced", folds=5)
+
+
+def _new_target_corpus(n_targets: int = 12):
+    """Short pieces toward many small targets: the words say the stance, whatever the target."""
+    favor = ["good", "great", "fine", "support", "yes"]
+    against = ["bad", "awful", "wrong", "oppose", "no"]
+    samples, labels = [], []
+    for t in range(n_targets):
+        for i in range(10):
+            label = "FAVOR" if (i + t) % 2 else "AGAINST"
+            word = (favor if label == "FAVOR" else against)[(i * 7 + t) % 5]
+            samples.append(Sample(f"{word} plan number {i} for topic{t}", target=f"topic{t}", near=word))
+            labels.append(label)
+    return samples, labels
+
+
+def test_fit_task_keeps_the_plain_model_unless_the_choice_says_blend(monkeypatch):
+    from pipeline.config import load_config
+    from pipeline.models import factory
+
+    samples, labels = _new_target_corpus()
+    cfg = load_config(overrides={"classifier": {"calibration_folds": 2}})
+    assert factory.word_blend_candidate(cfg, samples, use_target=True)
+    assert not factory.word_blend_candidate(load_config(overrides={"classifier": {"word_blend": "off"}}), samples,
+                                            use_target=True)
+    assert not factory.word_blend_candidate(cfg, samples, use_target=False)
+    asked = []
+    monkeypatch.setattr(factory, "choose_word_blend", lambda *a, **k: asked.append(a[3]) or False)
+    plain = factory.fit_task(cfg, samples, labels, use_target=True)
+    assert isinstance(plain.named_steps["clf"].estimator_, CalibratedLinearClassifier)
+    words = plain.named_steps["features"].transformer_list[0][1]
+    assert asked == [len(words.get_feature_names_out())]  # the word block's width
+    monkeypatch.setattr(factory, "choose_word_blend", lambda *a, **k: True)
+    pipe = factory.fit_task(cfg, samples, labels, use_target=True)
+    clf = pipe.named_steps["clf"]
+    assert isinstance(clf.estimator_, WordBlendClassifier) and clf.estimator_.word_columns == asked[0]
+    # still one linear model: the weights explain every probability exactly
+    X = pipe.named_steps["features"].transform(samples[:5]).tocsr()
+    logits = np.asarray(X @ clf.coef_for(0).T) + clf.intercept_
+    np.testing.assert_allclose(softmax(logits, axis=1), pipe.predict_proba(samples[:5]), atol=1e-8)
+    assert (pipe.predict(samples) == np.asarray(labels)).mean() > 0.9
+    # a saved and reloaded blend predicts the same
+    import pickle
+
+    again = pickle.loads(pickle.dumps(pipe))
+    np.testing.assert_array_equal(again.predict_proba(samples), pipe.predict_proba(samples))
