@@ -1,7 +1,8 @@
 """The array form of the linear classifiers: weights, intercepts and temperature, applied with numpy.
 
-:func:`export_head` writes a fitted :class:`~.linear.CalibratedLinearClassifier`, or a
-:class:`~.per_target.TargetAugmentedClassifier` around one, as a JSON spec and arrays;
+:func:`export_head` writes a fitted :class:`~.linear.CalibratedLinearClassifier` (or a
+:class:`~.blend.WordBlendClassifier`, whose blended weights are one such model at temperature 1),
+or a :class:`~.per_target.TargetAugmentedClassifier` around one, as a JSON spec and arrays;
 :class:`LinearHead` reads them back and gives the same probabilities from a feature matrix
 (:class:`~pipeline.features.rows.Rows`) without scikit-learn: the logistic regression's
 decision values ``X @ coef.T + intercept``, a binary model's one column widened to two, divided
@@ -42,6 +43,17 @@ def export_head(clf: Any) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         return {"kind": "target_augmented", "n_targets": int(clf.n_targets_), "target_weight": float(clf.target_weight),
                 "n_features": n_features, "target_column": int(getattr(clf, "target_column_", n_features - 1)),
                 "compact": columns is not None, "inner": spec}, arrays
+    if kind == "WordBlendClassifier":  # one linear model already: its blended calibrated weights, temperature 1
+        known = {"estimator", "words_estimator", "word_columns", "weight", "coef_", "intercept_", "classes_",
+                 "n_features_in_"}
+        if set(vars(clf)) - known:
+            raise Unsupported(f"classifier: {kind} with attributes {sorted(set(vars(clf)) - known)}")
+        coef, intercept = np.asarray(clf.coef_, dtype=np.float64), np.asarray(clf.intercept_, dtype=np.float64)
+        classes = [str(c) for c in clf.classes_]
+        if coef.ndim != 2 or coef.shape[0] != len(classes) or intercept.shape != (len(classes),):
+            raise Unsupported("classifier: blended weights do not match the classes")
+        return {"kind": "calibrated_linear", "temperature": 1.0, "classes": classes,
+                "n_features": int(coef.shape[1])}, {"coef": coef, "intercept": intercept}
     if kind != "CalibratedLinearClassifier" or type(clf.model_).__name__ != "LogisticRegression":
         raise Unsupported(f"classifier: {kind}")
     coef, intercept = np.asarray(clf.model_.coef_), np.asarray(clf.model_.intercept_)

@@ -220,3 +220,26 @@ def test_per_target_weights_from_arrays(layout, column):
                                        rng.integers(0, 6, 40).astype(float), axis=1))  # 4, 5: not trained on
     rows = Rows(test.indptr, test.indices.astype(np.int64), test.data, test.shape[1])
     np.testing.assert_allclose(head.predict_proba(rows), clf.predict_proba(test), rtol=0, atol=TOLERANCE)
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_a_blend_with_plain_words_from_arrays(n_classes):
+    from scipy import sparse
+
+    from pipeline.features.rows import Rows
+    from pipeline.models.blend import WordBlendClassifier
+    from pipeline.models.linear import CalibratedLinearClassifier
+    from pipeline.models.linear_arrays import LinearHead, export_head
+    from pipeline.models.per_target import TargetAugmentedClassifier
+
+    rng = np.random.default_rng(n_classes)
+    X = sparse.random(90, 20, density=0.3, random_state=rng, format="csr")
+    X = sparse.hstack([X, sparse.csr_matrix((90, 1))], format="csr")  # the target column: no target of its own
+    y = rng.choice(["a", "b", "c"][:n_classes], 90)
+    blend = WordBlendClassifier(CalibratedLinearClassifier(C=4.0, calibration_folds=3),
+                                CalibratedLinearClassifier(C=1.0, calibration_folds=3), word_columns=8)
+    clf = TargetAugmentedClassifier(blend, target_weight=2.0).fit(X, y)
+    head = LinearHead(*export_head(clf))
+    test = sparse.hstack([sparse.random(30, 20, density=0.3, random_state=rng), sparse.csr_matrix((30, 1))], format="csr")
+    rows = Rows(test.indptr, test.indices.astype(np.int64), test.data, test.shape[1])
+    np.testing.assert_allclose(head.predict_proba(rows), clf.predict_proba(test), rtol=0, atol=TOLERANCE)
