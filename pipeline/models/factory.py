@@ -82,18 +82,30 @@ def _linear(config: Settings, C: float) -> CalibratedLinearClassifier:
 
 def word_blend_candidate(config: Settings, samples: list[Sample], *, use_target: bool) -> bool:
     """Whether :func:`fit_task` tries blending the model with a plain word model
-    (``classifier.word_blend = "auto"``): a linear single-stage model that reads its targets
-    through the text-target blocks, with no per-target weights (so new targets get the global
-    model), and a word block to blend with."""
+    (``classifier.word_blend = "auto"``): a linear single-stage model of a task that reads its
+    targets (``features.target_features``), on a corpus where most pieces' targets have no
+    weights of their own (fewer than ``min_target_pieces`` pieces each: many small targets, so
+    targets met later are mostly new ones, which get the shared weights)."""
     clf = config.classifier
-    return (use_target and clf.word_blend == "auto" and clf.kind == "linear" and not clf.gate_label
-            and config.features.target_features and not per_target_active(config, samples))
+    if not (use_target and clf.word_blend == "auto" and clf.kind == "linear" and not clf.gate_label
+            and config.features.target_features):
+        return False
+    if not per_target_active(config, samples):
+        return True
+    counts: dict[str, int] = {}
+    for s in samples:
+        counts[s.target] = counts.get(s.target, 0) + 1
+    own = sum(n for t, n in counts.items() if t and n >= clf.min_target_pieces)
+    return own < len(samples) / 2
 
 
 def _blend_if_it_helps(config: Settings, clf: Any, union: FeatureUnion, X: Any, labels: list[str],
                        samples: list[Sample]) -> bool:
     """Swap ``clf``'s linear model for a :class:`WordBlendClassifier` when target-grouped CV on
-    ``X`` says the blend does better (see :func:`pipeline.models.blend.choose_word_blend`)."""
+    ``X`` (the matrix the linear model reads: with per-target weights, the augmented one, the
+    shared block first) says the blend does better (:func:`pipeline.models.blend.choose_word_blend`).
+    A held-out target's own columns get no training rows in its fold, so it is scored with the
+    shared weights, as a new target would be."""
     names = [name for name, _ in union.transformer_list]
     if not names or names[0] != "words":
         return False
@@ -192,6 +204,7 @@ def fit_task(config: Settings, samples: list[Sample], labels: list[str], *, use_
         raise errors.TrainingError.of(errors.ONE_CLASS, found=classes.tolist())
     if len(labels) < 4:
         raise errors.TrainingError.of(errors.FACTORY_NEEDS_LEAST_LABELLED, n_labels=len(labels))
+    blend = word_blend_candidate(config, samples, use_target=use_target)  # before the text-target blocks go
     if use_target and per_target_active(config, samples):
         config = replace(config, features=replace(config.features,
                                                   target_features=config.features.per_target_target_features))
@@ -208,7 +221,7 @@ def fit_task(config: Settings, samples: list[Sample], labels: list[str], *, use_
     clf = pipeline.named_steps["clf"]
     by_name = _reads_feature_names(clf)
     # the blend needs the fitted union (its word columns) and an estimator= parameter to swap
-    blend = word_blend_candidate(config, samples, use_target=use_target) and isinstance(clf, TargetAugmentedClassifier)
+    blend = blend and isinstance(clf, TargetAugmentedClassifier)
     if not reuse and not by_name and not blend:
         pipeline.fit(samples, labels, **{f"clf__{k}": v for k, v in weights.items()})
     else:
@@ -218,9 +231,9 @@ def fit_task(config: Settings, samples: list[Sample], labels: list[str], *, use_
             X = union.transform(samples)
         else:
             X = union.fit_transform(samples, labels)  # as Pipeline.fit does
-        if blend:
-            _blend_if_it_helps(config, clf, union, X, labels, samples)
         names = {"feature_names": union.get_feature_names_out()} if by_name else {}
+        if blend:
+            _blend_if_it_helps(config, clf, union, clf.training_matrix(X, names.get("feature_names")), labels, samples)
         clf.fit(X, labels, **weights, **names)
     for _, block in union.transformer_list:
         _slim(block)

@@ -233,6 +233,15 @@ class TargetAugmentedClassifier(ClassifierMixin, BaseEstimator):
         self.classes_ = self.estimator_.classes_
         return self
 
+    def training_matrix(self, X: Any, feature_names: Any = None) -> sparse.csr_matrix:
+        """The augmented matrix :meth:`fit` would train ``estimator`` on for ``X`` (nothing is kept)."""
+        probe = clone(self)
+        probe.target_column_ = probe._find_column(X, feature_names)
+        features, index = probe._split(X)
+        n_targets = int(index.max()) if len(index) else 0
+        return augment(features, index, n_targets, target_weight=self.target_weight,
+                       columns=target_columns(features, index, n_targets) if n_targets else None)
+
     def _augment(self, features: Any, index: np.ndarray) -> sparse.csr_matrix:
         index = np.where((index >= 0) & (index <= self.n_targets_), index, 0)
         # a model pickled before columns_ existed was fitted on the full layout

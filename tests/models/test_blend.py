@@ -69,6 +69,12 @@ def test_fit_task_keeps_the_plain_model_unless_the_choice_says_blend(monkeypatch
     assert not factory.word_blend_candidate(load_config(overrides={"classifier": {"word_blend": "off"}}), samples,
                                             use_target=True)
     assert not factory.word_blend_candidate(cfg, samples, use_target=False)
+    # per-target weights for a few targets: still a candidate while most pieces' targets have none
+    few = load_config(overrides={"classifier": {"calibration_folds": 2, "min_target_pieces": 11}})
+    big = [Sample(f"good plan {i}", target=f"big{i % 2}") for i in range(30)]
+    assert factory.per_target_active(few, samples[:20] + big) and factory.per_target_active(few, samples + big)
+    assert factory.word_blend_candidate(few, samples + big, use_target=True)  # 120 of 150 in small targets
+    assert not factory.word_blend_candidate(few, samples[:20] + big, use_target=True)  # 30 of 50 have their own
     asked = []
     monkeypatch.setattr(factory, "choose_word_blend", lambda *a, **k: asked.append(a[3]) or False)
     plain = factory.fit_task(cfg, samples, labels, use_target=True)

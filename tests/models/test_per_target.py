@@ -233,3 +233,12 @@ class TestTheTargetColumnByName:
         # and a fresh fit of the same pieces, target column found by name, predicts the same
         fresh, _ = save.fit()
         np.testing.assert_allclose(fresh.predict_proba(samples)["stance"], proba, rtol=0, atol=1e-12)
+
+
+def test_training_matrix_is_what_fit_trains_on():
+    X, y = _many_targets()
+    clf = TargetAugmentedClassifier(LogisticRegression(C=4.0), target_weight=2.0)
+    before = clf.training_matrix(X)  # unfitted: nothing kept
+    assert not hasattr(clf, "columns_")
+    clf.fit(X, y)
+    np.testing.assert_array_equal(before.toarray(), clf.augmented(X).toarray())
