@@ -17,9 +17,10 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
-from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils.validation import check_is_fitted
+
+from .linear import LogitsClassifierMixin
 
 # The weight of the global model's logits when blended (the plain word model gets the rest).
 # Target-grouped CV inside the train splits, 3,000-5,000 pieces (docs/benchmarks.md): 0.5 was
@@ -27,7 +28,7 @@ from sklearn.utils.validation import check_is_fitted
 BLEND_WEIGHT = 0.5
 
 
-class WordBlendClassifier(ClassifierMixin, BaseEstimator):
+class WordBlendClassifier(LogitsClassifierMixin, ClassifierMixin, BaseEstimator):
     """``weight`` x the logits of ``estimator`` on every column, plus ``1 - weight`` x those of
     ``words_estimator`` on the first ``word_columns`` columns (the union's word block).
 
@@ -77,14 +78,6 @@ class WordBlendClassifier(ClassifierMixin, BaseEstimator):
         """Blended logits; for two classes one column (class 1 - class 0), as scikit-learn expects."""
         logits = self.logits(X)
         return logits[:, 1] - logits[:, 0] if logits.shape[1] == 2 else logits
-
-    def predict_proba(self, X: Any) -> np.ndarray:
-        """Class probabilities, columns in the order of ``classes_``."""
-        return softmax(self.logits(X), axis=1)
-
-    def predict(self, X: Any) -> np.ndarray:
-        """The most probable class of each row."""
-        return self.classes_[np.argmax(self.logits(X), axis=1)]
 
     def __sklearn_tags__(self):  # noqa: D105
         tags = super().__sklearn_tags__()

@@ -22,7 +22,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import StratifiedShuffleSplit
 from sklearn.utils.validation import check_is_fitted
@@ -30,13 +29,13 @@ from sklearn.utils.validation import check_is_fitted
 from .. import errors
 from ..nlp.encoders import model_path, prepare_torch_env, quiet_transformers, set_threads
 from ..progress import ProgressFactory
-from .linear import encode_classes, fit_temperature
+from .linear import LogitsClassifierMixin, encode_classes, fit_temperature
 
 _TOKENIZERS: dict[str, Any] = {}  # model -> tokenizer of this process, loaded once
 PREDICT_BATCH = 64
 
 
-class FineTunedClassifier(ClassifierMixin, BaseEstimator):
+class FineTunedClassifier(LogitsClassifierMixin, ClassifierMixin, BaseEstimator):
     """Fine-tune a pretrained encoder with a linear head on labelled texts.
 
     ``X`` is a sequence of :class:`~pipeline.features.samples.Sample` (their ``text``, and ``target``
@@ -141,14 +140,6 @@ class FineTunedClassifier(ClassifierMixin, BaseEstimator):
         """Calibrated logits, one column per class."""
         check_is_fitted(self)
         return self._raw_logits(self._encode(X)) / self.temperature_
-
-    def predict_proba(self, X: Sequence[Any]) -> np.ndarray:
-        """Calibrated class probabilities, columns in the order of ``classes_``."""
-        return softmax(self.logits(X), axis=1)
-
-    def predict(self, X: Sequence[Any]) -> np.ndarray:
-        """The most probable class of each text."""
-        return self.classes_[np.argmax(self.logits(X), axis=1)]
 
     @property
     def coef_(self) -> np.ndarray:

@@ -24,7 +24,24 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 from threadpoolctl import threadpool_limits
 
 
-class CalibratedLinearClassifier(ClassifierMixin, BaseEstimator):
+class LogitsClassifierMixin:
+    """``predict_proba`` and ``predict`` of a classifier whose ``logits(X)`` gives calibrated logits.
+
+    One home for the step every calibrated classifier here shares: probabilities are the softmax
+    of the logits (one column per class, also for two classes), the prediction their argmax.
+    """
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Calibrated class probabilities, columns in the order of ``classes_``."""
+        return softmax(self.logits(X), axis=1)
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The most probable class of each row."""
+        logits = self.logits(X)  # first: it raises NotFittedError before classes_ is read
+        return self.classes_[np.argmax(logits, axis=1)]
+
+
+class CalibratedLinearClassifier(LogitsClassifierMixin, ClassifierMixin, BaseEstimator):
     """L2 logistic regression with temperature-scaling calibration of its probabilities.
 
     Args:
@@ -115,15 +132,6 @@ class CalibratedLinearClassifier(ClassifierMixin, BaseEstimator):
         """Calibrated logits; for two classes, as scikit-learn expects, one column (class 1 - class 0)."""
         logits = self.logits(X)
         return logits[:, 1] - logits[:, 0] if logits.shape[1] == 2 else logits
-
-    def predict_proba(self, X: Any) -> np.ndarray:
-        """Calibrated class probabilities, columns in the order of ``classes_``."""
-        return softmax(self.logits(X), axis=1)
-
-    def predict(self, X: Any) -> np.ndarray:
-        """The most probable class of each row."""
-        logits = self.logits(X)
-        return self.classes_[np.argmax(logits, axis=1)]
 
     def __sklearn_tags__(self):  # noqa: D105
         tags = super().__sklearn_tags__()

@@ -19,7 +19,6 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
-from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
@@ -27,7 +26,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
 from .. import errors
-from .linear import CalibratedLinearClassifier, encode_classes, fit_temperature, full_scores
+from .linear import CalibratedLinearClassifier, LogitsClassifierMixin, encode_classes, fit_temperature, full_scores
 
 
 class TwoStageClassifier(ClassifierMixin, BaseEstimator):
@@ -118,7 +117,7 @@ def _names(estimator: Any, feature_names: Any) -> dict[str, Any]:
     return {"feature_names": feature_names} if isinstance(estimator, BoostedStage) else {}
 
 
-class BoostedStage(ClassifierMixin, BaseEstimator):
+class BoostedStage(LogitsClassifierMixin, ClassifierMixin, BaseEstimator):
     """A linear model's out-of-fold probabilities and named dense columns of ``X``, read by boosted trees.
 
     A linear model over the words cannot say "refuting words *near the claim's terms* and a
@@ -264,15 +263,6 @@ class BoostedStage(ClassifierMixin, BaseEstimator):
         with threadpool_limits(limits=1, user_api="openmp"):
             scores = self.booster_.decision_function(stacked)
         return full_scores(scores) / self.temperature_
-
-    def predict_proba(self, X: Any) -> np.ndarray:
-        """Calibrated class probabilities, columns in the order of ``classes_``."""
-        return softmax(self.logits(X), axis=1)
-
-    def predict(self, X: Any) -> np.ndarray:
-        """The most probable class of each row."""
-        check_is_fitted(self)
-        return self.classes_[np.argmax(self.logits(X), axis=1)]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
