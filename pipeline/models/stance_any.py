@@ -22,6 +22,7 @@ import numpy as np
 from .. import errors
 from ..features.pair import cut, feature_names, pair_features, passages, relation_row, words
 from ..io import atomic_write
+from .linear_arrays import softmax
 
 FORMAT = "framing-stance-any/2"
 # Formats :meth:`AnyTargetStance.load` reads (1: one logistic regression saved as coef / intercept).
@@ -131,9 +132,7 @@ class AnyTargetStance:
             h = h @ W.astype(np.float32) + b.astype(np.float32)
             if i < len(self.layers_) - 1:
                 h = np.maximum(h, 0.0)
-        h -= h.max(axis=1, keepdims=True)
-        e = np.exp(h)
-        return e / e.sum(axis=1, keepdims=True)
+        return softmax(h)
 
     def predict_proba(self, targets: Sequence[str], texts: Sequence[str]) -> np.ndarray:
         """Probabilities of favor / against / none (:attr:`classes_`) of each text toward its target."""
