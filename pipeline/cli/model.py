@@ -1,4 +1,5 @@
-"""``framing model export|import``: move models between people in an auditable format."""
+"""``framing model export|import|upgrade``: move models between people in an auditable format, and
+give a model saved by an earlier framing the array form that classify predicts from."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from ._common import err, out
 from ._errors import handles_errors
 from ._text import esc
 
-model_app = typer.Typer(help="Export and import models as auditable skops files.", no_args_is_help=True)
+model_app = typer.Typer(help="Export and import models as auditable skops files; upgrade old ones.",
+                        no_args_is_help=True)
 
 
 @model_app.command("export")
@@ -55,3 +57,20 @@ def import_cli(
         return
     import_model(file, out_dir, on_types=show)
     out.print(f"imported {file} to {out_dir}")
+
+
+@model_app.command("upgrade")
+@handles_errors
+def upgrade_cli(
+    model: Annotated[Path, typer.Argument(help="Model folder saved by an earlier framing.")],
+    trust: Annotated[bool, typer.Option(help="Upgrade a model from outside the trusted folders (loading it can run code).")] = False,
+) -> None:
+    """Write the array form of MODEL's tasks beside its pickles, so classify predicts with NumPy alone.
+
+    Predictions stay the same (the arrays hold the pickles' weights); model.json gets the new
+    files' checksums, and a signed model is signed again with your key.
+    """
+    from ..models.persist import add_arrays
+
+    names = add_arrays(model, trust=trust)
+    out.print(f"upgraded {esc(str(model))}: array form written for {', '.join(names) or 'nothing'}")

@@ -59,7 +59,7 @@ def assert_same(model, samples):
 
 def test_the_default_model_predicts_from_arrays_and_unpickles_nothing(default_model):
     fix = ("models/default has no array form for every part (so classify imports scikit-learn again): "
-           "python -c \"from pipeline.models.persist import add_arrays; add_arrays('models/default')\"")
+           "framing model upgrade models/default")
     assert set(default_model.arrays) == set(default_model.tasks), fix
     assert set(default_model.extra_arrays) == {"entity_stance"}, fix
     assert not any(default_model.tasks.is_loaded(t) for t in default_model.tasks)
@@ -243,3 +243,31 @@ def test_a_blend_with_plain_words_from_arrays(n_classes):
     test = sparse.hstack([sparse.random(30, 20, density=0.3, random_state=rng), sparse.csr_matrix((30, 1))], format="csr")
     rows = Rows(test.indptr, test.indices.astype(np.int64), test.data, test.shape[1])
     np.testing.assert_allclose(head.predict_proba(rows), clf.predict_proba(test), rtol=0, atol=TOLERANCE)
+
+
+def test_model_upgrade_gives_an_old_model_its_arrays(tmp_path, processor, sample_pieces):
+    from typer.testing import CliRunner
+
+    from pipeline.cli.model import model_app
+
+    old = tmp_path / "old"
+    shutil.copytree(DEFAULT_MODEL, old)
+    info = json.loads((old / "model.json").read_text())
+    npz = sorted(name for name in info["files"] if name.endswith(".npz"))
+    assert npz == ["entity_stance.npz", "frame.npz", "stance.npz"]
+    for name in npz:  # as saved before the array form existed
+        (old / name).unlink()
+        del info["files"][name]
+    del info["arrays"]
+    (old / "model.json").write_text(json.dumps(info, indent=2))
+    assert not load_model(old, trust=True).arrays
+
+    result = CliRunner().invoke(model_app, ["upgrade", str(old), "--trust"])
+    assert result.exit_code == 0, result.output
+    assert "array form written for frame, stance, entity_stance" in " ".join(result.output.split())
+    upgraded = load_model(old, trust=True)
+    assert set(upgraded.arrays) == {"stance", "frame"} and set(upgraded.extra_arrays) == {"entity_stance"}
+    assert_same(upgraded, prepare_samples(sample_pieces[:40], processor, max_tokens=upgraded.max_tokens))
+
+    again = CliRunner().invoke(model_app, ["upgrade", str(tmp_path / "nowhere")])
+    assert again.exit_code != 0 and "nowhere" in again.output
