@@ -20,7 +20,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
-from .linear import LogitsClassifierMixin
+from .linear import LinearLogitsClassifierMixin
 
 # The weight of the global model's logits when blended (the plain word model gets the rest).
 # Target-grouped CV inside the train splits, 3,000-5,000 pieces (docs/benchmarks.md): 0.5 was
@@ -28,7 +28,7 @@ from .linear import LogitsClassifierMixin
 BLEND_WEIGHT = 0.5
 
 
-class WordBlendClassifier(LogitsClassifierMixin, ClassifierMixin, BaseEstimator):
+class WordBlendClassifier(LinearLogitsClassifierMixin, ClassifierMixin, BaseEstimator):
     """``weight`` x the logits of ``estimator`` on every column, plus ``1 - weight`` x those of
     ``words_estimator`` on the first ``word_columns`` columns (the union's word block).
 
@@ -73,16 +73,6 @@ class WordBlendClassifier(LogitsClassifierMixin, ClassifierMixin, BaseEstimator)
         """The blended calibrated logits, one column per class."""
         check_is_fitted(self, "coef_")
         return np.asarray(sparse.csr_matrix(X) @ self.coef_.T) + self.intercept_
-
-    def decision_function(self, X: Any) -> np.ndarray:
-        """Blended logits; for two classes one column (class 1 - class 0), as scikit-learn expects."""
-        logits = self.logits(X)
-        return logits[:, 1] - logits[:, 0] if logits.shape[1] == 2 else logits
-
-    def __sklearn_tags__(self):  # noqa: D105
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        return tags
 
 
 def choose_word_blend(X: Any, y: Any, groups: list[str], word_columns: int, *, C: float, words_C: float,

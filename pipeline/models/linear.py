@@ -41,7 +41,23 @@ class LogitsClassifierMixin:
         return self.classes_[np.argmax(logits, axis=1)]
 
 
-class CalibratedLinearClassifier(LogitsClassifierMixin, ClassifierMixin, BaseEstimator):
+class LinearLogitsClassifierMixin(LogitsClassifierMixin):
+    """:class:`LogitsClassifierMixin` for linear models over sparse features (the calibrated
+    logistic regression and the word blend): scikit-learn's ``decision_function`` from the logits
+    and the tag that says sparse input is accepted."""
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """Calibrated logits; for two classes, as scikit-learn expects, one column (class 1 - class 0)."""
+        logits = self.logits(X)
+        return logits[:, 1] - logits[:, 0] if logits.shape[1] == 2 else logits
+
+    def __sklearn_tags__(self):  # noqa: D105
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+class CalibratedLinearClassifier(LinearLogitsClassifierMixin, ClassifierMixin, BaseEstimator):
     """L2 logistic regression with temperature-scaling calibration of its probabilities.
 
     Args:
@@ -127,16 +143,6 @@ class CalibratedLinearClassifier(LogitsClassifierMixin, ClassifierMixin, BaseEst
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse="csr", reset=False)
         return full_scores(self.model_.decision_function(X)) / self.temperature_
-
-    def decision_function(self, X: Any) -> np.ndarray:
-        """Calibrated logits; for two classes, as scikit-learn expects, one column (class 1 - class 0)."""
-        logits = self.logits(X)
-        return logits[:, 1] - logits[:, 0] if logits.shape[1] == 2 else logits
-
-    def __sklearn_tags__(self):  # noqa: D105
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        return tags
 
 
 def full_scores(scores: np.ndarray) -> np.ndarray:
