@@ -201,7 +201,7 @@ def main() -> int:
         f"'{meta['setting']}', at most {meta['pairs_per_dataset_at_most']} pairs per other dataset, pairs sharing "
         "a text with the scored pieces dropped), labels mapped favor / against / none onto the dataset's; "
         "**switch** = zero-shot where the target is unseen, own where it was matched to a training target "
-        "(what classify gives by default when the labels map one to one); "
+        "(what classify gives by default when the labels pair up); "
         "**majority** = the training targets' most frequent label. Difference zero-shot minus own, 95% CI "
         f"from a bootstrap over held-out targets ({N_BOOT} resamples).",
         "",

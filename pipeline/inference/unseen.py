@@ -4,6 +4,7 @@ says whether their stance came from the zero-shot model or is relative to the tr
 from __future__ import annotations
 
 from .records import Record
+from .zero_shot import describe
 
 
 class UnseenTargets:
@@ -45,7 +46,7 @@ class UnseenTargets:
         more = f" and {len(self.unseen) - 1} other target(s)" if len(self.unseen) > 1 else ""
         head = f"target {target!r}{closest}{more} is not among the model's training targets: "
         if zero_shot and self.zero_shot == self.pieces:
-            mapped = ", ".join(f"{z} -> {m}" for z, m in (zero_shot.get("mapping") or {}).items())
+            mapped = describe(zero_shot.get("mapping"), zero_shot.get("left_out") or ())
             return (head + f"their stance comes from the zero-shot model {zero_shot['model']!r}, read toward the "
                     f"target named (labels {mapped}; stance_source {zero_shot['model']!r}). It is weaker than a "
                     "model trained on pieces labelled toward it.")

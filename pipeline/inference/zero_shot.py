@@ -7,10 +7,11 @@ target. So when a piece's target is unseen, its stance comes from the zero-shot 
 probabilities put under the stance model's own label names by :data:`SYNONYMS`, so that every
 record (and every CSV column) has the same labels whichever model gave the stance.
 
-That is done only when the labels map one to one: each zero-shot label has exactly one
-synonym among the model's stance labels and each of those exactly one zero-shot label
-(``support / oppose / neutral`` does; ``FAVOR / AGAINST``, two labels, does not). Otherwise the
-model's own, relative, stance stays and :attr:`ZeroShot.reason` says why. Nothing heavy loads
+That is done when the labels pair up: each of the model's stance labels has exactly one zero-shot
+label of the same meaning and each zero-shot label but :data:`OPTIONAL` (``none``) exactly one
+model label (``support / oppose / neutral`` does; so does ``FAVOR / AGAINST``, two labels: then
+``none`` is left out and the favor and against probabilities are renormalised to sum to one).
+Otherwise the model's own, relative, stance stays and :attr:`ZeroShot.reason` says why. Nothing heavy loads
 here: the weights load on the first unseen target, the sentence encoder (torch) with them.
 """
 
@@ -33,11 +34,16 @@ DEFAULT_ZERO_SHOT_NAME = "stance-any"
 # A zero-shot label -> the label names that mean the same stance (compared in lower case, with
 # '_' and '-' read as spaces). The zero-shot model's own labels are favor / against / none.
 SYNONYMS: dict[str, frozenset[str]] = {
-    "favor": frozenset({"favor", "favour", "in favor", "in favour", "support", "supports", "pro", "agree",
-                        "agrees", "for"}),
-    "against": frozenset({"against", "oppose", "opposes", "con", "anti", "disagree", "disagrees"}),
+    "favor": frozenset({"favor", "favour", "in favor", "in favour", "support", "supports", "supporting", "pro",
+                        "agree", "agrees", "for", "endorse", "endorses"}),
+    "against": frozenset({"against", "oppose", "opposes", "opposing", "con", "contra", "anti", "disagree",
+                          "disagrees", "undermine", "undermines", "refute", "refutes", "deny", "denies"}),
     "none": frozenset({"none", "neutral", "unrelated", "discuss", "neither", "no stance", "nostance"}),
 }
+
+# The zero-shot label a stance model may lack: a model of two labels (favor / against) takes the
+# zero-shot stance without it, the other two renormalised.
+OPTIONAL = "none"
 
 
 def _key(label: str) -> str:
@@ -51,7 +57,10 @@ def _group(label: str) -> str | None:
 
 
 def label_mapping(zero_shot_labels: Sequence[str], model_labels: Sequence[str]) -> tuple[dict[str, str] | None, str | None]:
-    """Zero-shot label -> the model's stance label of the same meaning, when they map one to one.
+    """Zero-shot label -> the model's stance label of the same meaning, when they pair up.
+
+    Every model label must pair with exactly one zero-shot label and every zero-shot label with
+    at most one model label; only :data:`OPTIONAL` may be left without one (a model of two labels).
 
     Args:
         zero_shot_labels: The zero-shot model's classes (``against``, ``favor``, ``none``).
@@ -64,13 +73,23 @@ def label_mapping(zero_shot_labels: Sequence[str], model_labels: Sequence[str]) 
                   for z in zero_shot_labels}
     mapping = {z: ms[0] for z, ms in candidates.items() if len(ms) == 1}
     unpaired = [m for m in model_labels if m not in mapping.values()]
-    if len(mapping) == len(zero_shot_labels) == len(model_labels) == len(set(mapping.values())) and not unpaired:
+    missing = [z for z, ms in candidates.items() if len(ms) != 1]
+    if (not unpaired and len(set(mapping.values())) == len(mapping) == len(model_labels) >= 2
+            and all(z == OPTIONAL and not candidates[z] for z in missing)):
         return mapping, None
     problems = [f"{z!r} has no synonym among them" if not ms else f"{z!r} matches {', '.join(map(repr, ms))}"
                 for z, ms in candidates.items() if len(ms) != 1]
     problems += [f"{m!r} has no zero-shot label" for m in unpaired if not any(m in ms for ms in candidates.values())]
-    return None, (f"its labels ({', '.join(zero_shot_labels)}) do not map one to one onto this model's stance "
+    return None, (f"its labels ({', '.join(zero_shot_labels)}) do not pair up with this model's stance "
                   f"labels ({', '.join(model_labels)}): {'; '.join(problems)}")
+
+
+def describe(mapping: dict[str, str] | None, left_out: Sequence[str] = ()) -> str:
+    """``favor -> support, against -> oppose, none -> neutral`` (and what is left out, renormalised)."""
+    text = ", ".join(f"{z} -> {m}" for z, m in (mapping or {}).items())
+    if left_out:
+        text += f"; {', '.join(left_out)} left out, the others renormalised"
+    return text
 
 
 class ZeroShot:
@@ -108,16 +127,22 @@ class ZeroShot:
         """Whether it can give stance (the labels map and nothing it needs was found missing)."""
         return self.mapping is not None and self.reason is None
 
+    @property
+    def left_out(self) -> list[str]:
+        """The zero-shot labels the model has no label for (``["none"]`` for favor / against)."""
+        return [z for z in self.classes if self.mapping is not None and z not in self.mapping]
+
     def describe(self) -> str:
         """``favor -> support, against -> oppose, none -> neutral``."""
-        return ", ".join(f"{z} -> {m}" for z, m in (self.mapping or {}).items())
+        return describe(self.mapping, self.left_out)
 
     def predict(self, pieces: Sequence[Any]) -> np.ndarray | None:
         """Probabilities toward each piece's target over the model's labels (rows in order), or
         None when it cannot be used (then :attr:`reason` says why).
 
         The numbers are the zero-shot model's own (:meth:`AnyTargetTask.predict_pieces`), its
-        columns put in the model's label order.
+        columns put in the model's label order; when a label is left out (:attr:`left_out`) the
+        kept columns are renormalised to sum to one.
         """
         if not self.usable:
             return None
@@ -131,7 +156,10 @@ class ZeroShot:
             self.reason = f"it needs the sentence encoder of the embeddings extra ({exc})"
             return None
         order = [self.classes.index(z) for z in self._order()]
-        return proba[:, order]
+        kept = proba[:, order]
+        if self.left_out:
+            kept = kept / np.clip(kept.sum(axis=1, keepdims=True), 1e-12, None)
+        return kept
 
     def _order(self) -> list[str]:
         """The zero-shot label of each of the model's labels, in the model's order."""
@@ -139,8 +167,9 @@ class ZeroShot:
         return [back[m] for m in self.labels]
 
     def status(self) -> dict[str, Any]:
-        """What a caller reports: ``{"model", "folder", "mapping", "reason"}``."""
-        return {"model": self.name, "folder": str(self.folder), "mapping": self.mapping, "reason": self.reason}
+        """What a caller reports: ``{"model", "folder", "mapping", "left_out", "reason"}``."""
+        return {"model": self.name, "folder": str(self.folder), "mapping": self.mapping,
+                "left_out": self.left_out, "reason": self.reason}
 
 
 def chosen(choice: bool | str | Path | None, labels: Sequence[str]) -> ZeroShot | None:

@@ -38,7 +38,8 @@ def test_target_option_fills_pieces_without_one(target_model, texts):  # noqa: F
 
 
 def test_an_unseen_target_gets_one_warning_line_and_is_flagged_in_csv(target_model, texts):  # noqa: F811
-    result = run(str(texts), "--model", str(target_model[1]), "--format", "csv", "--target", "a new stadium")
+    result = run(str(texts), "--model", str(target_model[1]), "--format", "csv", "--target", "a new stadium",
+                 "--no-zero-shot")
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [(r["target"], r["target_seen"]) for r in rows] == [("a new stadium", "False"), (LEVY, "True")]
@@ -49,10 +50,23 @@ def test_an_unseen_target_gets_one_warning_line_and_is_flagged_in_csv(target_mod
 def test_the_table_marks_unseen_stance_and_names_the_target(target_model, tmp_path):  # noqa: F811
     path = tmp_path / "one.jsonl"
     path.write_text(json.dumps({"id": "a", "text": "lower taxes for families"}) + "\n", "utf-8")
-    result = run(str(path), "--model", str(target_model[1]), "--target", "a new stadium")
+    result = run(str(path), "--model", str(target_model[1]), "--target", "a new stadium", "--no-zero-shot")
     assert result.exit_code == 0, result.output
     assert "stance toward: a new stadium" in result.stdout
     assert ")*" in result.stdout and "not among the model's training targets" in result.stdout
+
+
+def test_a_favor_against_model_reads_an_unseen_target_with_the_zero_shot_model(target_model, tmp_path):  # noqa: F811
+    """Two stance labels pair with the zero-shot favor / against: none is left out, the two renormalised."""
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": "lower taxes for families"}) + "\n", "utf-8")
+    result = run(str(path), "--model", str(target_model[1]), "--target", "a new stadium", "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    stance = json.loads(result.stdout)["predictions"]["stance"]
+    assert stance["source"] == "stance-any" and stance["zero_shot"] is True
+    assert set(stance["probabilities"]) == {"AGAINST", "FAVOR"}
+    assert abs(sum(stance["probabilities"].values()) - 1.0) < 1e-6
+    assert "none left out, the others renormalised" in result.stderr
 
 
 def test_pieces_without_any_target_are_counted_in_the_warning(target_model, tmp_path):  # noqa: F811

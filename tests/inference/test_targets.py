@@ -89,7 +89,7 @@ def test_an_unseen_target_is_flagged_and_its_probabilities_marked(target_model):
     from pipeline.inference.framer import Framer
     from pipeline.inference.records import to_dataframe
 
-    framer = Framer.load(target_model[1])
+    framer = Framer.load(target_model[1], zero_shot=False)  # the relative stance (zero-shot: test_zero_shot)
     records = framer.classify_texts(["lower taxes for families"], target="a new city stadium", entities=False)
     rec = records[0]
     assert rec["target_seen"] is False and rec["target_match"]["by"] == "none"

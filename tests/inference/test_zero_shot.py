@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.inference.zero_shot import SYNONYMS, ZeroShot, label_mapping
+from pipeline.inference.zero_shot import SYNONYMS, ZeroShot, describe, label_mapping
 from pipeline.models.persist import DEFAULT_ZERO_SHOT
 
 from ..conftest import ROOT
@@ -71,10 +71,22 @@ class TestLabelMapping:
                                                                        "none": "unrelated"}
         assert {"support", "pro", "agree", "favour", "for"} <= SYNONYMS["favor"]
 
+    def test_two_label_models_leave_none_out(self):
+        zero = ["against", "favor", "none"]
+        assert label_mapping(zero, ["FAVOR", "AGAINST"]) == ({"against": "AGAINST", "favor": "FAVOR"}, None)
+        assert label_mapping(zero, ["SUPPORT", "UNDERMINE"])[0] == {"against": "UNDERMINE", "favor": "SUPPORT"}
+        assert label_mapping(zero, ["pro", "con"])[0] == {"against": "con", "favor": "pro"}
+        assert describe({"favor": "FAVOR", "against": "AGAINST"}, ["none"]) == (
+            "favor -> FAVOR, against -> AGAINST; none left out, the others renormalised")
+
     def test_label_sets_that_do_not_pair_up_say_why(self):
         zero = ["against", "favor", "none"]
-        mapping, reason = label_mapping(zero, ["FAVOR", "AGAINST"])
-        assert mapping is None and "'none' has no synonym" in reason
+        mapping, reason = label_mapping(zero, ["FAVOR", "neutral"])  # against may not be left out
+        assert mapping is None and "'against' has no synonym" in reason
+        mapping, reason = label_mapping(zero, ["FAVOR"])  # one label is no stance
+        assert mapping is None
+        mapping, reason = label_mapping(zero, ["FAVOR", "AGAINST", "maybe"])
+        assert mapping is None and "'maybe' has no zero-shot label" in reason
         mapping, reason = label_mapping(zero, ["support", "agree", "oppose", "neutral"])
         assert mapping is None and "'favor' matches 'support', 'agree'" in reason
         assert label_mapping(zero, ["positive", "negative", "neutral"])[0] is None
@@ -193,7 +205,8 @@ def test_an_interrupted_run_resumes_to_the_same_records(small_model, stub_encode
                            + "\n" for i in range(6)), "utf-8")
     whole = classify_to([str(src)], tmp_path / "whole.jsonl", model=small_model[1], entities=False, batch_size=2)
     assert whole.zero_shot == {"model": "stance-any", "folder": str(DEFAULT_ZERO_SHOT),
-                               "mapping": {"against": "oppose", "favor": "support", "none": "neutral"}, "reason": None}
+                               "mapping": {"against": "oppose", "favor": "support", "none": "neutral"}, "left_out": [],
+                               "reason": None}
     assert whole.unseen.pieces == whole.unseen.zero_shot == 4
 
     def stop(stage, total):
@@ -243,3 +256,22 @@ def test_another_zero_shot_model_from_the_command_line(small_model, stub_encoder
     nothing = CliRunner().invoke(app, [*common, "--zero-shot", str(tmp_path)])
     assert nothing.exit_code != 0 and "no zero-shot stance model there" in nothing.output
     assert "--no-zero-shot" in nothing.output  # the CLI names its own flag
+
+
+def test_a_favor_against_model_takes_the_zero_shot_stance_renormalised(stub_encoder):
+    """A stance model of two labels: the zero-shot favor and against probabilities, renormalised."""
+    zero = ZeroShot(DEFAULT_ZERO_SHOT, ["AGAINST", "FAVOR"], name="stance-any")
+    assert zero.usable and zero.left_out == ["none"] and zero.status()["left_out"] == ["none"]
+    got = zero.predict([_Piece(UNSEEN, text) for text in TEXTS])
+    assert got.shape == (2, 2) and np.allclose(got.sum(axis=1), 1.0)
+    for row, text in zip(got, TEXTS):
+        own = own_probabilities(UNSEEN, text)
+        kept = own["against"] + own["favor"]
+        assert np.allclose(row, [own["against"] / kept, own["favor"] / kept], atol=1e-6)
+
+
+class _Piece:
+    """What AnyTargetTask.predict_pieces reads of a piece: its target and text."""
+
+    def __init__(self, target: str, text: str) -> None:
+        self.target, self.text, self.title, self.id, self.meta = target, text, None, text[:8], {}
