@@ -77,8 +77,8 @@ def label_mapping(zero_shot_labels: Sequence[str], model_labels: Sequence[str]) 
     if (not unpaired and len(set(mapping.values())) == len(mapping) == len(model_labels) >= 2
             and all(z == OPTIONAL and not candidates[z] for z in missing)):
         return mapping, None
-    problems = [f"{z!r} has no synonym among them" if not ms else f"{z!r} matches {', '.join(map(repr, ms))}"
-                for z, ms in candidates.items() if len(ms) != 1]
+    problems = [f"{z!r} matches {', '.join(map(repr, candidates[z]))}" if candidates[z]
+                else f"{z!r} has no synonym among them" for z in missing]
     problems += [f"{m!r} has no zero-shot label" for m in unpaired if not any(m in ms for ms in candidates.values())]
     return None, (f"its labels ({', '.join(zero_shot_labels)}) do not pair up with this model's stance "
                   f"labels ({', '.join(model_labels)}): {'; '.join(problems)}")
@@ -133,7 +133,7 @@ class ZeroShot:
         return [z for z in self.classes if self.mapping is not None and z not in self.mapping]
 
     def describe(self) -> str:
-        """``favor -> support, against -> oppose, none -> neutral``."""
+        """``favor -> support, against -> oppose, none -> neutral`` (see :func:`describe`)."""
         return describe(self.mapping, self.left_out)
 
     def predict(self, pieces: Sequence[Any]) -> np.ndarray | None:
