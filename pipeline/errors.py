@@ -239,7 +239,7 @@ DUPLICATE_ID = (
     "rename one of them."
 )
 CSV_NO_TEXT_COLUMN = (
-    "no text column: looked for {wanted!r} among the header's columns {columns}. "
+    "no text column: looked for {wanted!r} among the header's columns {columns}.{hint} "
     "Name the column with {opt:column_map_text}."
 )
 CSV_NOT_CSV = "not valid CSV ({detail}). Check the quotes of this row, or pass {opt:skip_invalid}."

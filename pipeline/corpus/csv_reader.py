@@ -22,6 +22,11 @@ __all__ = ["LABEL_COLUMNS", "CsvOptions"]
 
 LABEL_COLUMNS = ("stance", "frame", "lean", "label")
 
+# Columns that often hold a piece's text under another name: named in the error's hint, never
+# taken silently (a file can have a headline and a body, and only the user knows which is meant).
+TEXT_LIKE = ("body", "content", "tweet", "post", "comment", "sentence", "article", "document",
+             "message", "perspective", "claim", "headline", "title")
+
 
 # A whole article can sit in one CSV cell; the csv module's default limit is 128 KiB.
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -34,7 +39,8 @@ class CsvOptions:
     Attributes:
         columns: Piece field -> CSV column name, for columns not named like the field.
         labels: Columns holding labels (task name = column name). Default: any of
-            ``stance``, ``frame``, ``lean``, ``label`` present in the header.
+            ``stance``, ``frame``, ``lean``, ``label`` present in the header, in any case
+            (a ``Stance`` column is the ``stance`` task).
         delimiter: Force a delimiter; default ``\\t`` for .tsv and ``,`` otherwise.
     """
 
@@ -92,7 +98,8 @@ def csv_header_columns(reader: Any, options: CsvOptions, name: str) -> tuple[lis
         dupes = sorted({h for h in header if header.count(h) > 1})
         raise _header_error(errors.CorpusError.of(errors.CSV_READER_HEADER_NAMES_COLUMN, dupes=dupes),
             where=f"{file}:1")
-    mapping = {name: name for name in FIELDS if name in header and name not in ("labels", "meta", "offsets")}
+    mapping = {name: column for name in FIELDS if name not in ("labels", "meta", "offsets")
+               and (column := _named(header, name)) is not None}
     for fld, column in options.columns.items():
         if fld not in FIELDS:
             raise _header_error(errors.CorpusError.of(errors.CSV_MAP_UNKNOWN_FIELD, field=fld, known=", ".join(FIELDS)))
@@ -101,14 +108,39 @@ def csv_header_columns(reader: Any, options: CsvOptions, name: str) -> tuple[lis
                                 where=f"{file}:1")
         mapping[fld] = column
     if "text" not in mapping:
-        raise _header_error(errors.CorpusError.of(errors.CSV_NO_TEXT_COLUMN, wanted="text", columns=header),
-                            where=f"{file}:1")
-    label_cols = options.labels if options.labels is not None else tuple(c for c in header if c in LABEL_COLUMNS)
-    for col in label_cols:
+        raise _header_error(errors.CorpusError.of(errors.CSV_NO_TEXT_COLUMN, wanted="text", columns=header,
+                                                  hint=_text_hint(header, reader, set(mapping.values()))), where=f"{file}:1")
+    if options.labels is not None:
+        label_cols = {col: col for col in options.labels}
+    else:
+        taken = set(mapping.values())
+        label_cols = {task: col for task in LABEL_COLUMNS
+                      if (col := _named(header, task)) is not None and col not in taken}
+    for col in label_cols.values():
         if col not in header:
             raise _header_error(errors.CorpusError.of(errors.CSV_READER_LABEL_COLUMN_HEADER, col=col, header=header), where=f"{file}:1")
-    used = set(mapping.values()) | set(label_cols)
+    used = set(mapping.values()) | set(label_cols.values())
     return header, (mapping, label_cols, used)
+
+
+def _named(header: list[str], name: str) -> str | None:
+    """The column called ``name``; else the one column called so in another case (``Target``), else None."""
+    if name in header:
+        return name
+    folded = [column for column in header if column.casefold() == name]
+    return folded[0] if len(folded) == 1 else None
+
+
+def _text_hint(header: list[str], reader: Any, mapped: set[str]) -> str:
+    """What the header suggests to a user whose file has no ``text`` column: a delimiter or a column to map."""
+    delimiter = getattr(getattr(reader, "dialect", None), "delimiter", ",")
+    if len(header) == 1:
+        for other, how in (("\t", "tab-separated: name it .tsv"), (";", "semicolon-separated: save it with commas or tabs"),
+                           (",", "comma-separated: name it .csv")):
+            if other != delimiter and other in header[0]:
+                return f" The header reads as one column: the file looks {how}."
+    likely = [column for column in header if column.casefold() in TEXT_LIKE and column not in mapped]
+    return f" Perhaps the text is in {likely[0]!r}." if likely else ""
 
 
 def csv_row_pieces(reader: Any, header: list[str], columns: tuple[dict, tuple, set], name: str, stem: str, *,
@@ -145,7 +177,7 @@ def csv_row_pieces(reader: Any, header: list[str], columns: tuple[dict, tuple, s
             continue
         cells = dict(zip(header, row))
         record: dict[str, Any] = {fld: cells[col] or None for fld, col in mapping.items()}
-        record["labels"] = {col: cells[col] for col in label_cols if cells[col].strip()}
+        record["labels"] = {task: cells[col] for task, col in label_cols.items() if cells[col].strip()}
         record["meta"] = {col: cells[col] for col in header if col not in used and col}
         piece = _build(record, where, f"{stem}:{start_line}", skip_invalid, report)
         if piece is not None:

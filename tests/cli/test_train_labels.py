@@ -13,10 +13,22 @@ from ..conftest import TINY_STANCE_TEXTS
 runner = CliRunner()
 
 
-def test_a_capitalised_label_column_stops_training(tmp_path):
+def test_capitalised_columns_are_the_fields_and_the_task(tmp_path, models_dir):
+    # A shared-task CSV (Text, Stance): its columns are read in any case, not left in meta.
     data = tmp_path / "data.csv"
     data.write_text("Text,Stance\n" + "".join(f'"{t}",{y}\n' for t, y in TINY_STANCE_TEXTS), "utf-8")
-    result = runner.invoke(app, ["train", str(data), "--map", "text=Text", "--out", str(tmp_path / "m"), "-q"])
+    out = models_dir / "capitalised"
+    result = runner.invoke(app, ["train", str(data), "--out", str(out), "-q", "--no-eval"])
+    assert result.exit_code == 0, result.output
+    labels = json.loads((out / "model.json").read_text())["tasks"]["stance"]["labels"]
+    assert labels == sorted({y for _, y in TINY_STANCE_TEXTS})
+
+
+def test_a_capitalised_meta_key_stops_training(tmp_path):
+    rows = [{"text": t, "meta": {"Stance": y}} for t, y in TINY_STANCE_TEXTS]
+    data = tmp_path / "data.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    result = runner.invoke(app, ["train", str(data), "--out", str(tmp_path / "m"), "-q"])
     assert result.exit_code == 2, result.output
     line = result.output.strip()
     assert len(line.splitlines()) == 1 and line.startswith(f"error: {data}: column 'Stance'")

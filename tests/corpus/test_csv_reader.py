@@ -35,3 +35,27 @@ class TestCsv:
         with pytest.raises(errors.CorpusError, match=r"CsvOptions\(columns={'text': COLUMN}\)") as caught:
             list(read_corpus(f))
         assert caught.value.options == ("column_map_text",)
+
+    def test_fields_and_label_columns_in_another_case(self, tmp_path):
+        # A shared-task layout: capitalised names are the fields and tasks, not meta.
+        f = write(tmp_path / "c.tsv", "ID\tTarget\tText\tStance\tOpinion\n7\tAtheism\tSome words\tAGAINST\tx\n")
+        piece = next(read_corpus(f))
+        assert (piece.id, piece.target, piece.text) == ("7", "Atheism", "Some words")
+        assert piece.labels == {"stance": "AGAINST"}
+        assert piece.meta == {"Opinion": "x"}
+
+    def test_the_exact_name_wins_over_another_case(self, tmp_path):
+        f = write(tmp_path / "c.csv", "text,Stance,stance\nwords,a,b\n")
+        piece = next(read_corpus(f))
+        assert piece.labels == {"stance": "b"}
+        assert piece.meta == {"Stance": "a"}
+
+    def test_no_text_column_names_a_likely_column(self, tmp_path):
+        f = write(tmp_path / "c.csv", "id,Tweet,stance\n1,x,FAVOR\n")
+        with pytest.raises(errors.CorpusError, match=r"c\.csv:1: .*Perhaps the text is in 'Tweet'\."):
+            list(read_corpus(f))
+
+    def test_a_tab_separated_csv_is_named_as_such(self, tmp_path):
+        f = write(tmp_path / "c.csv", "id\ttext\n1\tx\n")
+        with pytest.raises(errors.CorpusError, match=r"reads as one column: the file looks tab-separated: name it \.tsv"):
+            list(read_corpus(f))
