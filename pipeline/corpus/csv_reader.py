@@ -75,11 +75,11 @@ def _read_csv_rows(file: Path, options: CsvOptions, skip_invalid: bool, report: 
                               report=report, line_base=reader.line_num)
 
 
-def csv_header_columns(reader: Any, options: CsvOptions, name: str) -> tuple[list[str], tuple[dict, tuple, set]]:
+def csv_header_columns(reader: Any, options: CsvOptions, name: str) -> tuple[list[str], tuple[dict, dict, set]]:
     """Read the header row from ``reader`` and check it against ``options``.
 
     Returns:
-        The header, and (piece field -> column, label columns, columns used) for
+        The header, and (piece field -> column, task -> label column, columns used) for
         :func:`csv_row_pieces`.
 
     Raises:
@@ -107,19 +107,20 @@ def csv_header_columns(reader: Any, options: CsvOptions, name: str) -> tuple[lis
             raise _header_error(errors.CorpusError.of(errors.CSV_MAP_NO_COLUMN, field=fld, column=column, header=header),
                                 where=f"{file}:1")
         mapping[fld] = column
+    mapped = set(mapping.values())
     if "text" not in mapping:
         raise _header_error(errors.CorpusError.of(errors.CSV_NO_TEXT_COLUMN, wanted="text", columns=header,
-                                                  hint=_text_hint(header, reader, set(mapping.values()))), where=f"{file}:1")
+                                                  hint=_text_hint(header, reader.dialect.delimiter, mapped)),
+                            where=f"{file}:1")
     if options.labels is not None:
         label_cols = {col: col for col in options.labels}
     else:
-        taken = set(mapping.values())
         label_cols = {task: col for task in LABEL_COLUMNS
-                      if (col := _named(header, task)) is not None and col not in taken}
+                      if (col := _named(header, task)) is not None and col not in mapped}
     for col in label_cols.values():
         if col not in header:
             raise _header_error(errors.CorpusError.of(errors.CSV_READER_LABEL_COLUMN_HEADER, col=col, header=header), where=f"{file}:1")
-    used = set(mapping.values()) | set(label_cols.values())
+    used = mapped | set(label_cols.values())
     return header, (mapping, label_cols, used)
 
 
@@ -131,9 +132,8 @@ def _named(header: list[str], name: str) -> str | None:
     return folded[0] if len(folded) == 1 else None
 
 
-def _text_hint(header: list[str], reader: Any, mapped: set[str]) -> str:
+def _text_hint(header: list[str], delimiter: str, mapped: set[str]) -> str:
     """What the header suggests to a user whose file has no ``text`` column: a delimiter or a column to map."""
-    delimiter = getattr(getattr(reader, "dialect", None), "delimiter", ",")
     if len(header) == 1:
         for other, how in (("\t", "tab-separated: name it .tsv"), (";", "semicolon-separated: save it with commas or tabs"),
                            (",", "comma-separated: name it .csv")):
@@ -143,7 +143,7 @@ def _text_hint(header: list[str], reader: Any, mapped: set[str]) -> str:
     return f" Perhaps the text is in {likely[0]!r}." if likely else ""
 
 
-def csv_row_pieces(reader: Any, header: list[str], columns: tuple[dict, tuple, set], name: str, stem: str, *,
+def csv_row_pieces(reader: Any, header: list[str], columns: tuple[dict, dict, set], name: str, stem: str, *,
                    skip_invalid: bool, report: LoadReport, line_base: int) -> Iterator[Piece]:
     """The pieces of the rows ``reader`` yields after the header.
 
