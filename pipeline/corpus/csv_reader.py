@@ -132,6 +132,16 @@ def _named(header: list[str], name: str) -> str | None:
     return folded[0] if len(folded) == 1 else None
 
 
+def canonical_names(header: list[str]) -> dict[str, str]:
+    """Header column -> the field or label task it names in another case (``Stance`` -> ``stance``).
+
+    Columns already named exactly, and names that two columns share in different cases, are left
+    out: the caller keeps those as they are.
+    """
+    wanted = [name for name in FIELDS if name not in ("labels", "meta", "offsets")] + list(LABEL_COLUMNS)
+    return {column: name for name in wanted if (column := _named(header, name)) not in (None, name)}
+
+
 def _text_hint(header: list[str], delimiter: str, mapped: set[str]) -> str:
     """What the header suggests to a user whose file has no ``text`` column: a delimiter or a column to map."""
     if len(header) == 1:

@@ -16,7 +16,7 @@ from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
 from .. import errors
-from .csv_reader import LABEL_COLUMNS, CsvOptions, _read_csv
+from .csv_reader import LABEL_COLUMNS, CsvOptions, _read_csv, canonical_names
 from .load_report import LoadReport, _build, _fail
 from .piece import FIELDS, Piece
 from .text_io import iter_lines, read_text
@@ -243,7 +243,11 @@ def text_file_pieces(text: str, name: str, rel: PurePosixPath, *, folder_task: s
 
 
 def _sidecar_labels(folder: Path, skip_invalid: bool, report: LoadReport) -> dict[str, dict[str, Any]]:
-    """Records from ``labels.jsonl``/``labels.csv`` in a folder, keyed by piece id (file stem)."""
+    """Records from ``labels.jsonl``/``labels.csv`` in a folder, keyed by piece id (file stem).
+
+    CSV/TSV columns match fields and label tasks in any case, as in a CSV corpus; JSONL keys match
+    exactly, as in a JSONL corpus.
+    """
     out: dict[str, dict[str, Any]] = {}
     for name in SIDECAR_NAMES:
         file = folder / name
@@ -259,7 +263,10 @@ def _sidecar_labels(folder: Path, skip_invalid: bool, report: LoadReport) -> dic
         else:
             delim = "\t" if name.endswith(".tsv") else ","
             reader = csv.DictReader((line for _, line in iter_lines(file)), delimiter=delim)
-            rows = [(f"{file}:{i + 2}", {k: v for k, v in r.items() if k}) for i, r in enumerate(reader)]
+            # Columns match in any case, as in a CSV corpus: "ID,Stance" is the id and the stance task.
+            rename = canonical_names([h.strip() for h in reader.fieldnames or []])
+            rows = [(f"{file}:{i + 2}", {rename.get(k.strip(), k.strip()): v for k, v in r.items() if k})
+                    for i, r in enumerate(reader)]
         for where, row in rows:
             if not isinstance(row, dict) or not row.get("id"):
                 _fail(errors.CorpusError.of(errors.READERS_SIDECAR_LABEL_ROW),

@@ -76,6 +76,25 @@ class TestFolders:
         assert piece.labels == {"stance": "oppose"}
         assert piece.meta == {"coder": "ana", "notes": "sarcastic in tone"}
 
+    @pytest.mark.parametrize("name, sep", [("labels.csv", ","), ("labels.tsv", "\t")])
+    def test_sidecar_columns_match_in_any_case(self, tmp_path, name, sep):
+        # A CSV corpus reads "ID,Target,Stance" as id, target and the stance task; so does a sidecar.
+        write(tmp_path / "one.txt", "First piece of text.")
+        write(tmp_path / "two.txt", "Second piece.")
+        rows = ["ID", "Target", "Stance", "Coder"], ["one", "a ban", "oppose", "ana"], ["two", "a ban", "support", "bo"]
+        write(tmp_path / name, "".join(sep.join(row) + "\n" for row in rows))
+        pieces = {p.id: p for p in read_corpus(tmp_path)}
+        assert pieces["one"].labels == {"stance": "oppose"} and pieces["two"].labels == {"stance": "support"}
+        assert pieces["one"].target == "a ban"
+        assert pieces["one"].meta == {"Coder": "ana"}
+
+    def test_sidecar_exact_name_wins_over_another_case(self, tmp_path):
+        write(tmp_path / "one.txt", "First piece of text.")
+        write(tmp_path / "labels.csv", "id,stance,Stance\none,oppose,support\n")
+        [piece] = read_corpus(tmp_path)
+        assert piece.labels == {"stance": "oppose"}
+        assert piece.meta == {"Stance": "support"}
+
     def test_subfolder_names_as_labels(self, tmp_path):
         (tmp_path / "oppose").mkdir()
         (tmp_path / "support").mkdir()
