@@ -258,6 +258,10 @@ BINARY_FILE = (
     "Remove it from the input or convert it to text first."
 )
 NO_SUCH_INPUT = "no such file or folder: {path}. Check the path."
+TEXT_FILE_IS_TABLE = (
+    "this text file reads as a {kind} table, its first line naming the columns {columns}, not as "
+    "one piece of text: name it {suffix} to read each row as a piece."
+)
 UNSUPPORTED_FILE = (
     "unsupported file type {suffix!r}. Supported: .jsonl, .csv, .tsv, .txt, .md, "
     "and folders of them."

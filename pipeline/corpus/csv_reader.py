@@ -132,6 +132,32 @@ def _named(header: list[str], name: str) -> str | None:
     return folded[0] if len(folded) == 1 else None
 
 
+def table_header(text: str) -> tuple[str, list[str]] | None:
+    """The delimiter and columns of a text that reads as a CSV/TSV table, else None.
+
+    A table here: a first line of two or more short cells (tab- or comma-separated), one named
+    like a field, a label task or a text column (``ID, Target, Tweet, Stance``), and most of the
+    next lines holding as many cells. Prose rarely does both; a shared-task file saved as .txt does.
+    """
+    lines = [line for line in text.split("\n", 64)[:64] if line.strip()][:21]
+    if len(lines) < 2:
+        return None
+    known = {*FIELDS, *LABEL_COLUMNS, *TEXT_LIKE}
+    for delimiter in ("\t", ","):
+        header = [cell.strip().strip('"') for cell in lines[0].split(delimiter)]
+        if len(header) < 2 or any(not cell or len(cell) > 40 for cell in header):
+            continue
+        if not any(cell.casefold() in known for cell in header):
+            continue
+        if delimiter == "\t":
+            same = sum(line.count("\t") == len(header) - 1 for line in lines[1:])
+        else:  # commas sit inside quoted text cells too: count the rows the csv module splits alike
+            same = sum(len(row) == len(header) for row in csv.reader(lines[1:]))
+        if same >= 0.8 * (len(lines) - 1):
+            return delimiter, header
+    return None
+
+
 def canonical_names(header: list[str]) -> dict[str, str]:
     """Header column -> the field or label task it names in another case (``Stance`` -> ``stance``).
 

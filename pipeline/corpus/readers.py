@@ -16,7 +16,7 @@ from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
 from .. import errors
-from .csv_reader import LABEL_COLUMNS, CsvOptions, _read_csv, canonical_names
+from .csv_reader import LABEL_COLUMNS, CsvOptions, _read_csv, canonical_names, table_header
 from .load_report import LoadReport, _build, _fail
 from .piece import FIELDS, Piece
 from .text_io import iter_lines, read_text
@@ -212,6 +212,12 @@ def text_file_pieces(text: str, name: str, rel: PurePosixPath, *, folder_task: s
         skip_invalid: Record invalid pieces in ``report`` instead of raising.
         report: The load report.
     """
+    if (table := table_header(text)) is not None:  # a shared-task .txt file: its rows are the pieces
+        delimiter, columns = table
+        kind, suffix = ("tab-separated", ".tsv") if delimiter == "\t" else ("comma-separated", ".csv")
+        _fail(errors.CorpusError.of(errors.TEXT_FILE_IS_TABLE, kind=kind, columns=", ".join(columns), suffix=suffix),
+              f"{name}:1", skip_invalid, report)
+        return
     pid = rel.with_suffix("").as_posix()
     extra = dict(sidecars.get(pid) or sidecars.get(rel.stem) or {})
     labels = dict(extra.pop("labels", {}) or {})

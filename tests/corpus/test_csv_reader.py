@@ -6,6 +6,7 @@ import pytest
 
 from pipeline import errors
 from pipeline.corpus import CsvOptions, read_corpus
+from pipeline.corpus.csv_reader import table_header
 
 
 def write(path, text, encoding="utf-8"):
@@ -59,3 +60,20 @@ class TestCsv:
         f = write(tmp_path / "c.csv", "id\ttext\n1\tx\n")
         with pytest.raises(errors.CorpusError, match=r"reads as one column: the file looks tab-separated: name it \.tsv"):
             list(read_corpus(f))
+
+
+class TestTableHeader:
+    def test_tab_and_comma_tables(self):
+        tsv = "ID\tTarget\tTweet\tStance\n1\tx\tsome words\tFAVOR\n2\tx\tmore words\tNONE\n"
+        assert table_header(tsv) == ("\t", ["ID", "Target", "Tweet", "Stance"])
+        quoted = 'id,text,stance\n1,"a claim, with a comma",oppose\n2,plain words,support\n'
+        assert table_header(quoted) == (",", ["id", "text", "stance"])
+
+    @pytest.mark.parametrize("text", [
+        "One line only\tstance\n",
+        "Headline, a long one that goes on for far too long to be a column name\nBody text.\n",
+        "Apples,\tpears\nThe market opened, and prices fell.\nThen, rose again.\n",  # no known column
+        "Text\tStance\nA body line with no tabs at all.\nAnother one.\nA third.\n",  # rows do not split alike
+    ])
+    def test_prose_is_not_a_table(self, text):
+        assert table_header(text) is None

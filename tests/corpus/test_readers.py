@@ -3,7 +3,7 @@ import json
 import pytest
 
 from pipeline import errors
-from pipeline.corpus import LoadReport, corpus_stats, read_corpus
+from pipeline.corpus import CsvOptions, LoadReport, corpus_stats, read_corpus
 
 
 def write(path, text, encoding="utf-8"):
@@ -94,6 +94,24 @@ class TestFolders:
         [piece] = read_corpus(tmp_path)
         assert piece.labels == {"stance": "oppose"}
         assert piece.meta == {"Stance": "support"}
+
+    def test_a_table_saved_as_txt_is_refused_with_the_fix(self, tmp_path):
+        # Shared-task stance files come as tab-separated .txt; read as one piece they lose every label.
+        rows = ["ID\tTarget\tTweet\tStance"] + [f"{i}\ta ban\tsome words {i}\tAGAINST" for i in range(5)]
+        f = write(tmp_path / "train.txt", "\n".join(rows) + "\n")
+        with pytest.raises(errors.CorpusError, match=r"train\.txt:1: .*tab-separated table.*ID, Target, Tweet, Stance.*name it \.tsv"):
+            list(read_corpus(f))
+        report = LoadReport()
+        assert list(read_corpus(f, skip_invalid=True, report=report)) == []
+        assert [w for w, _ in report.skipped] == [f"{f}:1"]
+        renamed = f.rename(tmp_path / "train.tsv")
+        assert [p.labels for p in read_corpus(renamed, csv_options=CsvOptions(columns={"text": "Tweet"}))] == \
+            [{"stance": "AGAINST"}] * 5
+
+    def test_prose_with_tabs_and_commas_is_one_piece(self, tmp_path):
+        text = "Title\tBy a reporter\nThe council voted, after a long debate, to pause the cameras.\nIt meets again in May.\n"
+        [piece] = read_corpus(write(tmp_path / "story.txt", text), split_roundups=False)
+        assert "pause the cameras" in piece.text
 
     def test_subfolder_names_as_labels(self, tmp_path):
         (tmp_path / "oppose").mkdir()
