@@ -95,6 +95,7 @@ def test_a_config_saved_before_settings_existed_reads_as_it_behaved():
     config = saved_config(saved, old_values=OLD_SETTINGS)
     assert isinstance(config, Config)
     assert config.classifier.per_target == "off"  # the default is "auto", but such models had one set of weights
+    assert config.classifier.solver == "lbfgs" != load_config().classifier.solver  # refitted as they were fitted
     assert config.task("stance").classifier.stage2 == "boosted"
     assert config.features.similarity is True and config.features.word_max_features == 2000
     # a setting that no longer exists is left out rather than refused

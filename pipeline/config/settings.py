@@ -49,6 +49,7 @@ class ClassifierSettings:
     C: float
     class_weight: Literal["balanced", ""]
     max_iter: int
+    solver: Literal["newton-cg", "lbfgs"]
     calibration_folds: int
     gate_label: str
     stage2: Literal["linear", "boosted"]

@@ -76,7 +76,7 @@ class WordBlendClassifier(LinearLogitsClassifierMixin, ClassifierMixin, BaseEsti
 
 
 def choose_word_blend(X: Any, y: Any, groups: list[str], word_columns: int, *, C: float, words_C: float,
-                      class_weight: str | None, folds: int) -> bool:
+                      class_weight: str | None, folds: int, solver: str = "newton-cg") -> bool:
     """Whether blending beats the global model alone, by macro-F1 over out-of-fold predictions
     with each target's pieces held out together (``groups``: the pieces' targets).
 
@@ -101,8 +101,8 @@ def choose_word_blend(X: Any, y: Any, groups: list[str], word_columns: int, *, C
             return False  # a fold without some label: too few targets to tell
         for name, cols, c in (("full", None, C), ("words", word_columns, words_C)):
             part = X if cols is None else X[:, :cols]
-            model = LogisticRegression(C=c, class_weight=class_weight, max_iter=2000).fit(part[train], encoded[train])
-            scores[name][test] = full_scores(model.decision_function(part[test]))
+            model = LogisticRegression(C=c, class_weight=class_weight, max_iter=2000, solver=solver)
+            scores[name][test] = full_scores(model.fit(part[train], encoded[train]).decision_function(part[test]))
     calibrated = {name: s / fit_temperature(s, encoded) for name, s in scores.items()}
     blended = BLEND_WEIGHT * calibrated["full"] + (1 - BLEND_WEIGHT) * calibrated["words"]
     alone = f1_score(encoded, calibrated["full"].argmax(axis=1), average="macro")

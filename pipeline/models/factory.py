@@ -77,7 +77,7 @@ def _linear(config: Settings, C: float) -> CalibratedLinearClassifier:
     clf = config.classifier
     return CalibratedLinearClassifier(C=C, class_weight=clf.class_weight or None, max_iter=clf.max_iter,
                                       calibration_folds=clf.calibration_folds, random_state=config.evaluation.seed,
-                                      n_jobs=FIT_THREADS)
+                                      n_jobs=FIT_THREADS, solver=clf.solver)
 
 
 def word_blend_candidate(config: Settings, samples: list[Sample], *, use_target: bool) -> bool:
@@ -113,7 +113,7 @@ def _blend_if_it_helps(config: Settings, clf: Any, union: FeatureUnion, X: Any, 
     settings = config.classifier
     if not word_columns or not choose_word_blend(
             X, labels, [s.target for s in samples], word_columns, C=settings.C, words_C=settings.word_blend_C,
-            class_weight=settings.class_weight or None, folds=config.evaluation.folds):
+            class_weight=settings.class_weight or None, folds=config.evaluation.folds, solver=settings.solver):
         return False
     blend = WordBlendClassifier(_linear(config, settings.C), _linear(config, settings.word_blend_C),
                                 word_columns=word_columns)

@@ -64,6 +64,7 @@ OLD_NAMES = {
 # that gives the behaviour such models had (not the default, where the default changed it).
 OLD_SETTINGS = {
     ("classifier", "kind"): "linear",  # before fine-tuning
+    ("classifier", "solver"): "lbfgs",  # before the setting (the default is now newton-cg)
     ("classifier", "gate_label"): "",  # before two stages
     ("classifier", "stage2"): "linear",
     ("classifier", "stage2_C"): 0.0,  # the first stage's C

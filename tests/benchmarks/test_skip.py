@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SCRIPTS = [ROOT / "benchmarks" / f"{name}.py" for name in ("gvfc", "fnc1", "fnc1_dev", "newsmtsc", "allsides", "allsides_cv", "speed", "run_all", "entities_conll", "extraction", "stance", "stance_cv", "active_learning", "zero_shot_real")]
+SCRIPTS = [ROOT / "benchmarks" / f"{name}.py" for name in ("gvfc", "fnc1", "fnc1_dev", "newsmtsc", "allsides", "allsides_cv", "speed", "run_all", "entities_conll", "extraction", "stance", "stance_cv", "active_learning", "zero_shot_real", "solvers")]
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)

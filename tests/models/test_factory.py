@@ -180,3 +180,15 @@ def test_train_with_source_weights_fits():
     pieces = tiny_corpus()
     predicted = model.tasks["stance"].predict(prepare_samples(pieces, Processor()))
     assert (predicted == [p.labels["stance"] for p in pieces]).all()
+
+
+@pytest.mark.parametrize("solver", ["newton-cg", "lbfgs"])
+def test_the_configured_solver_fits_the_regression(solver):
+    from pipeline.config import load_config, task_config
+    from pipeline.models.factory import build_task_pipeline
+
+    config = task_config(load_config(overrides={"classifier": {"solver": solver}}), "frame")
+    clf = build_task_pipeline(config, use_target=False, n_samples=100).named_steps["clf"]
+    assert clf.get_params()["solver"] == solver
+    X = np.random.default_rng(0).random((40, 6))
+    assert clf.fit(X, np.repeat(["a", "b"], 20)).model_.solver == solver

@@ -73,8 +73,31 @@ def test_threads_give_the_model_and_temperature_of_out_of_fold_scores(n_classes,
     assert one.temperature_ == two.temperature_ != 1.0
     # the same temperature as fitted on scikit-learn's out-of-fold decision values
     params = {} if weights is None else {"sample_weight": weights}
-    scores = cross_val_predict(LogisticRegression(C=10.0, max_iter=2000), X, y, method="decision_function",
+    scores = cross_val_predict(LogisticRegression(C=10.0, max_iter=2000, solver="newton-cg"), X, y, method="decision_function",
                                cv=StratifiedKFold(4, shuffle=True, random_state=0), params=params)
     assert fit_temperature(full_scores(scores), y) == pytest.approx(one.temperature_, rel=1e-9)
-    full = LogisticRegression(C=10.0, max_iter=2000).fit(X, y, **params)
+    full = LogisticRegression(C=10.0, max_iter=2000, solver="newton-cg").fit(X, y, **params)
     np.testing.assert_allclose(one.model_.coef_, full.coef_)
+
+
+def test_both_solvers_fit_the_same_objective():
+    X, y = make_classification(400, 30, n_informative=8, n_classes=3, flip_y=0.1, random_state=4)
+    newton, lbfgs = (CalibratedLinearClassifier(C=4.0, calibration_folds=3, solver=s).fit(X, y)
+                     for s in ("newton-cg", "lbfgs"))
+    assert newton.model_.solver == "newton-cg" and lbfgs.model_.solver == "lbfgs"
+    np.testing.assert_allclose(newton.predict_proba(X), lbfgs.predict_proba(X), atol=2e-3)
+    assert (newton.predict(X) == lbfgs.predict(X)).mean() > 0.99
+
+
+def test_a_model_pickled_before_the_solver_setting_reads_as_lbfgs():
+    import pickle
+
+    X, y = make_classification(100, 5, random_state=0)
+    model = CalibratedLinearClassifier(calibration_folds=0).fit(X, y)
+    state = model.__getstate__()
+    del state["solver"]
+    old = CalibratedLinearClassifier.__new__(CalibratedLinearClassifier)
+    old.__setstate__(state)
+    assert old.get_params()["solver"] == "lbfgs"
+    again = pickle.loads(pickle.dumps(old))
+    np.testing.assert_array_equal(again.predict_proba(X), model.predict_proba(X))

@@ -36,7 +36,8 @@ def pieces() -> list[Piece]:
 
 def fit():
     config = load_config(overrides={
-        "classifier": {"calibration_folds": 0, "min_target_pieces": 4},
+        # solver: the one the model was saved with (before newton-cg became the default)
+        "classifier": {"calibration_folds": 0, "min_target_pieces": 4, "solver": "lbfgs"},
         "features": {"word_max_features": 500, "char_max_features": 500}})
     data = pieces()
     model = train(data, tasks=["stance"], config=config, evaluate=False).model
