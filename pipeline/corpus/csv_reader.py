@@ -21,6 +21,8 @@ from .text_io import iter_lines
 __all__ = ["LABEL_COLUMNS", "CsvOptions"]
 
 LABEL_COLUMNS = ("stance", "frame", "lean", "label")
+# The piece fields one column can hold (labels come from label columns, meta from the others).
+COLUMN_FIELDS = tuple(name for name in FIELDS if name not in ("labels", "meta", "offsets"))
 
 # Columns that often hold a piece's text under another name: named in the error's hint, never
 # taken silently (a file can have a headline and a body, and only the user knows which is meant).
@@ -98,8 +100,7 @@ def csv_header_columns(reader: Any, options: CsvOptions, name: str) -> tuple[lis
         dupes = sorted({h for h in header if header.count(h) > 1})
         raise _header_error(errors.CorpusError.of(errors.CSV_READER_HEADER_NAMES_COLUMN, dupes=dupes),
             where=f"{file}:1")
-    mapping = {name: column for name in FIELDS if name not in ("labels", "meta", "offsets")
-               and (column := _named(header, name)) is not None}
+    mapping = {name: column for name in COLUMN_FIELDS if (column := _named(header, name)) is not None}
     for fld, column in options.columns.items():
         if fld not in FIELDS:
             raise _header_error(errors.CorpusError.of(errors.CSV_MAP_UNKNOWN_FIELD, field=fld, known=", ".join(FIELDS)))
@@ -164,8 +165,8 @@ def canonical_names(header: list[str]) -> dict[str, str]:
     Columns already named exactly, and names that two columns share in different cases, are left
     out: the caller keeps those as they are.
     """
-    wanted = [name for name in FIELDS if name not in ("labels", "meta", "offsets")] + list(LABEL_COLUMNS)
-    return {column: name for name in wanted if (column := _named(header, name)) not in (None, name)}
+    return {column: name for name in (*COLUMN_FIELDS, *LABEL_COLUMNS)
+            if (column := _named(header, name)) not in (None, name)}
 
 
 def _text_hint(header: list[str], delimiter: str, mapped: set[str]) -> str:
