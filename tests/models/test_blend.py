@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 from scipy.special import softmax
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
 
 from pipeline.features.samples import Sample
-from pipeline.models.blend import WordBlendClassifier, choose_word_blend
+from pipeline.models.blend import WordBlendClassifier, choose_word_blend, out_of_fold_scores
 from pipeline.models.linear import CalibratedLinearClassifier
 
 
@@ -43,6 +45,32 @@ def test_the_choice_blends_only_where_held_out_targets_say_so():
     assert not choose_word_blend(X, y, groups, 6, C=4.0, words_C=1.0, class_weight="balanced", folds=5)
     # fewer targets than folds: nothing to tell by
     assert not choose_word_blend(X, y, ["a", "b"] * 150, 6, C=4.0, words_C=1.0, class_weight="balanced", folds=5)
+
+
+def test_fold_scores_match_plain_fits_over_every_column_on_any_number_of_threads():
+    X, y, groups = _data(informative="rest", noise=20)
+    # per-target copies: each group's rows also fill a block of columns of its own, which its
+    # held-out fold never uses
+    cols = X.shape[1]
+    index = np.asarray([int(g[1:]) for g in groups])
+    copies = sparse.csr_matrix((X.toarray()[:, :, None] * (np.arange(30) == index[:, None])[:, None, :])
+                               .reshape(len(groups), -1))
+    X = sparse.hstack([X, copies]).tocsr()
+    classes, encoded = np.unique(y, return_inverse=True)
+    expected = {"full": np.zeros((len(y), 2)), "words": np.zeros((len(y), 2))}
+    for train, test in GroupKFold(5).split(X, encoded, groups):
+        for name, part, c in (("full", X, 4.0), ("words", X[:, :6], 1.0)):
+            model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000, solver="newton-cg")
+            expected[name][test, 1] = model.fit(part[train], encoded[train]).decision_function(part[test])
+    for n_jobs in (1, 2):
+        scores = out_of_fold_scores(X, encoded, groups, 6, C=4.0, words_C=1.0, class_weight="balanced",
+                                    folds=5, n_jobs=n_jobs)
+        for name in ("full", "words"):
+            np.testing.assert_allclose(scores[name], expected[name], rtol=1e-6, atol=1e-6)
+    assert X.shape[1] > 30 * cols  # the copies are there to drop
+    # a fold without one of the labels: no scores to tell by
+    only = np.asarray([int(g == "t0") for g in groups])
+    assert out_of_fold_scores(X, only, groups, 6, C=4.0, words_C=1.0, class_weight="balanced", folds=5) is None
 
 
 def _new_target_corpus(n_targets: int = 12):
