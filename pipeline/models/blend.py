@@ -92,7 +92,7 @@ def choose_word_blend(X: Any, y: Any, groups: list[str], word_columns: int, *, C
 
     if len(set(groups)) < max(folds, 2):
         return False
-    classes, encoded = np.unique(np.asarray(y), return_inverse=True)
+    _, encoded = np.unique(np.asarray(y), return_inverse=True)
     scores = out_of_fold_scores(X, encoded, groups, word_columns, C=C, words_C=words_C,
                                 class_weight=class_weight, folds=folds, solver=solver, n_jobs=n_jobs)
     if scores is None:
@@ -113,12 +113,11 @@ def out_of_fold_scores(X: Any, encoded: np.ndarray, groups: list[str], word_colu
     is zero on every training row gets weight 0, so dropping it changes no score, and the held-out
     targets' own columns (per-target copies) would otherwise be most of the solver's work.
     """
-    from joblib import Parallel, delayed
+    from joblib import delayed
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold
-    from threadpoolctl import threadpool_limits
 
-    from .linear import full_scores
+    from .linear import fit_in_threads, full_scores
 
     X = sparse.csr_matrix(X)
     splits = list(GroupKFold(folds).split(X, encoded, groups))  # no shuffle: scikit-learn < 1.6 has none
@@ -140,8 +139,7 @@ def out_of_fold_scores(X: Any, encoded: np.ndarray, groups: list[str], word_colu
 
     jobs = [(name, test, delayed(fold_scores)(train, test, cols, c)) for train, test in splits
             for name, cols, c in (("full", None, C), ("words", word_columns, words_C))]
-    with threadpool_limits(limits=1, user_api="blas"):  # BLAS threads only contend with the fits
-        results = Parallel(n_jobs=min(n_jobs or 1, len(jobs)), backend="threading")(job for *_, job in jobs)
+    results = fit_in_threads([job for *_, job in jobs], n_jobs)
     scores = {name: np.zeros((len(encoded), n_classes)) for name in ("full", "words")}
     for (name, test, _), result in zip(jobs, results):
         scores[name][test] = result

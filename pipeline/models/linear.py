@@ -121,11 +121,8 @@ class CalibratedLinearClassifier(LinearLogitsClassifierMixin, ClassifierMixin, B
                 return clone(base).fit(X, encoded, sample_weight=weights)
             return clone(base).fit(X[rows], encoded[rows], sample_weight=None if weights is None else weights[rows])
 
-        # The solver's dense products are small: BLAS threads only add contention (measured
-        # 6x slower fits on 2 busy cores), so one BLAS thread in each fitting thread.
-        with threadpool_limits(limits=1, user_api="blas"):
-            models = Parallel(n_jobs=min(self.n_jobs or 1, 1 + len(splits)), backend="threading")(
-                delayed(fit)(rows) for rows in [None, *(train for train, _ in splits)])
+        models = fit_in_threads([delayed(fit)(rows) for rows in [None, *(train for train, _ in splits)]],
+                                self.n_jobs)
         self.model_, *fold_models = models
         self.temperature_ = 1.0
         if splits:
@@ -153,6 +150,15 @@ class CalibratedLinearClassifier(LinearLogitsClassifierMixin, ClassifierMixin, B
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse="csr", reset=False)
         return full_scores(self.model_.decision_function(X)) / self.temperature_
+
+
+def fit_in_threads(calls: list[Any], n_jobs: int | None) -> list[Any]:
+    """The results of joblib ``delayed`` fitting ``calls``, run on up to ``n_jobs`` threads
+    (``None``: 1), in order."""
+    # The solver's dense products are small: BLAS threads only add contention (measured
+    # 6x slower fits on 2 busy cores), so one BLAS thread in each fitting thread.
+    with threadpool_limits(limits=1, user_api="blas"):
+        return Parallel(n_jobs=min(n_jobs or 1, len(calls)), backend="threading")(calls)
 
 
 def full_scores(scores: np.ndarray) -> np.ndarray:
