@@ -57,6 +57,7 @@ class ClassifierSettings:
     per_target: Literal["auto", "off"]
     min_target_pieces: int
     target_weight: float
+    target_copy_cap: float
     word_blend: Literal["auto", "off"]
     word_blend_C: float
     source_weight: float

@@ -69,7 +69,8 @@ def build_task_pipeline(config: Settings, *, use_target: bool, n_samples: int) -
     elif use_target and per_target_on(clf):
         # The target's number is a column of its own (found by name); the classifier copies the features per target.
         features.transformer_list.append(("target_index", TargetIndex(min_pieces=clf.min_target_pieces)))
-        model = TargetAugmentedClassifier(model, target_weight=clf.target_weight)
+        model = TargetAugmentedClassifier(model, target_weight=clf.target_weight,
+                                          copy_cap=clf.target_copy_cap)
     return Pipeline([("features", features), ("clf", model)])
 
 

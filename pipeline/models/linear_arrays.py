@@ -31,7 +31,7 @@ def export_head(clf: Any) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     kind = type(clf).__name__
     if kind == "TargetAugmentedClassifier":
         known = {"estimator", "target_weight", "target_column", "n_targets_", "n_features_in_", "estimator_", "classes_",
-                 "target_column_", "columns_"}
+                 "target_column_", "columns_", "copy_cap"}
         if set(vars(clf)) - known:
             raise Unsupported(f"classifier: {kind} with attributes {sorted(set(vars(clf)) - known)}")
         spec, arrays = export_head(clf.estimator_)

@@ -106,17 +106,37 @@ def augment(X: Any, index: np.ndarray, n_targets: int, *, target_weight: float =
     return sparse.csr_matrix((data, cols, indptr), shape=(n, d * (n_targets + 1)))
 
 
-def target_columns(X: Any, index: np.ndarray, n_targets: int) -> list[np.ndarray]:
+def target_columns(X: Any, index: np.ndarray, n_targets: int, copy_cap: float = 0.0) -> list[np.ndarray]:
     """For each target number 1..``n_targets``, the sorted feature columns its rows of ``X`` use.
 
     An L2-regularised linear model fitted on :func:`augment`'s full layout keeps a zero weight on
     every per-target copy of a feature that target's training rows never use (its gradient is
     always zero), so dropping those copies fits the same model in ``d`` plus the summed
     vocabularies of the targets instead of ``d x (k + 1)`` columns.
+
+    Args:
+        copy_cap: With ``n`` rows of a target, give it at most ``copy_cap * sqrt(n)`` copies:
+            the features used by at least ``m`` of its rows, ``m`` the smallest count that keeps
+            within that (0: every feature its rows use). The features ``n`` texts use grow about
+            as ``sqrt(n)`` (Heaps' law), faster for long texts than for short ones; a copy used by
+            one row of its target can only learn that row, and article bodies bring hundreds of
+            such rare n-grams each. So the cap is a bound on how rich a target's texts are, the
+            same for a target of any size.
     """
     X = sparse.csr_matrix(X)
     index = np.asarray(index, dtype=np.int64).ravel()
-    return [np.unique(X[index == t].indices).astype(np.int64) for t in range(1, n_targets + 1)]
+    out = []
+    for t in range(1, n_targets + 1):
+        rows = X[index == t]
+        used = np.bincount(rows.indices, minlength=X.shape[1])  # rows of t using each feature
+        least = 1
+        if copy_cap > 0:
+            limit = copy_cap * np.sqrt(rows.shape[0])
+            kept = np.cumsum(np.bincount(used)[::-1])[::-1]  # kept[m]: features used by >= m rows
+            while least < len(kept) and kept[least] > limit:
+                least += 1
+        out.append(np.flatnonzero(used >= least).astype(np.int64))
+    return out
 
 
 def _augment_compact(X: sparse.csr_matrix, index: np.ndarray, columns: list[np.ndarray],
@@ -160,6 +180,8 @@ class TargetAugmentedClassifier(ClassifierMixin, BaseEstimator):
         estimator: The linear classifier (``CalibratedLinearClassifier``).
         target_weight: Scale of the per-target copies (see :func:`augment`).
         target_column: The name of the target-number column.
+        copy_cap: A target of ``n`` training pieces gets at most ``copy_cap * sqrt(n)``
+            per-target copies (see :func:`target_columns`; 0: a copy of every feature its pieces use).
 
     Attributes:
         target_column_: The number of that column in ``X``.
@@ -167,10 +189,11 @@ class TargetAugmentedClassifier(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, estimator: Any = None, target_weight: float = 1.0,
-                 target_column: str = TARGET_COLUMN) -> None:
+                 target_column: str = TARGET_COLUMN, copy_cap: float = 0.0) -> None:
         self.estimator = estimator
         self.target_weight = target_weight
         self.target_column = target_column
+        self.copy_cap = copy_cap
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         # Pickled before the column was found by name: it read the last one, which TargetIndex
@@ -178,6 +201,7 @@ class TargetAugmentedClassifier(ClassifierMixin, BaseEstimator):
         if "target_column_" not in state and "n_features_in_" in state:
             state = {**state, "target_column_": state["n_features_in_"] - 1}
         state.setdefault("target_column", TARGET_COLUMN)
+        state.setdefault("copy_cap", 0.0)  # pickled before the cap: every used feature was copied
         super().__setstate__(state)
 
     def _find_column(self, X: Any, feature_names: Any) -> int:
@@ -223,8 +247,8 @@ class TargetAugmentedClassifier(ClassifierMixin, BaseEstimator):
         features, index = self._split(X)
         self.n_targets_ = int(index.max()) if len(index) else 0
         self.n_features_in_ = X.shape[1]
-        if self.n_targets_:  # only the features each target's rows use get copies (bounded memory; the same fit)
-            self.columns_ = target_columns(features, index, self.n_targets_)
+        if self.n_targets_:  # copies only of features the target's rows use (the same fit), capped
+            self.columns_ = target_columns(features, index, self.n_targets_, self.copy_cap)
         elif hasattr(self, "columns_"):  # refitted without targets of their own
             del self.columns_
         self.estimator_ = clone(self.estimator)
@@ -240,7 +264,7 @@ class TargetAugmentedClassifier(ClassifierMixin, BaseEstimator):
         features, index = probe._split(X)
         n_targets = int(index.max()) if len(index) else 0
         return augment(features, index, n_targets, target_weight=self.target_weight,
-                       columns=target_columns(features, index, n_targets) if n_targets else None)
+                       columns=target_columns(features, index, n_targets, self.copy_cap) if n_targets else None)
 
     def _augment(self, features: Any, index: np.ndarray) -> sparse.csr_matrix:
         index = np.where((index >= 0) & (index <= self.n_targets_), index, 0)

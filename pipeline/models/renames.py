@@ -71,6 +71,7 @@ OLD_SETTINGS = {
     ("classifier", "per_target"): "off",  # before per-target weights (the default is now "auto")
     ("classifier", "min_target_pieces"): 50,
     ("classifier", "target_weight"): 1.0,
+    ("classifier", "target_copy_cap"): 0.0,  # before the cap: a copy of every feature used
     ("classifier", "word_blend"): "off",  # before the blend with a plain word model
     ("classifier", "word_blend_C"): 1.0,
     ("classifier", "source_weight"): 0.0,

@@ -36,6 +36,47 @@ def test_compact_layout_copies_only_the_columns_each_target_used_in_training():
     np.testing.assert_array_equal(out, [[1, 2, 3, 0.5, 1, 0], [0, 0, 4, 0, 0, 2]])
 
 
+def test_copy_cap_keeps_the_features_most_of_a_targets_pieces_use():
+    # target 1: 4 rows; column 0 in all of them, column 1 in two, columns 2-9 in one row each
+    dense = np.zeros((6, 10))
+    dense[:4, 0] = 1.0
+    dense[:2, 1] = 1.0
+    for j in range(2, 10):
+        dense[(j - 2) % 4, j] = 1.0
+    dense[4:, 3] = 1.0  # target 2: 2 rows, one shared column
+    X, index = sparse.csr_matrix(dense), np.array([1, 1, 1, 1, 2, 2])
+    assert [len(c) for c in target_columns(X, index, 2)] == [10, 1]
+    # cap 1 x sqrt(4 rows) = 2 columns: only features used by >= 2 rows fit (columns 0, 1);
+    # target 2 (1 column, cap sqrt(2)) is under its cap
+    capped = target_columns(X, index, 2, copy_cap=1)
+    assert [c.tolist() for c in capped] == [[0, 1], [3]]
+    assert [c.tolist() for c in target_columns(X, index, 2, copy_cap=0.5)] == [[0], []]
+    assert [c.tolist() for c in target_columns(X, index, 2, copy_cap=5)] == [list(range(10)), [3]]
+    assert [c.tolist() for c in target_columns(X, index, 2, copy_cap=0)] == [list(range(10)), [3]]
+
+
+def test_capped_model_copies_fewer_features_and_still_predicts_from_its_own_layout():
+    X, y = _many_targets(n=60, d=200)  # ~10 rows per target, each using ~40 of the 200 features
+    plain = TargetAugmentedClassifier(LogisticRegression(C=4.0, max_iter=5000), target_weight=2.0).fit(X, y)
+    capped = TargetAugmentedClassifier(LogisticRegression(C=4.0, max_iter=5000), target_weight=2.0,
+                                       copy_cap=1.0).fit(X, y)
+    index = X[:, -1].astype(int)
+    for t, (every, kept) in enumerate(zip(plain.columns_, capped.columns_), start=1):
+        assert len(kept) <= np.sqrt((index == t).sum()) < len(every) and set(kept) <= set(every)
+    assert capped.augmented(X).shape[1] == X.shape[1] - 1 + sum(len(c) for c in capped.columns_)
+    proba = capped.predict_proba(X)
+    assert proba.shape == (len(X), 2) and np.allclose(proba.sum(axis=1), 1)
+    assert (capped.predict(X) == y).mean() > 0.8
+    # the weights a target's rows get: shared ones plus its kept copies only
+    t = 1
+    coef = capped.coef_for(t)
+    row = np.zeros(X.shape[1])
+    row[:-1] = 1.0
+    row[-1] = t
+    expected = capped.decision_function(row[None, :]).ravel()[0]
+    assert np.isclose(row[:-1] @ coef[0, :-1] + capped.intercept_[0], expected)
+
+
 def _many_targets(n_targets: int = 6, n: int = 240, d: int = 30, seed: int = 1):
     """Sparse rows, each target using its own subset of the columns, labels flipped per target."""
     rng = np.random.default_rng(seed)
@@ -163,6 +204,23 @@ def test_text_target_blocks_are_left_out_where_per_target_weights_are_learnt():
     assert both.named_steps["clf"].target_column_ == columns.index(TARGET_COLUMN)  # found by name
     one = fit_task(cfg, samples[:8], labels[:8], use_target=True)
     assert "near" in names(one) and one.named_steps["clf"].n_targets_ == 0
+
+
+def test_the_copy_cap_comes_from_the_config_and_old_models_read_as_uncapped():
+    from pipeline.config import load_config
+    from pipeline.models.factory import build_task_pipeline
+    from pipeline.models.renames import OLD_SETTINGS
+
+    for overrides, cap in (({}, 2000), ({"classifier": {"target_copy_cap": 7}}, 7)):
+        pipe = build_task_pipeline(load_config(overrides=overrides), use_target=True, n_samples=500)
+        assert pipe.named_steps["clf"].copy_cap == cap
+    assert OLD_SETTINGS[("classifier", "target_copy_cap")] == 0
+    old = TargetAugmentedClassifier(LogisticRegression(), target_weight=2.0)
+    state = old.__getstate__()
+    del state["copy_cap"]  # pickled before the setting existed
+    restored = TargetAugmentedClassifier.__new__(TargetAugmentedClassifier)
+    restored.__setstate__(state)
+    assert restored.copy_cap == 0 and restored.get_params()["target_weight"] == 2.0
 
 
 # _opposite_targets' columns as a feature union would name them: three word columns, then the target.
