@@ -107,7 +107,8 @@ def augment(X: Any, index: np.ndarray, n_targets: int, *, target_weight: float =
 
 
 def target_columns(X: Any, index: np.ndarray, n_targets: int, copy_cap: float = 0.0) -> list[np.ndarray]:
-    """For each target number 1..``n_targets``, the sorted feature columns its rows of ``X`` use.
+    """For each target number 1..``n_targets``, the sorted feature columns its rows of ``X`` use
+    (with ``copy_cap``, the most used of them).
 
     An L2-regularised linear model fitted on :func:`augment`'s full layout keeps a zero weight on
     every per-target copy of a feature that target's training rows never use (its gradient is
@@ -131,10 +132,8 @@ def target_columns(X: Any, index: np.ndarray, n_targets: int, copy_cap: float = 
         used = np.bincount(rows.indices, minlength=X.shape[1])  # rows of t using each feature
         least = 1
         if copy_cap > 0:
-            limit = copy_cap * np.sqrt(rows.shape[0])
-            kept = np.cumsum(np.bincount(used)[::-1])[::-1]  # kept[m]: features used by >= m rows
-            while least < len(kept) and kept[least] > limit:
-                least += 1
+            kept = np.cumsum(np.bincount(used)[::-1])[::-1]  # kept[m]: features used by >= m rows, falling
+            least += int(np.count_nonzero(kept[1:] > copy_cap * np.sqrt(rows.shape[0])))
         out.append(np.flatnonzero(used >= least).astype(np.int64))
     return out
 
@@ -247,7 +246,7 @@ class TargetAugmentedClassifier(ClassifierMixin, BaseEstimator):
         features, index = self._split(X)
         self.n_targets_ = int(index.max()) if len(index) else 0
         self.n_features_in_ = X.shape[1]
-        if self.n_targets_:  # copies only of features the target's rows use (the same fit), capped
+        if self.n_targets_:  # copies of the features each target's rows use (the full layout's fit), at most the cap
             self.columns_ = target_columns(features, index, self.n_targets_, self.copy_cap)
         elif hasattr(self, "columns_"):  # refitted without targets of their own
             del self.columns_
