@@ -60,6 +60,7 @@ class ClassifierSettings:
     target_copy_cap: float
     word_blend: Literal["auto", "off"]
     word_blend_C: float
+    word_blend_max_pieces: int
     source_weight: float
 
 

@@ -77,14 +77,17 @@ class WordBlendClassifier(LinearLogitsClassifierMixin, ClassifierMixin, BaseEsti
 
 def choose_word_blend(X: Any, y: Any, groups: list[str], word_columns: int, *, C: float, words_C: float,
                       class_weight: str | None, folds: int, solver: str = "newton-cg",
-                      n_jobs: int | None = None) -> bool:
+                      n_jobs: int | None = None, max_pieces: int = 0, random_state: int = 0) -> bool:
     """Whether blending beats the global model alone, by macro-F1 over out-of-fold predictions
     with each target's pieces held out together (``groups``: the pieces' targets).
 
     Plain (uncalibrated) logistic regressions stand in for the calibrated ones, each model's
     out-of-fold scores temperature-scaled as calibration would. False when there are fewer than
     ``folds`` targets (no grouped folds to tell). ``n_jobs`` threads fit the folds' models side
-    by side (the solver's sparse products run without the GIL).
+    by side (the solver's sparse products run without the GIL). With more than ``max_pieces``
+    pieces (0: no limit), the check reads whole targets drawn at random (``random_state``) until
+    they hold ``max_pieces`` (:func:`whole_targets`): the choice is one bit, and ten fits on
+    tens of thousands of long texts would cost more than the final model.
     """
     from sklearn.metrics import f1_score
 
@@ -92,6 +95,11 @@ def choose_word_blend(X: Any, y: Any, groups: list[str], word_columns: int, *, C
 
     if len(set(groups)) < max(folds, 2):
         return False
+    if max_pieces > 0 and len(groups) > max_pieces:
+        rows = whole_targets(groups, max_pieces, random_state)
+        X, y, groups = sparse.csr_matrix(X)[rows], np.asarray(y)[rows], [groups[i] for i in rows]
+        if len(set(groups)) < max(folds, 2):
+            return False
     _, encoded = np.unique(np.asarray(y), return_inverse=True)
     scores = out_of_fold_scores(X, encoded, groups, word_columns, C=C, words_C=words_C,
                                 class_weight=class_weight, folds=folds, solver=solver, n_jobs=n_jobs)
@@ -101,6 +109,15 @@ def choose_word_blend(X: Any, y: Any, groups: list[str], word_columns: int, *, C
     blended = BLEND_WEIGHT * calibrated["full"] + (1 - BLEND_WEIGHT) * calibrated["words"]
     alone = f1_score(encoded, calibrated["full"].argmax(axis=1), average="macro")
     return bool(f1_score(encoded, blended.argmax(axis=1), average="macro") > alone)
+
+
+def whole_targets(groups: list[str], max_pieces: int, random_state: int = 0) -> np.ndarray:
+    """The rows (sorted) of targets drawn at random, whole, until they hold at least
+    ``max_pieces`` pieces (the last target drawn may take the count past it)."""
+    names, index, counts = np.unique(np.asarray(groups, dtype=object), return_inverse=True, return_counts=True)
+    order = np.random.default_rng(random_state).permutation(len(names))
+    taken = order[:int(np.searchsorted(np.cumsum(counts[order]), max_pieces)) + 1]
+    return np.flatnonzero(np.isin(index, taken))
 
 
 def out_of_fold_scores(X: Any, encoded: np.ndarray, groups: list[str], word_columns: int, *, C: float,

@@ -115,7 +115,7 @@ def _blend_if_it_helps(config: Settings, clf: Any, union: FeatureUnion, X: Any, 
     if not word_columns or not choose_word_blend(
             X, labels, [s.target for s in samples], word_columns, C=settings.C, words_C=settings.word_blend_C,
             class_weight=settings.class_weight or None, folds=config.evaluation.folds, solver=settings.solver,
-            n_jobs=FIT_THREADS):
+            n_jobs=FIT_THREADS, max_pieces=settings.word_blend_max_pieces, random_state=config.evaluation.seed):
         return False
     blend = WordBlendClassifier(_linear(config, settings.C), _linear(config, settings.word_blend_C),
                                 word_columns=word_columns)

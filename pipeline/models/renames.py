@@ -74,6 +74,7 @@ OLD_SETTINGS = {
     ("classifier", "target_copy_cap"): 0.0,  # before the cap: a copy of every feature used
     ("classifier", "word_blend"): "off",  # before the blend with a plain word model
     ("classifier", "word_blend_C"): 1.0,
+    ("classifier", "word_blend_max_pieces"): 0,  # before the check read a sample of the targets
     ("classifier", "source_weight"): 0.0,
     ("features", "char_max_chars"): 0,  # before the cut, character n-grams read the whole text
     ("features", "similarity"): False,

@@ -9,7 +9,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from pipeline.features.samples import Sample
-from pipeline.models.blend import WordBlendClassifier, choose_word_blend, out_of_fold_scores
+from pipeline.models import blend as blend_module
+from pipeline.models.blend import WordBlendClassifier, choose_word_blend, out_of_fold_scores, whole_targets
 from pipeline.models.linear import CalibratedLinearClassifier
 
 
@@ -45,6 +46,46 @@ def test_the_choice_blends_only_where_held_out_targets_say_so():
     assert not choose_word_blend(X, y, groups, 6, C=4.0, words_C=1.0, class_weight="balanced", folds=5)
     # fewer targets than folds: nothing to tell by
     assert not choose_word_blend(X, y, ["a", "b"] * 150, 6, C=4.0, words_C=1.0, class_weight="balanced", folds=5)
+
+
+def test_whole_targets_draws_targets_whole_until_they_hold_the_pieces_asked():
+    groups = [f"t{i % 7}" for i in range(70)] + ["big"] * 30  # 7 targets of 10, one of 30
+    for seed in range(20):
+        rows = whole_targets(groups, 25, seed)
+        drawn = {groups[i] for i in rows}
+        assert sorted(rows) == rows.tolist()
+        assert rows.tolist() == [i for i, g in enumerate(groups) if g in drawn]  # every row of each target drawn
+        sizes = sorted(30 if g == "big" else 10 for g in drawn)
+        assert sum(sizes) >= 25 and sum(sizes) - sizes[-1] < 25  # stops once past 25
+    assert whole_targets(groups, 25, 3).tolist() == whole_targets(groups, 25, 3).tolist()
+    assert len({tuple(whole_targets(groups, 25, seed)) for seed in range(20)}) > 3
+    assert len(whole_targets(groups, 1000, 0)) == len(groups)
+
+
+def test_the_choice_reads_whole_targets_up_to_max_pieces(monkeypatch):
+    X, y, groups = _data(n=600, informative="words")  # 30 targets of 20
+    seen = []
+    real = blend_module.out_of_fold_scores
+
+    def spy(X, encoded, groups, *args, **kwargs):
+        seen.append((X.shape[0], list(groups)))
+        return real(X, encoded, groups, *args, **kwargs)
+
+    monkeypatch.setattr(blend_module, "out_of_fold_scores", spy)
+    args = dict(C=100.0, words_C=1.0, class_weight="balanced", folds=5)
+    picked = choose_word_blend(X, y, groups, 6, **args, max_pieces=200, random_state=4)
+    n, read = seen[-1]
+    assert n == 200 and len(set(read)) == 10  # ten whole targets of 20
+    rows = whole_targets(groups, 200, 4)
+    assert read == [groups[i] for i in rows]
+    assert picked == choose_word_blend(X[rows], y[rows], [groups[i] for i in rows], 6, **args)
+    choose_word_blend(X, y, groups, 6, **args, max_pieces=0)
+    assert seen[-1][0] == 600  # 0: every piece
+    choose_word_blend(X, y, groups, 6, **args, max_pieces=600)
+    assert seen[-1][0] == 600  # not more than the limit: every piece
+    calls = len(seen)
+    assert not choose_word_blend(X, y, groups, 6, **args, max_pieces=50)  # 3 targets: too few for 5 folds
+    assert len(seen) == calls
 
 
 def test_fold_scores_match_plain_fits_over_every_column_on_any_number_of_threads():
@@ -103,12 +144,16 @@ def test_fit_task_keeps_the_plain_model_unless_the_choice_says_blend(monkeypatch
     assert factory.per_target_active(few, samples[:20] + big) and factory.per_target_active(few, samples + big)
     assert factory.word_blend_candidate(few, samples + big, use_target=True)  # 120 of 150 in small targets
     assert not factory.word_blend_candidate(few, samples[:20] + big, use_target=True)  # 30 of 50 have their own
-    asked = []
-    monkeypatch.setattr(factory, "choose_word_blend", lambda *a, **k: asked.append(a[3]) or False)
+    asked, options = [], []
+    monkeypatch.setattr(factory, "choose_word_blend", lambda *a, **k: asked.append(a[3]) or options.append(k) or False)
     plain = factory.fit_task(cfg, samples, labels, use_target=True)
     assert isinstance(plain.named_steps["clf"].estimator_, CalibratedLinearClassifier)
     words = plain.named_steps["features"].transformer_list[0][1]
     assert asked == [len(words.get_feature_names_out())]  # the word block's width
+    assert options[0]["max_pieces"] == 10000 and options[0]["random_state"] == cfg.evaluation.seed
+    factory.fit_task(load_config(overrides={"classifier": {"calibration_folds": 2, "word_blend_max_pieces": 60}}),
+                     samples, labels, use_target=True)
+    assert options[1]["max_pieces"] == 60
     monkeypatch.setattr(factory, "choose_word_blend", lambda *a, **k: True)
     pipe = factory.fit_task(cfg, samples, labels, use_target=True)
     clf = pipe.named_steps["clf"]
