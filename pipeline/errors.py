@@ -515,7 +515,9 @@ BAD_LABEL_SET = "{opt:label_sets} {item!r}: expected TASK=a,b[,c...], e.g. stanc
 BAD_COLUMN_MAP = "{opt:column_map} {item!r}: expected FIELD=COLUMN, e.g. {opt:column_map} text=body."
 MEMORY_TOO_LITTLE = (
     "the corpus needs about {need:.1f} GiB of memory to train on (about {per_byte} bytes per byte of its "
-    "first {steep_mib} MiB, {per_later_byte} per byte beyond, plus {base_mib} MiB), but only "
+    "first {steep_mib} MiB, {per_later_byte} per byte beyond, plus {base_mib} MiB; plus {per_target_byte} per "
+    "byte of the {target_mib:.0f} MiB of text with targets and {per_copied_byte} per byte of the "
+    "{copied_mib:.0f} MiB that per-target weights copy), but only "
     "{available:.1f} GiB is available. Train on a sample of the corpus, free memory, or set "
     "FRAMING_MEMORY_CHECK=off to try anyway."
 )

@@ -149,18 +149,48 @@ def test_report_lists_everything_skipped(tmp_path):
 
 
 class TestTrainingMemory:
-    def test_train_refuses_a_corpus_that_would_not_fit(self, tmp_path, monkeypatch):
+    # the size alone refuses the first; the second is refused once its pieces are read: two
+    # targets of 50 pieces, both get per-target weights
+    @pytest.mark.parametrize("setting, rows", [
+        ("TRAIN_BYTES_PER_TEXT_BYTE", [{"id": "a", "text": "words", "labels": {"stance": "x"}}]),
+        ("TRAIN_BYTES_PER_COPIED_BYTE", [{"id": f"p{i}", "text": f"piece number {i}", "target": f"target {i % 2}",
+                                          "labels": {"stance": "x"}} for i in range(100)]),
+    ])
+    def test_train_refuses_a_corpus_that_would_not_fit(self, tmp_path, monkeypatch, setting, rows):
         from typer.testing import CliRunner
 
         from pipeline.cli import app, memory
 
-        corpus = write(tmp_path / "c.jsonl", b'{"id": "a", "text": "words", "labels": {"stance": "x"}}\n')
-        monkeypatch.setattr(memory, "TRAIN_BYTES_PER_TEXT_BYTE", 10**15)
+        corpus = write(tmp_path / "c.jsonl", "".join(json.dumps(r) + "\n" for r in rows).encode())
+        monkeypatch.setattr(memory, setting, 10**15)
         monkeypatch.delenv("FRAMING_MEMORY_CHECK", raising=False)
         result = CliRunner().invoke(app, ["train", str(corpus), "--out", str(tmp_path / "m"), "--no-eval"])
         assert result.exit_code == 1
         assert "GiB of memory to train on" in result.output and "FRAMING_MEMORY_CHECK=off" in result.output
+        assert "that per-target weights copy" in result.output
         assert not (tmp_path / "m").exists()
+
+    def test_target_text_and_the_copied_part_are_those_of_the_task_that_needs_most(self):
+        from pipeline.cli.memory import target_bytes, target_text_bytes
+        from pipeline.config import load_config
+        from pipeline.corpus import Piece
+
+        def pieces(target: str, n: int, text: str = "ab\u00e9", task: str = "stance") -> list[Piece]:
+            return [Piece(id=f"{target}{i}", text=text, target=target, labels={task: "x"}) for i in range(n)]
+
+        cfg = load_config()
+        two = pieces("a", 50) + pieces("b", 60) + pieces("c", 49)
+        assert target_text_bytes(two, cfg) == (159 * 4, 110 * 4)  # UTF-8 bytes; a and b's copied, not c's 49
+        assert target_text_bytes(pieces("a", 50) + pieces("c", 49), cfg) == (99 * 4, 0)  # one target: no copies
+        assert target_text_bytes(pieces("", 200), cfg) == (0, 0)  # no targets
+        assert target_text_bytes(two, load_config(overrides={"classifier": {"per_target": "off"}})) == (159 * 4, 0)
+        assert target_text_bytes(two, load_config(overrides={"classifier": {"min_target_pieces": 55}})) == (159 * 4, 0)
+        # the task that needs most: stance here, beside frame's 120 pieces of two bytes
+        mixed = two + pieces("d", 60, "xy", task="frame") + pieces("e", 60, "xy", task="frame")
+        assert target_text_bytes(mixed, cfg) == (159 * 4, 110 * 4)
+        longer = mixed + pieces("f", 60, "long text " * 10, task="frame")
+        assert target_text_bytes(longer, cfg) == (240 + 6000, 240 + 6000)
+        assert target_bytes(100, 10) == 100 * 40 + 10 * 200
 
     def test_estimate_grows_with_the_corpus(self, tmp_path):
         from pipeline.cli.memory import training_memory
@@ -178,7 +208,22 @@ class TestTrainingMemory:
         measured = {2 * mib: 432 * mib, 6 * mib: 626 * mib,  # one task on 2 and 6 MB of text
                     # with the calibration folds fitted on 2 threads (seventh session):
                     2_089_499: 585_484 * 1024, 6_284_974: 840_412 * 1024,  # AllSides' first 2 and 6 MB
-                    125_843_820: 4_851_852 * 1024,  # FNC-1 train pairs as converted (49,972 pieces)
                     205_133_802: 3_698_128 * 1024}  # AllSides outlet-train split (31,640 articles)
         for size, peak in measured.items():
             assert peak < training_bytes(size) < 3 * peak
+
+    def test_estimate_with_targets_stays_above_measured_peaks(self):
+        """Measured peaks of `framing train --no-eval`, default config, 2026-12-04, on stance
+        corpora (docs/reliability.md): (file bytes, text bytes with targets, of those copied by
+        per-target weights) -> peak. The estimate once the pieces are read must stay above each
+        with a margin, and under three times each."""
+        from pipeline.cli.memory import target_bytes, training_bytes
+
+        measured = {"ARC train pairs": ((10_301_315, 8_250_690, 7_071_567), 2_809_816 * 1024),
+                    "VAST train": ((9_467_742, 7_906_316, 1_134_095), 1_836_204 * 1024),
+                    "P-Stance train": ((5_339_181, 3_110_659, 3_110_659), 1_714_600 * 1024),
+                    "FNC-1 train pairs": ((125_843_820, 111_155_882, 38_962_714), 9_635_924 * 1024)}
+        for name, ((size, text, copied), peak) in measured.items():
+            need = training_bytes(size) + target_bytes(text, copied)
+            assert 1.1 * peak < need < 3 * peak, name
+            assert training_bytes(size) < 1.1 * peak, name  # the size alone is not enough

@@ -11,7 +11,7 @@ from ..corpus.inputs import stream_inputs  # noqa: F401 (re-exported for the com
 from ..nlp.cache import DocCache
 from ._text import esc
 from .console import err
-from .memory import check_memory
+from .memory import check_memory, target_text_bytes
 
 
 def make_processor(model: str | None, cache_dir: Path | None, no_cache: bool, jobs: int) -> Processor:
@@ -33,18 +33,23 @@ def csv_options(mapping: list[str] | None, labels: list[str] | None) -> CsvOptio
 
 
 def load_pieces(paths: list[Path], *, skip_invalid: bool, options: CsvOptions,
-                folder_task: str | None = None) -> tuple[list[Piece], LoadReport]:
+                folder_task: str | None = None, train_config: Config | None = None) -> tuple[list[Piece], LoadReport]:
     """Read a whole corpus (for training and evaluation), returning its load report too.
 
-    The memory it will need is checked first (:func:`check_memory`).
+    The memory it will need is checked first (:func:`check_memory`), and, with ``train_config``
+    (training with those settings), again once the pieces are read, counting the text with
+    targets and the text that per-target weights will copy (:func:`target_text_bytes`).
     """
-    check_memory([Path(p) for p in paths if Path(p).exists()])
+    files = [Path(p) for p in paths if Path(p).exists()]
+    check_memory(files, warn=train_config is None)
     report = LoadReport()
     pieces = list(read_corpus(paths, skip_invalid=skip_invalid, csv_options=options,
                               folder_task=folder_task, report=report))
     if not pieces:
         raise errors.CorpusError(errors.EMPTY_CORPUS.format(
             path=", ".join(map(str, paths)), expected="JSONL/CSV records or .txt/.md files"))
+    if train_config is not None:
+        check_memory(files, target_text_bytes(pieces, train_config))
     return pieces, report
 
 
@@ -59,4 +64,5 @@ def report_load(report: LoadReport) -> None:
 
 
 if TYPE_CHECKING:  # annotations only
+    from ..config import Config
     from ..nlp.processor import Processor

@@ -41,7 +41,7 @@ def train_cli(
 
     cfg = load_config(config, overrides={"spacy": {"model": spacy_model}} if spacy_model else None)
     pieces, report = load_pieces(corpus, skip_invalid=skip_invalid, options=csv_options(map_, label),
-                                 folder_task=folder_task)
+                                 folder_task=folder_task, train_config=cfg)
     report_load(report)
     processor = make_processor(cfg.spacy.model or None, cache_dir, no_cache, jobs)
     with progress_bars(quiet) as bars:
