@@ -51,6 +51,7 @@ class ClassifierSettings:
     max_iter: int
     solver: Literal["newton-cg", "lbfgs"]
     calibration_folds: int
+    calibration_max_pieces: int
     gate_label: str
     stage2: Literal["linear", "boosted"]
     stage2_C: float

@@ -78,7 +78,8 @@ def _linear(config: Settings, C: float) -> CalibratedLinearClassifier:
     clf = config.classifier
     return CalibratedLinearClassifier(C=C, class_weight=clf.class_weight or None, max_iter=clf.max_iter,
                                       calibration_folds=clf.calibration_folds, random_state=config.evaluation.seed,
-                                      n_jobs=FIT_THREADS, solver=clf.solver)
+                                      n_jobs=FIT_THREADS, solver=clf.solver,
+                                      calibration_max_rows=clf.calibration_max_pieces)
 
 
 def word_blend_candidate(config: Settings, samples: list[Sample], *, use_target: bool) -> bool:

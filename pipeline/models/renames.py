@@ -65,6 +65,7 @@ OLD_NAMES = {
 OLD_SETTINGS = {
     ("classifier", "kind"): "linear",  # before fine-tuning
     ("classifier", "solver"): "lbfgs",  # before the setting (the default is now newton-cg)
+    ("classifier", "calibration_max_pieces"): 0,  # before it: calibration folds over every piece
     ("classifier", "gate_label"): "",  # before two stages
     ("classifier", "stage2"): "linear",
     ("classifier", "stage2_C"): 0.0,  # the first stage's C

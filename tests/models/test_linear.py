@@ -15,7 +15,8 @@ def _expected_failures(estimator):
     return {f"check_sample_weight_equivalence_on_{kind}_data": reason for kind in ("dense", "sparse")}
 
 
-@parametrize_with_checks([CalibratedLinearClassifier(), CalibratedLinearClassifier(calibration_folds=0)],
+@parametrize_with_checks([CalibratedLinearClassifier(), CalibratedLinearClassifier(calibration_folds=0),
+                          CalibratedLinearClassifier(calibration_max_rows=20)],
                          expected_failed_checks=_expected_failures)
 def test_sklearn_contract(estimator, check):
     check(estimator)
@@ -99,5 +100,47 @@ def test_a_model_pickled_before_the_solver_setting_reads_as_lbfgs():
     old = CalibratedLinearClassifier.__new__(CalibratedLinearClassifier)
     old.__setstate__(state)
     assert old.get_params()["solver"] == "lbfgs"
+    assert old.get_params()["calibration_max_rows"] == 0
     again = pickle.loads(pickle.dumps(old))
     np.testing.assert_array_equal(again.predict_proba(X), model.predict_proba(X))
+
+
+def test_calibration_rows_are_a_stratified_sample_keeping_rare_classes():
+    from pipeline.models.linear import calibration_rows
+
+    encoded = np.asarray([0] * 900 + [1] * 97 + [2] * 3)
+    assert calibration_rows(encoded, 0).tolist() == list(range(1000))
+    assert calibration_rows(encoded, 1000).tolist() == list(range(1000))
+    rows = calibration_rows(encoded, 100, random_state=3, least=5)
+    assert rows.tolist() == sorted(set(rows.tolist()))
+    assert np.bincount(encoded[rows]).tolist() == [90, 10, 3]  # shares kept; all 3 of the rarest
+    assert calibration_rows(encoded, 100, random_state=3).tolist() == rows.tolist()
+    assert calibration_rows(encoded, 100, random_state=4).tolist() != rows.tolist()
+
+
+def test_calibration_on_a_row_sample_is_the_temperature_of_its_out_of_fold_scores():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    from pipeline.models.linear import calibration_rows, fit_temperature, full_scores
+
+    X, y = make_classification(600, 20, n_informative=6, n_classes=3, flip_y=0.2, random_state=5)
+    sampled = CalibratedLinearClassifier(C=10.0, class_weight=None, calibration_folds=4, calibration_max_rows=200,
+                                         random_state=7, n_jobs=2).fit(X, y)
+    every = CalibratedLinearClassifier(C=10.0, class_weight=None, calibration_folds=4, random_state=7).fit(X, y)
+    np.testing.assert_allclose(sampled.model_.coef_, every.model_.coef_)  # the model reads every row
+    rows = calibration_rows(np.unique(y, return_inverse=True)[1], 200, 7, 4)
+    assert len(rows) == 200
+    scores = cross_val_predict(LogisticRegression(C=10.0, max_iter=2000, solver="newton-cg"), X[rows], y[rows],
+                               method="decision_function", cv=StratifiedKFold(4, shuffle=True, random_state=7))
+    assert sampled.temperature_ == pytest.approx(fit_temperature(full_scores(scores), y[rows]), rel=1e-9)
+    assert sampled.temperature_ != every.temperature_
+
+
+def test_the_calibration_sample_setting_reaches_the_model():
+    from pipeline.config import load_config
+    from pipeline.models.factory import _linear
+
+    assert _linear(load_config(), 4.0).calibration_max_rows == 20000
+    cfg = load_config(overrides={"classifier": {"calibration_max_pieces": 0}})
+    assert _linear(cfg, 4.0).calibration_max_rows == 0
