@@ -194,3 +194,20 @@ class TestMatchingByMeaning:
         m = TargetMatcher(["school closures"])  # encoder="auto"
         result = m.match("closing schools")
         assert not result.seen and result.by == "none" and m.encoder is None
+
+
+def test_every_training_target_is_recorded_however_many_so_none_reads_as_unseen():
+    from types import SimpleNamespace
+
+    from pipeline.inference.framer import training_targets
+    from pipeline.inference.targets import TargetMatcher
+    from pipeline.training.train import target_record
+
+    targets = [f"topic number {i}" for i in range(700) for _ in range(1 + (i == 3))]  # topic 3 twice
+    record = target_record(targets + [None], [t.replace(" ", "_") for t in targets] + [""], pipeline=None)
+    assert len(record["targets"]) == record["n_targets"] == 700 and record["pieces_without_target"] == 1
+    assert next(iter(record["targets"])) == "topic number 3" and record["targets"]["topic number 699"] == 1
+    model = SimpleNamespace(tasks={"stance": None}, info={"tasks": {"stance": {"reads_target": True, **record}}})
+    seen = training_targets(model)
+    assert len(seen) == 700
+    assert TargetMatcher(seen, encoder=None).match("topic number 699").seen  # the last one too
