@@ -93,13 +93,11 @@ def choose_word_blend(X: Any, y: Any, groups: list[str], word_columns: int, *, C
 
     from .linear import fit_temperature
 
-    if len(set(groups)) < max(folds, 2):
-        return False
     if max_pieces > 0 and len(groups) > max_pieces:
         rows = whole_targets(groups, max_pieces, random_state)
         X, y, groups = sparse.csr_matrix(X)[rows], np.asarray(y)[rows], [groups[i] for i in rows]
-        if len(set(groups)) < max(folds, 2):
-            return False
+    if len(set(groups)) < max(folds, 2):
+        return False
     _, encoded = np.unique(np.asarray(y), return_inverse=True)
     scores = out_of_fold_scores(X, encoded, groups, word_columns, C=C, words_C=words_C,
                                 class_weight=class_weight, folds=folds, solver=solver, n_jobs=n_jobs)
