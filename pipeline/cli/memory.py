@@ -4,6 +4,7 @@ is refused up front instead of ending in an out-of-memory kill."""
 from __future__ import annotations
 
 import os
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -66,9 +67,7 @@ def target_text_bytes(pieces: list[Piece], config: Config) -> tuple[int, int]:
         copied = 0
         settings = config.task(task)
         if per_target_active(settings, labelled):
-            counts: dict[str, int] = {}
-            for piece in labelled:
-                counts[piece.target] = counts.get(piece.target, 0) + 1
+            counts = Counter(piece.target for piece in labelled)
             least = settings.classifier.min_target_pieces
             copied = sum(size for piece, size in zip(labelled, sizes) if counts[piece.target] >= least)
         if target_bytes(sum(sizes), copied) > target_bytes(*most):
